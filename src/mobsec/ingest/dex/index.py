@@ -1,0 +1,85 @@
+"""Code references of one DEX file, as flat tables filled by the C scanner.
+
+Each table is a ``bytes`` object of rows of four u32: (caller method_idx, bytecode offset
+in code units, target index, opcode). Tables are read through ``memoryview.cast("I")`` —
+no Python object per instruction. Reverse lookups (who calls method X, who loads string
+Y) use a CSR index (offsets by target + row order) built in C on the first query.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from . import _dexcore
+
+ROW = _dexcore.REF_RECORD  # u32 per row
+
+INVOKES = "invokes"
+STRINGS = "strings"
+FIELD_READS = "field_reads"
+FIELD_WRITES = "field_writes"
+TYPES = "types"
+KINDS = (INVOKES, STRINGS, FIELD_READS, FIELD_WRITES, TYPES)
+
+
+class Ref(NamedTuple):
+    caller: int  # method_idx of the method that holds the instruction
+    offset: int  # bytecode offset in 16-bit code units
+    target: int  # method / string / field / type index
+    opcode: int
+
+
+def _u32(raw: bytes) -> memoryview | array:
+    if sys.byteorder == "little":
+        return memoryview(raw).cast("I")
+    table = array("I", raw)
+    table.byteswap()
+    return table
+
+
+class CodeRefs:
+    """The five reference tables of a DEX file and their reverse indexes."""
+
+    def __init__(self, tables: dict[str, bytes], pool_sizes: dict[str, int]) -> None:
+        self._raw = tables
+        self._rows = {k: _u32(v) for k, v in tables.items()}
+        self._pool_sizes = pool_sizes
+        self._csr: dict[str, tuple[memoryview | array, memoryview | array]] = {}
+
+    def count(self, kind: str) -> int:
+        return len(self._rows[kind]) // ROW
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def raw(self, kind: str) -> bytes:
+        """The table as bytes (rows of 4 little-endian u32), e.g. for numpy or C."""
+        return self._raw[kind]
+
+    def rows(self, kind: str) -> Iterator[Ref]:
+        t = self._rows[kind]
+        for i in range(0, len(t), ROW):
+            yield Ref(t[i], t[i + 1], t[i + 2], t[i + 3])
+
+    def refs_to(self, kind: str, target: int) -> list[Ref]:
+        """Every row of ``kind`` whose target is ``target``, in (caller, offset) order."""
+        offsets, order = self._index(kind)
+        if not 0 <= target < len(offsets) - 1:
+            return []
+        t = self._rows[kind]
+        out = []
+        for r in order[offsets[target] : offsets[target + 1]]:
+            b = r * ROW
+            out.append(Ref(t[b], t[b + 1], t[b + 2], t[b + 3]))
+        return out
+
+    def _index(self, kind: str) -> tuple[memoryview | array, memoryview | array]:
+        built = self._csr.get(kind)
+        if built is None:
+            offsets, order = _dexcore.csr(self._raw[kind], self._pool_sizes[kind])
+            built = (_u32(offsets), _u32(order))
+            self._csr[kind] = built
+        return built
