@@ -258,6 +258,7 @@ class Archive:
         self.eocd_offset = 0
         self.comment = b""
         self.zip64 = False
+        self.cd_end = 0
         self._shift = 0  # bytes prepended before the archive (zip.prefixed_data); 0 normally
         self._closed = False
         self._by_name: dict[str, ZipEntry] = {}
@@ -314,7 +315,7 @@ class Archive:
         self.comment = eocd.comment
         self._check_eocd(eocd)
         cd_start, cd_end = self._locate_cd(eocd)
-        self.cd_offset, self.cd_size = cd_start, cd_end - cd_start
+        self.cd_offset, self.cd_size = cd_start, eocd.cd_size
         self._read_cd(eocd, cd_start, cd_end)
         self._read_local_headers()
         self._check_overlaps(cd_start)
@@ -357,14 +358,17 @@ class Archive:
         chosen = consistent if consistent is not None else first
         if chosen != first or consistent is None:
             self._sink.add(
-                Level.ERROR,
+                Level.WARNING,
                 "zip.eocd_comment_mismatch",
                 "",
                 "End-of-central-directory comment length does not match the bytes after "
-                "the record (Android refuses to open such a file)",
-                "中央目录结束记录的注释长度与其后的字节数不符（Android 拒绝打开此类文件）",
+                "the record (data appended to the archive, or a fake end record in the "
+                "comment); apksig rejects such an APK",
+                "中央目录结束记录的注释长度与其后的字节数不符（归档后附加了数据，或注释中藏有"
+                "伪造的结束记录）；apksig 拒绝此类 APK",
                 android_candidate=first,
                 used=chosen,
+                libziparchive="accepts",
             )
         _, disk, cd_disk, n_disk, n, cd_size, cd_off, clen = _EOCD.unpack_from(buf, chosen)
         comment = bytes(buf[chosen + _EOCD.size : min(self.size, chosen + _EOCD.size + clen)])
@@ -387,6 +391,7 @@ class Archive:
             "",
             "Archive uses ZIP64 records; Android does not support ZIP64 for APKs",
             "归档使用了 ZIP64 记录；Android 不支持 ZIP64 格式的 APK",
+            libziparchive="rejects",
         )
         if rec_off + _Z64_EOCD.size > loc or self._buf[rec_off : rec_off + 4] != _Z64_EOCD_SIG:
             self._sink.add(
@@ -396,6 +401,7 @@ class Archive:
                 "ZIP64 locator points outside the file or not at a ZIP64 end record",
                 "ZIP64 定位器指向文件之外或未指向 ZIP64 结束记录",
                 offset=rec_off,
+                libziparchive="rejects",
             )
             return
         eocd.records_start = rec_off
@@ -416,6 +422,7 @@ class Archive:
                 cd_disk=eocd.cd_disk,
                 entries_this_disk=eocd.count_this_disk,
                 entries=eocd.count,
+                libziparchive="rejects",
             )
         if eocd.count == 0:
             self._sink.add(
@@ -424,6 +431,7 @@ class Archive:
                 "",
                 "Archive has no entries (Android refuses to install an empty archive)",
                 "归档中没有条目（Android 拒绝安装空归档）",
+                libziparchive="accepts",
             )
 
     def _locate_cd(self, eocd: _Eocd) -> tuple[int, int]:
@@ -433,32 +441,23 @@ class Archive:
         if eocd.count == 0 and size == 0:
             return min(start, limit), min(start, limit)
         if start < limit and self._u32(start) == _CD_SIG:
-            end = start + size
-            if end > limit:
+            if start + size > limit:
                 self._sink.add(
-                    Level.ERROR,
+                    Level.WARNING,
                     "zip.cd_overlaps_eocd",
                     "",
-                    "Central directory extends past the end record (truncated central "
-                    "directory); Android refuses to open such a file",
-                    "中央目录越过了结束记录（中央目录被截断）；Android 拒绝打开此类文件",
+                    "The end record's central-directory size runs into the end record itself; "
+                    "libziparchive ignores the size, apksig rejects the APK",
+                    "结束记录给出的中央目录大小越过了结束记录本身；libziparchive 忽略该大小，"
+                    "apksig 拒绝此 APK",
                     cd_offset=start,
                     cd_size=size,
                     eocd_offset=eocd.offset,
+                    libziparchive="accepts",
                 )
-                end = limit
-            elif end < limit:
-                self._sink.add(
-                    Level.WARNING,
-                    "zip.garbage_before_eocd",
-                    "",
-                    f"{limit - end} bytes between the central directory and the end record; "
-                    "Android opens it, but APK Signature Scheme v2+ verification fails",
-                    f"中央目录与结束记录之间有 {limit - end} 个多余字节；Android 可打开，"
-                    "但 APK 签名方案 v2 及以上的校验会失败",
-                    gap=limit - end,
-                )
-            return start, end
+            # Like libziparchive, the records are parsed up to the end record; the declared
+            # size is only checked against them (see _read_cd).
+            return start, limit
         # Self-extracting style: data prepended, every offset shifted by the same amount.
         shifted = limit - size
         if 0 <= shifted < limit and self._u32(shifted) == _CD_SIG:
@@ -471,6 +470,7 @@ class Archive:
                 f"中央目录位于结束记录所述位置之后 {shifted - start} 字节：归档前被插入了数据"
                 "（Android 拒绝此类文件）",
                 shift=shifted - start,
+                libziparchive="rejects",
             )
             self._shift = shifted - start
             return shifted, limit
@@ -513,6 +513,7 @@ class Archive:
                     "the remaining entries are unreadable",
                     f"偏移 {pos} 处中央目录记录签名错误；其余条目无法读取",
                     offset=pos,
+                    libziparchive="rejects",
                 )
                 break
             nlen, xlen, clen = f[10], f[11], f[12]
@@ -525,6 +526,7 @@ class Archive:
                     f"Central-directory record at offset {pos} runs past the directory end",
                     f"偏移 {pos} 处的中央目录记录超出了中央目录末尾",
                     offset=pos,
+                    libziparchive="rejects",
                 )
                 break
             self._add_entry(f, pos)
@@ -539,17 +541,46 @@ class Archive:
                 f"结束记录声明 {wanted} 个条目，中央目录中实际有 {len(self.entries)} 个",
                 announced=wanted,
                 found=len(self.entries),
+                libziparchive="rejects",
             )
-        elif pos + 4 <= end and self._u32(pos) == _CD_SIG:
+        elif pos < end and self._u32(pos) == _CD_SIG:
             self._sink.add(
                 Level.WARNING,
                 "zip.extra_cd_data",
                 "",
-                "More central-directory records follow the announced count; Android "
-                "ignores them, other tools may not",
-                "中央目录中在声明数量之后还有记录；Android 忽略它们，其他工具可能不会",
+                "More central-directory records follow the announced count: tools disagree "
+                "on the entry list; libziparchive rejects the file",
+                "中央目录中在声明数量之后还有记录：各工具看到的条目列表不同；libziparchive "
+                "拒绝此文件",
                 offset=pos,
+                libziparchive="rejects",
             )
+        elif pos < end:
+            self._sink.add(
+                Level.WARNING,
+                "zip.garbage_before_eocd",
+                "",
+                f"{end - pos} bytes between the central directory and the end record; "
+                "libziparchive rejects the file and APK Signature Scheme v2+ "
+                "verification fails",
+                f"中央目录与结束记录之间有 {end - pos} 个多余字节；libziparchive 拒绝此文件，"
+                "APK 签名方案 v2 及以上的校验也会失败",
+                gap=end - pos,
+                libziparchive="rejects",
+            )
+        if pos - start != eocd.cd_size and start + eocd.cd_size <= end:
+            self._sink.add(
+                Level.WARNING,
+                "zip.cd_size_mismatch",
+                "",
+                f"End record says the central directory is {eocd.cd_size} bytes, its "
+                f"records take {pos - start}",
+                f"结束记录声明中央目录为 {eocd.cd_size} 字节，其记录实际占 {pos - start} 字节",
+                declared=eocd.cd_size,
+                parsed=pos - start,
+                libziparchive="accepts",
+            )
+        self.cd_end = pos
 
     def _add_entry(self, f: tuple[int, ...], pos: int) -> None:
         flags, method, crc, csize, usize = f[3], f[4], f[7], f[8], f[9]
