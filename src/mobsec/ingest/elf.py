@@ -417,6 +417,38 @@ def _hash_symbol_count(elf: _Elf, tags: dict[int, int]) -> int | None:
         idx += 1
 
 
+_SymtabLocation = tuple[int, int, tuple[int, int] | None]  # offset, count, strtab
+
+
+def _fits(buf: memoryview, off: int, count: int, size: int) -> bool:
+    return off < len(buf) and count <= MAX_SYMBOLS and off + count * size <= len(buf)
+
+
+def _symtab_from_sections(elf: _Elf, sym_size: int) -> _SymtabLocation | None:
+    sec = next((s for s in elf.sections if s.type == SHT_DYNSYM), None)
+    if sec is None or sec.link >= len(elf.sections):
+        return None
+    st = elf.sections[sec.link]
+    return sec.offset, sec.size // sym_size, (st.offset, st.size)
+
+
+def _symtab_from_dynamic(elf: _Elf, entries: list[tuple[int, int]]) -> _SymtabLocation | None:
+    """DT_SYMTAB located through PT_LOAD, sized by the hash table (what the loader uses)."""
+    tags = dict(entries)
+    if DT_SYMTAB not in tags:
+        return None
+    sym_off = elf.vaddr_to_offset(tags[DT_SYMTAB])
+    count = _hash_symbol_count(elf, tags)
+    if sym_off is None or count is None:
+        elf.report(
+            "elf.bad_symtab",
+            "dynamic symbol table cannot be located or sized",
+            "无法定位动态符号表或确定其大小",
+        )
+        return None
+    return sym_off, count, _dyn_strtab(elf, entries)
+
+
 def _dynamic_symbols(
     elf: _Elf, entries: list[tuple[int, int]]
 ) -> tuple[list[str], list[str]] | None:
@@ -424,30 +456,23 @@ def _dynamic_symbols(
     h, buf = elf.h, elf.buf
     sym_fmt = h.endian + ("IIIBBH" if h.bits == 32 else "IBBHQQ")
     sym_size = struct.calcsize(sym_fmt)
-    sec = next((s for s in elf.sections if s.type == SHT_DYNSYM), None)
-    strtab: tuple[int, int] | None = None
-    if sec is not None and sec.link < len(elf.sections):
-        off, count = sec.offset, sec.size // sym_size
-        st = elf.sections[sec.link]
-        strtab = (st.offset, st.size)
-    else:
-        tags = dict(entries)
-        if DT_SYMTAB not in tags:
-            return None
-        sym_off = elf.vaddr_to_offset(tags[DT_SYMTAB])
-        n = _hash_symbol_count(elf, tags)
-        strtab = _dyn_strtab(elf, entries)
-        if sym_off is None or n is None:
-            elf.report(
-                "elf.bad_symtab",
-                "dynamic symbol table cannot be located or sized",
-                "无法定位动态符号表或确定其大小",
-            )
-            return None
-        off, count = sym_off, n
+    located = _symtab_from_sections(elf, sym_size)
+    if located is not None and not _fits(buf, located[0], located[1], sym_size):
+        elf.report(
+            "elf.bad_symtab",
+            "the .dynsym section lies outside the file or is too large; using PT_DYNAMIC",
+            ".dynsym 节超出文件范围或过大；改用 PT_DYNAMIC",
+            offset=located[0], count=located[1],
+        )  # fmt: skip
+        located = _symtab_from_dynamic(elf, entries) or located
+    elif located is None:
+        located = _symtab_from_dynamic(elf, entries)
+    if located is None:
+        return None
+    off, count, strtab = located
     if strtab is None:
         return None
-    if off >= len(buf) or count > MAX_SYMBOLS or off + count * sym_size > len(buf):
+    if not _fits(buf, off, count, sym_size):
         elf.report(
             "elf.bad_symtab",
             "dynamic symbol table lies outside the file or is too large",
