@@ -172,7 +172,7 @@ class _DiagSink:
 
 def _is_safe_name(raw: bytes, name: str) -> bool:
     """False for names that would escape or confuse an extraction directory."""
-    if not raw or any(c in raw for c in (0, 0x0A, 0x0D)):
+    if not raw or b"\x00" in raw or b"\n" in raw or b"\r" in raw:
         return False
     if name.startswith("/") or "\\" in name or _DRIVE_LETTER.match(name):
         return False
