@@ -28,7 +28,10 @@ Diagnostic codes (stable; tests and users match on them): ``zip.eocd_comment_mis
 ``zip.bad_local_header``, ``zip.header_mismatch``, ``zip.entry_out_of_bounds``,
 ``zip.overlapping_entries``, ``zip.encrypted``, ``zip.unsupported_method``,
 ``zip.bad_deflate``, ``zip.truncated_data``, ``zip.bomb_limit``, ``zip.entry_too_large``,
-``zip.bad_crc``, ``zip.size_mismatch``, ``zip.diagnostics_capped``. Errors raised as
+``zip.bad_crc``, ``zip.size_mismatch``, ``zip.cd_size_mismatch``, ``zip.bad_zip64``.
+Structural diagnostics carry ``detail["libziparchive"]`` = ``"accepts"``/``"rejects"``:
+whether Android's ZIP reader opens such a file (checked against ``aapt`` in the tests).
+After 50 diagnostics of one code per archive the rest are dropped. Errors raised as
 :class:`InputError`: ``zip.not_a_zip``, ``zip.truncated``, ``zip.no_central_directory``,
 ``zip.unreadable``.
 """
@@ -227,8 +230,8 @@ class Archive:
     display_name: str
     size: int
     entries: list[ZipEntry]
-    cd_offset: int
-    cd_size: int
+    cd_offset: int  # where the central directory really starts (after any prefix shift)
+    cd_size: int  # as the end record declares it; the parsed records end at ``cd_end``
     eocd_offset: int
     comment: bytes
 
