@@ -294,7 +294,7 @@ static PyObject *py_parse_classes(PyObject *self, PyObject *args) {
     j.fields.width = FREC;
     j.classes.width = CREC;
     j.probs.detail.width = 5;
-    if (cdoff > j.len || (uint64_t)cdsize * 32 > j.len - cdoff) {
+    if (cdsize && (cdoff > j.len || (uint64_t)cdsize * 32 > j.len - cdoff)) {
         PyBuffer_Release(&view);
         PyErr_SetString(PyExc_ValueError, "class_defs out of range");
         return NULL;
