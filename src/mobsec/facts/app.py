@@ -1,0 +1,96 @@
+"""Facts about one app, computed once and lazily, queried by every check.
+
+A check asks ``facts.manifest``, ``facts.code``, ``facts.owners``... and pays only for what
+it uses: nothing here is computed before the first access.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from mobsec.diagnostics import Diagnostics
+from mobsec.facts.entry_points import EntryPoint, find_entry_points
+from mobsec.facts.manifest import Manifest, build_manifest
+from mobsec.facts.owners import FoundSdk, OwnerResolver, SdkCatalog, detect_sdks
+from mobsec.ingest.apk import MANIFEST, ApkPackage
+from mobsec.ingest.dex import DexSet
+
+
+class AppFacts:
+    def __init__(self, pkg: ApkPackage, diags: Diagnostics) -> None:
+        self.pkg = pkg
+        self.diags = diags
+
+    @cached_property
+    def manifest(self) -> Manifest | None:
+        if self.pkg.manifest_xml is None:
+            return None
+        return build_manifest(self.pkg.manifest_xml, self.pkg.resources, MANIFEST, self.diags)
+
+    @property
+    def code(self) -> DexSet:
+        return self.pkg.dex
+
+    @cached_property
+    def sdk_catalog(self) -> SdkCatalog:
+        return SdkCatalog.load()
+
+    @cached_property
+    def owners(self) -> OwnerResolver:
+        package = self.manifest.package if self.manifest else ""
+        return OwnerResolver(self.sdk_catalog, package)
+
+    @cached_property
+    def entry_points(self) -> list[EntryPoint]:
+        if self.manifest is None:
+            return []
+        return find_entry_points(self.manifest, self.code)
+
+    @cached_property
+    def sdks(self) -> list[FoundSdk]:
+        return detect_sdks(self.code.classes.keys(), self.owners)
+
+    def app_summary(self) -> dict[str, Any]:
+        m = self.manifest
+        assert m is not None
+        return {
+            "package": m.package or None,
+            "version_code": m.version_code,
+            "version_name": m.version_name,
+            "label": m.application.label,
+            "min_sdk": m.min_sdk,
+            "target_sdk": m.target_sdk,
+            "max_sdk": m.max_sdk,
+            "compile_sdk": m.compile_sdk,
+            "debuggable": m.application.debuggable,
+            "allow_backup": m.application.allow_backup,
+            "uses_cleartext_traffic": m.application.uses_cleartext_traffic,
+            "test_only": m.application.test_only,
+        }
+
+    def code_summary(self) -> dict[str, Any]:
+        code = self.code
+        bad = {(d.file, d.code) for d in self.diags}
+        files = []
+        for dex in code.dexes:
+            files.append(
+                {
+                    "name": dex.name,
+                    "size": len(dex.data),
+                    "version": dex.header.magic_version,
+                    "classes": len(dex.classes),
+                    "methods": dex.method_count,
+                    "instructions": dex.instruction_count(),
+                    "checksum_ok": (dex.name, "dex.bad_checksum") not in bad,
+                }
+            )
+        own = sum(1 for d in code.classes if self.owners.owner_of(d).kind == "app")
+        return {
+            "dex_files": files,
+            "classes": len(code.classes),
+            "methods": code.method_count,
+            "instructions": code.instruction_count,
+            "own_classes": own,
+            "entry_points": [e.to_json() for e in self.entry_points],
+        }

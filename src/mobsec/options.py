@@ -1,0 +1,22 @@
+"""Options of one scan, shared by the library entry point, the CLI and later the platform."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mobsec.limits import DEFAULT_LIMITS, Limits
+
+# Called as progress(phase, done, total) while a scan runs; total is 0 when unknown.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(slots=True)
+class ScanOptions:
+    limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    # Worker threads for the per-file parsers that release the GIL (DEX). 0 = one per core.
+    threads: int = 0
+    progress: ProgressCallback | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"threads": self.threads}

@@ -1,0 +1,195 @@
+"""The Report: one versioned JSON document per scan; every other output is rendered from it.
+
+The model is deliberately plain: sections produced by ingest and facts arrive as JSON-ready
+dicts from their own ``to_json`` methods, and this module owns only what is the Report's own
+(package identity, findings, timings, diagnostics, summary). The JSON Schema in
+``report/schema/report.schema.json`` is the contract; tests validate every report against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from mobsec.diagnostics import Diagnostic
+from mobsec.version import REPORT_SCHEMA_VERSION, __version__
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+SEVERITY_ORDER = [s.value for s in Severity]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-facing text in both working languages."""
+
+    en: str
+    zh: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"en": self.en, "zh-CN": self.zh}
+
+
+@dataclass(slots=True)
+class Location:
+    """Where a finding is, precise enough to verify without the tool."""
+
+    file: str  # path inside the package, e.g. "classes3.dex" or "AndroidManifest.xml"
+    class_name: str | None = None  # Java name, e.g. "com.example.Login"
+    method: str | None = None  # "name(Ljava/lang/String;)V"
+    offset: int | None = None  # bytecode offset in code units, as dexdump prints it
+    line: int | None = None  # for XML: line in the decoded document
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "class": self.class_name,
+            "method": self.method,
+            "offset": self.offset,
+            "line": self.line,
+        }
+
+
+@dataclass(slots=True)
+class Owner:
+    kind: str  # "app" | "sdk" | "unknown-third-party" | "framework"
+    sdk_id: str | None = None
+    sdk_name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "sdk_id": self.sdk_id, "sdk_name": self.sdk_name}
+
+
+@dataclass(slots=True)
+class Finding:
+    check_id: str
+    title: Text
+    severity: Severity
+    confidence: Confidence
+    location: Location
+    evidence: str  # short disassembly or manifest excerpt
+    owner: Owner = field(default_factory=lambda: Owner("app"))
+    description: Text | None = None
+    remediation: Text | None = None
+    cwe: list[int] = field(default_factory=list)
+    masvs: list[str] = field(default_factory=list)
+    owasp_mobile_2024: list[str] = field(default_factory=list)
+    standards: dict[str, list[str]] = field(default_factory=dict)  # e.g. {"GB/T 34975": [...]}
+    fingerprint_parts: tuple[str, ...] = ()  # stable across rebuilds: ids and names, no offsets
+
+    @property
+    def fingerprint(self) -> str:
+        basis = "\x1f".join((self.check_id, *self.fingerprint_parts))
+        return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check_id": self.check_id,
+            "title": self.title.to_json(),
+            "description": self.description.to_json() if self.description else None,
+            "remediation": self.remediation.to_json() if self.remediation else None,
+            "severity": self.severity.value,
+            "confidence": self.confidence.value,
+            "cwe": self.cwe,
+            "masvs": self.masvs,
+            "owasp_mobile_2024": self.owasp_mobile_2024,
+            "standards": self.standards,
+            "location": self.location.to_json(),
+            "evidence": self.evidence,
+            "owner": self.owner.to_json(),
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(slots=True)
+class PackageIdentity:
+    file_name: str
+    size: int
+    md5: str
+    sha1: str
+    sha256: str
+    format: str  # "apk" for now; later "xapk", "aab", "ipa", "hap", ...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file_name": self.file_name,
+            "size": self.size,
+            "format": self.format,
+            "hashes": {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256},
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    package: PackageIdentity
+    started_at: str
+    finished_at: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    # Sections filled by ingest/facts; each is the JSON form its producer gives, or None when
+    # that part of the package could not be read (the diagnostics then say why).
+    app: dict[str, Any] | None = None
+    manifest: dict[str, Any] | None = None
+    signing: dict[str, Any] | None = None
+    code: dict[str, Any] | None = None
+    native_libraries: list[dict[str, Any]] = field(default_factory=list)
+    nested_code: list[dict[str, Any]] = field(default_factory=list)
+    sdks: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MiB) after each phase
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """False when some part of the package could not be read (an error diagnostic)."""
+        return not any(d.level.value == "error" for d in self.diagnostics)
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITY_ORDER, 0)
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "tool": {"name": "mobsec", "version": __version__},
+            "scan": {
+                "started_at": self.started_at,
+                "finished_at": self.finished_at,
+                "options": self.options,
+                "complete": self.complete,
+            },
+            "package": self.package.to_json(),
+            "app": self.app,
+            "manifest": self.manifest,
+            "signing": self.signing,
+            "code": self.code,
+            "native_libraries": self.native_libraries,
+            "nested_code": self.nested_code,
+            "sdks": self.sdks,
+            "findings": [f.to_json() for f in self.findings],
+            "summary": {
+                "findings_by_severity": self.severity_counts(),
+                "errors": sum(1 for d in self.diagnostics if d.level.value == "error"),
+                "warnings": sum(1 for d in self.diagnostics if d.level.value == "warning"),
+            },
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "memory": self.memory,
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
