@@ -449,3 +449,56 @@ def test_protection_level_decoding_and_platform_data() -> None:
     assert perms["android.permission.INSTALL_PACKAGES"].startswith("signature")
     assert perms["android.permission.INTERNET"].startswith("normal")
     assert perms["android.permission.POST_NOTIFICATIONS"] == "dangerous"
+
+
+# --------------------------------------------------------------------------------------------
+# Fuzz: whatever tree the reader salvages, the model builds without exceptions.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from tests.conftest import CORPUS  # noqa: E402
+
+_FUZZ_APK = CORPUS / "apks" / "vulnapps" / "InsecureShop.apk"
+
+
+def _fuzz_inputs() -> tuple[bytes, bytes] | None:
+    if not _FUZZ_APK.is_file():
+        return None
+    with zipfile.ZipFile(_FUZZ_APK) as z:
+        return z.read("AndroidManifest.xml"), z.read("resources.arsc")
+
+
+_INPUTS = _fuzz_inputs()
+
+
+@pytest.mark.skipif(_INPUTS is None, reason=f"labelled corpus not present at {CORPUS}")
+@settings(
+    max_examples=40,
+    deadline=1000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), min_size=1, max_size=16
+    ),
+    arsc_edits=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=8),
+)
+def test_fuzz_manifest_model(
+    edits: list[tuple[int, int]], arsc_edits: list[tuple[int, int]]
+) -> None:
+    assert _INPUTS is not None
+    manifest, arsc = bytearray(_INPUTS[0]), bytearray(_INPUTS[1])
+    for pos, value in edits:
+        manifest[pos % len(manifest)] = value
+    for pos, value in arsc_edits:
+        arsc[pos % len(arsc)] = value
+    d = Diagnostics()
+    root = parse_axml(bytes(manifest), "AndroidManifest.xml", d)
+    res = parse_arsc(bytes(arsc), "resources.arsc", d)
+    if root is None:
+        return
+    m = build_manifest(root, res, "AndroidManifest.xml", d)
+    json.dumps(m.to_json())
+    m.launcher_activities  # noqa: B018
+    for dl in m.deep_links:
+        dl.url()

@@ -204,6 +204,20 @@ def test_overlong_string_length() -> None:
     assert "axml.bad_string_ref" in d.codes()
 
 
+def test_raw_text_differs_from_typed_value() -> None:
+    # Raw says ".Decoy", the typed value (what Android reads) says ".Main".
+    strings = [*STRINGS, ".Decoy"]
+    data = _doc(
+        _pool(strings, False),
+        _resmap([0x01010003]),
+        _start(9, [(3, 0, len(strings) - 1, TYPE_STRING, 8)]),
+        _end(9),
+    )
+    root, d = _parse(data)
+    assert root is not None and root.attr("name").value() == ".Main"
+    assert "axml.raw_value_mismatch" in d.codes()
+
+
 def test_junk_chunks_between_elements_are_skipped() -> None:
     junk = struct.pack("<HHI", 0x7777, 8, 16) + b"\xde\xad\xbe\xef" * 2
     root, d = _parse(_manifest(extra_between=junk))

@@ -445,6 +445,11 @@ _PROBLEM_TEXT = {
         "android: attributes without a resource id are ignored by Android",
         "缺少资源ID的android:属性会被Android忽略",
     ),
+    "axml.raw_value_mismatch": (
+        "string attributes whose raw text differs from their typed value; the typed value "
+        "is used, as on Android",
+        "部分字符串属性的原始文本与其类型化值不一致；按Android的做法使用类型化值",
+    ),
     "axml.unbalanced_tags": (
         "start and end tags do not match",
         "开始标签与结束标签不匹配",
@@ -665,8 +670,13 @@ class _Reader:
         elif ns == ANDROID_NS and name in ANDROID_ATTR_IDS:
             self.problems.add("axml.attr_without_resource_id")
         raw = self.string(raw_idx)
-        if vtype == TYPE_STRING and raw is None:
-            raw = self.string(vdata)
+        if vtype == TYPE_STRING:
+            # Android reads the typed value, not the raw text; a packer may make them differ.
+            typed = self.string(vdata)
+            if typed is not None:
+                if raw is not None and raw != typed:
+                    self.problems.add("axml.raw_value_mismatch")
+                raw = typed
         return XmlAttr(ns, name, res_id, raw, vtype, vdata)
 
 
