@@ -50,8 +50,9 @@ SCHEMA_RESOURCE = "sdks.schema.json"
 _MAX_CACHED_PACKAGES = 65_536
 _MAX_CACHED_PACKAGE_LEN = 256
 _PRIMITIVES = frozenset("ZBSCIJFDV")
-# First segments that start a reverse-domain package; such packages group by three
-# segments (``org.eclipse.wst``), anything else by two (``okhttp3.internal``).
+# First segments that start a reverse-domain package (with any two-letter country code);
+# such packages group by three segments (``org.eclipse.wst``), others by two
+# (``okhttp3.internal``).
 _DOMAIN_ROOTS = frozenset(
     {"com", "org", "net", "io", "cn", "de", "me", "edu", "gov", "info", "co", "uk", "fr", "jp"}
     | {"ru", "br", "in", "us", "tv", "app", "dev", "xyz", "top", "ai", "kr", "tw", "hk", "nl"}
@@ -356,7 +357,7 @@ class OwnerResolver:
         if not pkg or _looks_obfuscated(pkg, sep):
             return _UNKNOWN
         segs = pkg.split(sep, 3)[:3]
-        keep = 3 if segs[0] in _DOMAIN_ROOTS and len(segs) >= 3 else 2
+        keep = 3 if len(segs) >= 3 and _is_domain_root(segs[0]) else 2
         group = ".".join(segs[:keep])
         owner = self._unknown_groups.get(group)
         if owner is None:
@@ -364,6 +365,39 @@ class OwnerResolver:
             if len(self._unknown_groups) < _MAX_CACHED_PACKAGES:
                 self._unknown_groups[group] = owner
         return owner
+
+
+def component_app_prefixes(
+    catalog: SdkCatalog, app_package: str, component_classes: Iterable[str], limit: int = 16
+) -> list[str]:
+    """Packages of the app's own entry classes that lie outside its package name.
+
+    Apps often keep code in a package other than their application id (UnCrackable-Level3
+    is ``owasp.mstg.uncrackable3`` with code in ``sg.vantagepoint.uncrackable3``). Pass the
+    classes the manifest names as the Application and the launcher activities (not every
+    component: SDKs declare their own services and receivers); the packages among them
+    that are not an SDK, the platform, obfuscated or already the app's are returned, for
+    ``OwnerResolver(extra_app_prefixes=...)``. At most ``limit`` prefixes, in input order.
+    """
+    resolver = OwnerResolver(catalog, app_package)
+    out: list[str] = []
+    for name in component_classes:
+        owner = resolver.owner_of(name)
+        if owner.kind == "unknown-third-party":
+            pkg, _ = _package_of(name)
+            pkg = pkg.replace("/", ".")
+            if pkg and len(pkg) <= _MAX_CACHED_PACKAGE_LEN and pkg not in out:
+                out.append(pkg)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def _is_domain_root(segment: str) -> bool:
+    """A top-level domain starting a reverse-domain package: generic ones and country codes."""
+    return segment in _DOMAIN_ROOTS or (
+        len(segment) == 2 and segment.isascii() and segment.isalpha()
+    )
 
 
 def _looks_obfuscated(pkg: str, sep: str) -> bool:
