@@ -188,6 +188,12 @@ def test_corpus_known_facts(corpus_apks: Path) -> None:
     provider = m.components_of("provider")[0]
     assert provider.name == "jakhar.aseem.diva.NotesProvider"
     assert provider.exported and provider.exported_reason == "declared"
+    # aapt's badging lists a launchable activity even when it is disabled; Android's
+    # launcher does not show it, and neither do we.
+    m, _ = _load(corpus_apks / "droidbench" / "AndroidSpecific__InactiveActivity.apk")
+    main = m.components_of("activity")[0]
+    assert main.name == "de.ecspride.InactiveActivity" and not main.enabled
+    assert m.launcher_activities == []
 
 
 def test_corpus_debuggable_literal_vs_resource(corpus_apks: Path) -> None:

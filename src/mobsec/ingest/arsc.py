@@ -63,11 +63,15 @@ class ResourceValue:
     string: str | None = None
     bag: list[tuple[int, ResourceValue]] | None = None
     parent: int = 0
+    # Strings are decoded on first use: most of a table's strings are never asked for.
+    pool: StringPool | None = field(default=None, repr=False, compare=False)
 
     def value(self) -> str | int | bool | float | None:
         if self.bag is not None:
             return None
         if self.value_type == TYPE_STRING:
+            if self.string is None and self.pool is not None:
+                self.string = self.pool.get(self.data)
             return self.string
         return format_value(self.value_type, self.data)
 
@@ -259,14 +263,6 @@ class _TableReader:
                 f"{self.bad_entries} 个资源条目格式错误，已跳过",
                 count=self.bad_entries,
             )
-        if self.globals is not None and self.globals.bad_refs:
-            self.diags.warning(
-                "arsc.bad_string_ref",
-                self.file,
-                "some string values point outside the string pool",
-                "部分字符串值指向字符串池之外",
-                count=self.globals.bad_refs,
-            )
         return self.table
 
     def _chunks(self, pos: int, end: int):
@@ -398,8 +394,7 @@ class _TableReader:
 
     def _value(self, vtype: int, vdata: int) -> ResourceValue:
         if vtype == TYPE_STRING:
-            s = self.globals.get(vdata) if self.globals is not None else None
-            return ResourceValue(vtype, vdata, s)
+            return ResourceValue(vtype, vdata, None, pool=self.globals)
         return ResourceValue(vtype, vdata)
 
 
