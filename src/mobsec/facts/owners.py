@@ -45,8 +45,6 @@ OwnerKind = Literal["app", "sdk", "framework", "unknown-third-party", "unknown"]
 CATALOG_RESOURCE = "sdks.json"
 SCHEMA_RESOURCE = "sdks.schema.json"
 
-# Categories whose SDKs read personal information by their nature; an entry may still set
-# pi_related itself (anti-fraud and IM SDKs do, whatever their category).
 _MAX_CACHED_PACKAGES = 65_536
 _MAX_CACHED_PACKAGE_LEN = 256
 _PRIMITIVES = frozenset("ZBSCIJFDV")
