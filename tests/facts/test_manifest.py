@@ -423,7 +423,10 @@ def test_permissions_features_queries_instrumentation(tmp_path: Path) -> None:
         '<queries><package android:name="com.target"/>'
         '<intent><action android:name="android.intent.action.SEND"/></intent></queries>'
         '<instrumentation android:name=".Instr" android:targetPackage="com.ex"/>'
-        '<application><uses-library android:name="org.apache.http.legacy"/></application>'
+        '<application><uses-library android:name="org.apache.http.legacy"/>'
+        '<meta-data android:name="com.sdk.API_KEY" android:value="abc123"/>'
+        '<service android:name=".S" android:isolatedProcess="true" android:exported="false"/>'
+        "</application>"
     )
     m, _ = _load(_build(tmp_path, body, _sdk(21, 30)))
     defs = {p.name: p.protection_level for p in m.permissions}
@@ -444,6 +447,13 @@ def test_permissions_features_queries_instrumentation(tmp_path: Path) -> None:
     assert m.queries["packages"] == ["com.target"]
     assert m.queries["intents"][0]["actions"] == ["android.intent.action.SEND"]
     assert m.instrumentations[0]["name"] == "com.ex.Instr"
+    assert m.uses_libraries == [
+        {"name": "org.apache.http.legacy", "required": True, "native": False}
+    ]
+    assert m.application.meta_data == [{"name": "com.sdk.API_KEY", "value": "abc123"}]
+    svc = m.components_of("service")[0]
+    assert svc.attributes["android:isolatedProcess"] is True
+    assert svc.attributes["android:name"] == ".S"
 
 
 def test_protection_level_decoding_and_platform_data() -> None:

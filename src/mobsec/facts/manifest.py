@@ -148,7 +148,9 @@ class Component:
     grant_uri_permission_paths: list[dict[str, str]] = field(default_factory=list)
     path_permissions: list[dict[str, str | None]] = field(default_factory=list)
     meta_data: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # other attributes as read
+    # Every attribute as read (resolved), keyed "android:name" / "name": for checks that
+    # need something not modelled above (screenOrientation, foregroundServiceType, ...).
+    attributes: dict[str, Any] = field(default_factory=dict)
 
     def has_action(self, action: str) -> bool:
         return any(action in f.actions for f in self.intent_filters)
@@ -206,6 +208,7 @@ class Application:
     process: str | None = None
     backup_agent: str | None = None
     enabled: bool = True
+    meta_data: list[dict[str, Any]] = field(default_factory=list)  # often holds SDK keys
     line: int = 0
 
 
@@ -552,6 +555,18 @@ class _Builder:
         activities: dict[str, Component] = {}
         aliases: list[Component] = []
         for child in el.children:
+            if child.tag == "meta-data":
+                app.meta_data.append(self._meta_data(child))
+                continue
+            if child.tag in ("uses-library", "uses-native-library"):
+                m.uses_libraries.append(
+                    {
+                        "name": self.string(child, "name"),
+                        "required": self.boolean(child, "required", True),
+                        "native": child.tag == "uses-native-library",
+                    }
+                )
+                continue
             if child.tag not in COMPONENT_KINDS:
                 continue
             comp = self._component(child, m)
@@ -603,6 +618,10 @@ class _Builder:
             )
             return None
         c = Component(kind=kind, name=name, line=el.line)
+        for a in el.attrs[:200]:
+            key = f"android:{a.name}" if a.ns == ANDROID_NS else a.name
+            v = a.value(self.res)
+            c.attributes[key] = v if not isinstance(v, float) else round(v, 6)
         c.enabled = self.boolean(el, "enabled", True)
         c.exported_declared = self.optional_bool(el, "exported")
         for child in el.children:
