@@ -156,6 +156,10 @@ def test_corpus_manifests_agree_with_aapt(corpus_apks: Path) -> None:
             assert str(m.version_code) == b["versionCode"], apk
         if b.get("versionName"):
             assert m.version_name == b["versionName"], apk
+        if b.get("compileSdkVersion"):
+            assert str(m.compile_sdk) == b["compileSdkVersion"], apk
+        if b.get("platformBuildVersionName"):
+            assert m.platform_build_version_name == b["platformBuildVersionName"], apk
         if "min" in b:
             assert m.min_sdk == b["min"], apk
         if "target" in b:
