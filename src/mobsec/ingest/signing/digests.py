@@ -4,7 +4,7 @@ The signed content is the file minus the APK Signing Block: the ZIP entries sect
 the central directory, and the end record with its central-directory offset rewritten to
 point at the signing block. Each section is cut into 1 MiB chunks;
 digest = H(0x5a || u32 count || H(0xa5 || u32 len || chunk)...). The verity variant is the
-root of a 4 KiB-page SHA-256 Merkle tree over the same bytes, followed by the u64 length.
+root of a 4 KiB-page salted SHA-256 Merkle tree over the same bytes, followed by the u64 length.
 
 Hashing runs straight over memoryviews of the mapped file: no copy of the APK is made.
 """
@@ -19,6 +19,13 @@ from .algorithms import ContentDigest
 
 CHUNK = 1024 * 1024
 _PAGE = 4096
+_SALT = b"\x00" * 8  # apksig salts every verity page hash with 8 zero bytes
+
+
+def _salted(data: memoryview | bytes) -> bytes:
+    h = hashlib.sha256(_SALT)
+    h.update(data)
+    return h.digest()
 
 
 def modified_eocd(eocd: memoryview, signing_block_offset: int) -> bytes:
@@ -49,24 +56,24 @@ def _verity(sections: list[memoryview | bytes]) -> bytes:
     total = sum(len(s) for s in sections)
     # Level 0: hash every 4 KiB page of the concatenated content (last page zero-padded).
     level = bytearray()
-    carry = b""
+    carry = bytearray()  # a page split across two sections
     for s in sections:
         mv = memoryview(s)
         pos = 0
         if carry:
-            need = _PAGE - len(carry)
-            carry += bytes(mv[:need])
-            pos = need
-            if len(carry) == _PAGE:
-                level += hashlib.sha256(carry).digest()
-                carry = b""
-        end = pos + ((len(mv) - pos) // _PAGE) * _PAGE
-        for off in range(pos, end, _PAGE):
-            level += hashlib.sha256(mv[off : off + _PAGE]).digest()
-        if end < len(mv):
-            carry = bytes(mv[end:])
+            take = min(_PAGE - len(carry), len(mv))
+            carry += mv[:take]
+            pos = take
+            if len(carry) < _PAGE:
+                continue
+            level += _salted(carry)
+            carry = bytearray()
+        whole_end = pos + ((len(mv) - pos) // _PAGE) * _PAGE
+        for off in range(pos, whole_end, _PAGE):
+            level += _salted(mv[off : off + _PAGE])
+        carry += mv[whole_end:]
     if carry:
-        level += hashlib.sha256(carry + b"\x00" * (_PAGE - len(carry))).digest()
+        level += _salted(bytes(carry) + b"\x00" * (_PAGE - len(carry)))
     # Upper levels until one page remains.
     while len(level) > _PAGE:
         if len(level) % _PAGE:
@@ -74,10 +81,10 @@ def _verity(sections: list[memoryview | bytes]) -> bytes:
         nxt = bytearray()
         mv = memoryview(level)
         for off in range(0, len(level), _PAGE):
-            nxt += hashlib.sha256(mv[off : off + _PAGE]).digest()
+            nxt += _salted(mv[off : off + _PAGE])
         level = nxt
     page = bytes(level) + b"\x00" * (_PAGE - len(level))
-    return hashlib.sha256(page).digest() + struct.pack("<Q", total)
+    return _salted(page) + struct.pack("<Q", total)
 
 
 def compute(kind: ContentDigest, entries: memoryview, cd: memoryview, eocd: bytes) -> bytes:
