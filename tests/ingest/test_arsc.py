@@ -17,6 +17,7 @@ from tests.conftest import CORPUS
 
 from mobsec.diagnostics import Diagnostics
 from mobsec.ingest.arsc import ResourceTable, parse_arsc
+from mobsec.ingest.axml import parse_axml
 
 FRAMEWORK = Path("/usr/share/android-framework-res/framework-res.apk")
 needs_aapt = pytest.mark.skipif(
@@ -262,3 +263,35 @@ def test_fuzz_parse_arsc(
         if v is not None:
             v.value()
     table.find("string", "app_name")
+
+
+@needs_aapt
+def test_shared_library_package_id_zero(tmp_path: Path) -> None:
+    """`aapt --shared-lib` gives package id 0x00 and dynamic references; they still resolve."""
+    (tmp_path / "res" / "values").mkdir(parents=True)
+    (tmp_path / "res" / "values" / "v.xml").write_text(
+        '<resources><string name="app_name">Lib</string></resources>'
+    )
+    (tmp_path / "AndroidManifest.xml").write_text(
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+        'package="com.ex.lib"><application android:label="@string/app_name"/></manifest>'
+    )
+    out = tmp_path / "lib.apk"
+    subprocess.run(
+        [
+            "aapt", "package", "-f", "--shared-lib", "-M", str(tmp_path / "AndroidManifest.xml"),
+            "-S", str(tmp_path / "res"), "-I", str(FRAMEWORK), "-F", str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    table, d = _table(_read(out))
+    assert table is not None and len(d) == 0
+    res_id = table.find("string", "app_name")
+    assert res_id is not None and res_id >> 24 == 0x00
+    with zipfile.ZipFile(out) as z:
+        root = parse_axml(z.read("AndroidManifest.xml"), "AndroidManifest.xml", Diagnostics())
+    assert root is not None
+    label = root.children[0].attr("label")
+    assert label is not None and label.is_reference()
+    assert label.value(table) == "Lib"
