@@ -187,9 +187,13 @@ def test_sdk_dependent_verdicts(corpus_apks: Path, name, min_sdk, max_sdk, expec
     archive = Archive.open(path, diags)
     manifest_min, target, sandbox = _manifest_sdks(archive, diags)
     report = verify_apk_signatures(
-        archive, diags, min_sdk=manifest_min if min_sdk is None else min_sdk, max_sdk=max_sdk or 2**31 - 1,
-        target_sdk=target, target_sandbox_version=sandbox,
-    )  # fmt: skip
+        archive,
+        diags,
+        min_sdk=manifest_min if min_sdk is None else min_sdk,
+        max_sdk=max_sdk or 2**31 - 1,
+        target_sdk=target,
+        target_sandbox_version=sandbox,
+    )
     assert report.verified is expected, report.all_error_codes()
 
 
