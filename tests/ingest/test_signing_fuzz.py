@@ -132,8 +132,9 @@ def test_reader_bounds() -> None:
 
 def test_block_size_mismatch_is_ignored_like_android() -> None:
     data = bytearray(_zip_with_block([(V2_BLOCK_ID, b"\x00" * 16)]))
-    start = data.find(MAGIC) - 8
-    struct.pack_into("<Q", data, start, 1234)  # footer size no longer matches the header
+    cd_offset = data.find(MAGIC) + len(MAGIC)
+    size = struct.unpack_from("<Q", data, cd_offset - 24)[0]
+    struct.pack_into("<Q", data, cd_offset - size - 8, size + 1)  # header != footer
     diags = Diagnostics()
     report = verify_apk_signatures(Archive.open(bytes(data), diags, display_name="x"), diags)
     assert "signing.block.size_mismatch" in report.warnings
