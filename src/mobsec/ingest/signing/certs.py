@@ -11,6 +11,7 @@ fingerprints over the original bytes, which is what ``apksigner --print-certs`` 
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,8 +100,10 @@ def _describe(
         pass  # names stay empty: a broken DN is reported through the fingerprint only
     if crypto_cert is not None:
         try:
-            subject = crypto_cert.subject.rfc4514_string()
-            issuer = crypto_cert.issuer.rfc4514_string()
+            with warnings.catch_warnings():  # e.g. a 7-letter countryName: still renderable
+                warnings.simplefilter("ignore", UserWarning)
+                subject = crypto_cert.subject.rfc4514_string()
+                issuer = crypto_cert.issuer.rfc4514_string()
         except ValueError:
             pass  # keep asn1crypto's rendering
     try:

@@ -17,7 +17,7 @@ from .algorithms import SDK_MAX, SDK_N, SDK_O, SDK_P, SDK_R, SDK_T
 from .block import V2_BLOCK_ID, V3_BLOCK_ID, V31_BLOCK_ID, SigningBlock, find_signing_block
 from .certs import ParsedCertificate
 from .messages import Issue, make_issue
-from .model import CertificateInfo, SchemeResult, SigningReport
+from .model import SchemeResult, SigningReport
 from .v2v3 import (
     SCHEME_NAMES,
     ParsedSigner,
@@ -289,7 +289,3 @@ def _to_diagnostics(report: SigningReport, diags: Diagnostics) -> None:
         for s in res.signers:
             for i in s.issues:
                 emit(i, i.code in s.errors, name)
-
-
-def certificate_info(c: ParsedCertificate) -> CertificateInfo:
-    return c.info
