@@ -66,7 +66,7 @@ def _fill_report(report: Report, pkg: ApkPackage, diags: Diagnostics, phases: Ph
     with phases.phase("facts.code"):
         report.code = facts.code_summary()
     with phases.phase("facts.sdks"):
-        report.sdks = [s.to_json() for s in facts.sdks]
+        report.sdks = facts.sdks_json()
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
 

@@ -10,7 +10,8 @@ class Limits:
     # Decompression (zip bombs): one entry, all entries together, and the ratio.
     max_entry_uncompressed: int = 512 * 1024 * 1024
     max_total_uncompressed: int = 4 * 1024 * 1024 * 1024
-    max_compression_ratio: int = 200  # deflate tops out near 1032:1; real APK entries stay far below
+    # deflate tops out near 1032:1; real APK entries stay far below 200:1
+    max_compression_ratio: int = 200
     max_entries: int = 200_000
     # Nested archives (dex/jar/apk inside assets) are listed, opened at most this deep.
     max_nesting_depth: int = 2

@@ -12,7 +12,15 @@ from typing import Any
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.entry_points import EntryPoint, find_entry_points
 from mobsec.facts.manifest import Manifest, build_manifest
-from mobsec.facts.owners import FoundSdk, OwnerResolver, SdkCatalog, detect_sdks
+from mobsec.facts.owners import (
+    FoundSdk,
+    OwnerResolver,
+    SdkCatalog,
+    SdkVersion,
+    component_app_prefixes,
+    detect_sdks,
+    sdk_versions_from_files,
+)
 from mobsec.ingest.apk import MANIFEST, ApkPackage
 from mobsec.ingest.dex import DexSet
 
@@ -38,8 +46,17 @@ class AppFacts:
 
     @cached_property
     def owners(self) -> OwnerResolver:
-        package = self.manifest.package if self.manifest else ""
-        return OwnerResolver(self.sdk_catalog, package)
+        m = self.manifest
+        if m is None:
+            return OwnerResolver(self.sdk_catalog, "")
+        # Apps may keep their code outside the application id; the Application class and
+        # the launcher activities are the app's own whatever their package (SDKs declare
+        # their own services and receivers, so not every component counts).
+        entry_classes = [c.name for c in m.launcher_activities]
+        if m.application.name:
+            entry_classes.insert(0, m.application.name)
+        extra = component_app_prefixes(self.sdk_catalog, m.package, entry_classes)
+        return OwnerResolver(self.sdk_catalog, m.package, extra)
 
     @cached_property
     def entry_points(self) -> list[EntryPoint]:
@@ -50,6 +67,22 @@ class AppFacts:
     @cached_property
     def sdks(self) -> list[FoundSdk]:
         return detect_sdks(self.code.classes.keys(), self.owners)
+
+    @cached_property
+    def sdk_versions(self) -> dict[str, SdkVersion]:
+        """Versions visible in files the package ships (META-INF/*.version, properties)."""
+        archive = self.pkg.archive
+        found = sdk_versions_from_files(archive.names(), archive.read, self.sdk_catalog, self.diags)
+        return {v.sdk_id: v for v in found}
+
+    def sdks_json(self) -> list[dict[str, Any]]:
+        out = []
+        for found in self.sdks:
+            doc = found.to_json()
+            v = self.sdk_versions.get(found.sdk.id)
+            doc["version"] = v.to_json() if v else None
+            out.append(doc)
+        return out
 
     def app_summary(self) -> dict[str, Any]:
         m = self.manifest

@@ -90,7 +90,13 @@ def read_apk(
                 pkg.resources = parse_arsc(data, RESOURCES, diags)
 
     with phases.phase("ingest.signing"):
-        pkg.signing = verify_apk_signatures(archive, diags, min_sdk=_min_sdk(pkg))
+        pkg.signing = verify_apk_signatures(
+            archive,
+            diags,
+            min_sdk=_min_sdk(pkg),
+            target_sdk=_manifest_int(pkg, "uses-sdk", "targetSdkVersion"),
+            target_sandbox_version=_manifest_int(pkg, None, "targetSandboxVersion"),
+        )
 
     with phases.phase("ingest.dex"):
         files = []
@@ -113,6 +119,17 @@ def read_apk(
     with phases.phase("ingest.nested"):
         pkg.nested_code = find_nested_code_in_archive(archive, diags, limits)
     return pkg
+
+
+def _manifest_int(pkg: ApkPackage, tag: str | None, attr: str) -> int | None:
+    """An integer attribute of the root (tag None) or of the first ``tag`` element."""
+    root = pkg.manifest_xml
+    if root is None:
+        return None
+    el = root if tag is None else next(root.iter(tag), None)
+    a = el.attr(attr, ANDROID_NS) if el is not None else None
+    value = a.value(pkg.resources) if a is not None else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _min_sdk(pkg: ApkPackage) -> int:

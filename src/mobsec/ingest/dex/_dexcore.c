@@ -509,8 +509,14 @@ static PyObject *py_scan(PyObject *self, PyObject *args) {
 static PyObject *py_csr(PyObject *self, PyObject *args) {
     Py_buffer rows;
     unsigned int n_keys;
+    unsigned int column = 2; /* key column: 2 = target (reverse index), 0 = caller (forward) */
     (void)self;
-    if (!PyArg_ParseTuple(args, "y*I", &rows, &n_keys)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*I|I", &rows, &n_keys, &column)) return NULL;
+    if (column >= RREC) {
+        PyBuffer_Release(&rows);
+        PyErr_SetString(PyExc_ValueError, "csr: column out of range");
+        return NULL;
+    }
     size_t n = (size_t)rows.len / (RREC * 4);
     uint32_t *offsets = calloc((size_t)n_keys + 2, sizeof(uint32_t));
     uint32_t *order = malloc((n ? n : 1) * sizeof(uint32_t));
@@ -525,14 +531,14 @@ static PyObject *py_csr(PyObject *self, PyObject *args) {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t t;
-        memcpy(&t, base + i * RREC * 4 + 8, 4);
+        memcpy(&t, base + (i * RREC + column) * 4, 4);
         if (t < n_keys) offsets[t + 1]++;
     }
     for (size_t k = 0; k < n_keys; k++) offsets[k + 1] += offsets[k];
     uint32_t *fill = offsets; /* reuse: fill[k] advances to offsets[k+1], then shift back */
     for (size_t i = 0; i < n; i++) {
         uint32_t t;
-        memcpy(&t, base + i * RREC * 4 + 8, 4);
+        memcpy(&t, base + (i * RREC + column) * 4, 4);
         if (t < n_keys) {
             order[fill[t]++] = (uint32_t)i;
             kept++;
@@ -757,7 +763,7 @@ static PyMethodDef METHODS[] = {
     {"scan", py_scan, METH_VARARGS,
      "scan(buf, method_records, strings, types, fields, methods, protos, call_sites, "
      "method_handles, budget_units)"},
-    {"csr", py_csr, METH_VARARGS, "csr(rows, n_keys) -> (offsets, order)"},
+    {"csr", py_csr, METH_VARARGS, "csr(rows, n_keys, column=2) -> (offsets, order)"},
     {"decode", py_decode, METH_VARARGS, "decode(buf, insns_off, insns_units, pc)"},
     {"opcode_table", py_opcode_table, METH_NOARGS, "opcode_table() -> 256 entries"},
     {NULL, NULL, 0, NULL}};

@@ -336,5 +336,25 @@ class DexFile:
     def type_refs(self, type_idx: int) -> list[Ref]:
         return self.refs.refs_to(TYPES, type_idx)
 
+    # ---- per method (forward) -----------------------------------------------------------
+
+    def invokes_in(self, method_idx: int) -> list[Ref]:
+        """Methods invoked by ``method_idx``: (caller, offset, callee method_idx, opcode)."""
+        return self.refs.refs_from(INVOKES, method_idx, self.pools.n_methods)
+
+    def strings_in(self, method_idx: int) -> list[Ref]:
+        """const-string / const-string/jumbo loads in the method (target: string_idx)."""
+        return self.refs.refs_from(STRINGS, method_idx, self.pools.n_methods)
+
+    def field_reads_in(self, method_idx: int) -> list[Ref]:
+        return self.refs.refs_from(FIELD_READS, method_idx, self.pools.n_methods)
+
+    def field_writes_in(self, method_idx: int) -> list[Ref]:
+        return self.refs.refs_from(FIELD_WRITES, method_idx, self.pools.n_methods)
+
+    def types_in(self, method_idx: int) -> list[Ref]:
+        """new-instance, const-class, check-cast, instance-of, new-array types in the method."""
+        return self.refs.refs_from(TYPES, method_idx, self.pools.n_methods)
+
     def __repr__(self) -> str:
         return f"<DexFile {self.name} v{self.header.version:03d} {len(self.classes)} classes>"

@@ -48,6 +48,7 @@ class CodeRefs:
         self._rows = {k: _u32(v) for k, v in tables.items()}
         self._pool_sizes = pool_sizes
         self._csr: dict[str, tuple[memoryview | array, memoryview | array]] = {}
+        self._forward: dict[str, tuple[memoryview | array, memoryview | array]] = {}
 
     def count(self, kind: str) -> int:
         return len(self._rows[kind]) // ROW
@@ -72,6 +73,23 @@ class CodeRefs:
         t = self._rows[kind]
         out = []
         for r in order[offsets[target] : offsets[target + 1]]:
+            b = r * ROW
+            out.append(Ref(t[b], t[b + 1], t[b + 2], t[b + 3]))
+        return out
+
+    def refs_from(self, kind: str, caller: int, n_methods: int) -> list[Ref]:
+        """Every row of ``kind`` inside method ``caller`` (a method_idx), in offset order."""
+        built = self._forward.get(kind)
+        if built is None:
+            offsets, order = _dexcore.csr(self._raw[kind], n_methods, 0)
+            built = (_u32(offsets), _u32(order))
+            self._forward[kind] = built
+        offsets, order = built
+        if not 0 <= caller < len(offsets) - 1:
+            return []
+        t = self._rows[kind]
+        out = []
+        for r in order[offsets[caller] : offsets[caller + 1]]:
             b = r * ROW
             out.append(Ref(t[b], t[b + 1], t[b + 2], t[b + 3]))
         return out

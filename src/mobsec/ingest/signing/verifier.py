@@ -274,9 +274,23 @@ def _issue_file(issue: Issue, scheme: str) -> str:
 
 
 def _to_diagnostics(report: SigningReport, diags: Diagnostics) -> None:
+    """Signature problems are warnings in the scan's diagnostics, whatever their weight.
+
+    A diagnostic error means "this part of the package could not be read"; a signature that
+    does not verify was read fine, and the signing section of the report (``verified``,
+    per-scheme ``errors``) is where its verdict lives. ``verdict`` in the detail keeps the
+    distinction for readers of the diagnostics.
+    """
+
     def emit(issue: Issue, is_error: bool, scheme: str) -> None:
-        add = diags.error if is_error else diags.warning
-        add(issue.code, _issue_file(issue, scheme), issue.en, issue.zh, **issue.params)
+        diags.warning(
+            issue.code,
+            _issue_file(issue, scheme),
+            issue.en,
+            issue.zh,
+            verdict="error" if is_error else "warning",
+            **issue.to_json()["params"],
+        )
 
     for i in report.issues:
         emit(i, i.code in report.errors, "")
