@@ -109,3 +109,30 @@ def test_invalid_apk_is_reported_not_crashed(corpus_reports: dict[str, dict]) ->
     # androguard's "Invalid.apk" is a real app with a deliberately broken part; whatever we
     # make of it, the report says what was wrong instead of pretending all is well.
     assert doc["diagnostics"], "a broken file must produce diagnostics"
+
+
+@pytest.mark.corpus
+def test_signing_verdicts_in_reports_match_apksigner(corpus_reports: dict[str, dict]) -> None:
+    """The whole pipeline (minSdk etc. taken from our own manifest reading) agrees with
+    apksigner on every androguard file, through the report, not only the verifier alone."""
+    from tests.ingest.test_signing_corpus import KNOWN_DISAGREEMENTS
+
+    table = Path(__file__).parent.parent / "ingest" / "data" / "apksigner_verdicts.tsv"
+    wrong = []
+    checked = 0
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        apk, verified, sha256, *_ = line.split("\t")
+        expected = KNOWN_DISAGREEMENTS.get(apk, verified == "1")
+        doc = corpus_reports.get(f"androguard/{apk}")
+        if doc is None:
+            continue
+        checked += 1
+        got = bool(doc["signing"] and doc["signing"]["verified"])
+        if got != expected:
+            wrong.append(f"{apk}: report says verified={got}, apksigner {expected}")
+        elif got and sha256 != "-" and doc["signing"]["signers"][0]["sha256"] != sha256:
+            wrong.append(f"{apk}: first signer's SHA-256 differs from apksigner's")
+    assert checked > 300
+    assert not wrong, "\n".join(wrong)
