@@ -426,6 +426,7 @@ def test_permissions_features_queries_instrumentation(tmp_path: Path) -> None:
         '<uses-feature android:glEsVersion="0x00020000"/>'
         '<queries><package android:name="com.target"/>'
         '<intent><action android:name="android.intent.action.SEND"/></intent></queries>'
+        '<queries><package android:name="com.second"/></queries>'
         '<instrumentation android:name=".Instr" android:targetPackage="com.ex"/>'
         '<application><uses-library android:name="org.apache.http.legacy"/>'
         '<meta-data android:name="com.sdk.API_KEY" android:value="abc123"/>'
@@ -448,7 +449,7 @@ def test_permissions_features_queries_instrumentation(tmp_path: Path) -> None:
         "gl_es_version": None,
     }
     assert m.uses_features[1]["gl_es_version"] == 0x20000
-    assert m.queries["packages"] == ["com.target"]
+    assert m.queries["packages"] == ["com.target", "com.second"]  # all <queries> merged
     assert m.queries["intents"][0]["actions"] == ["android.intent.action.SEND"]
     assert m.instrumentations[0]["name"] == "com.ex.Instr"
     assert m.uses_libraries == [

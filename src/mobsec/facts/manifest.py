@@ -233,7 +233,9 @@ class Manifest:
     permission_groups: list[str] = field(default_factory=list)
     uses_features: list[dict[str, Any]] = field(default_factory=list)
     uses_libraries: list[dict[str, Any]] = field(default_factory=list)
-    queries: dict[str, list[Any]] = field(default_factory=dict)
+    queries: dict[str, list[Any]] = field(
+        default_factory=lambda: {"packages": [], "intents": [], "providers": []}
+    )
     instrumentations: list[dict[str, Any]] = field(default_factory=list)
     deep_links: list[DeepLink] = field(default_factory=list)
     install_blockers: list[str] = field(default_factory=list)
@@ -493,9 +495,10 @@ class _Builder:
             up.protection_level = own.get(up.name) or platform.get(up.name)
 
     def _queries(self, el: XmlElement, m: Manifest) -> None:
-        packages: list[Any] = []
-        intents: list[Any] = []
-        providers: list[Any] = []
+        # Android merges every <queries> element; keep adding to the same lists.
+        packages: list[Any] = m.queries["packages"]
+        intents: list[Any] = m.queries["intents"]
+        providers: list[Any] = m.queries["providers"]
         for child in el.children:
             if child.tag == "package":
                 name = self.string(child, "name")
@@ -507,7 +510,6 @@ class _Builder:
                 auth = self.string(child, "authorities")
                 if auth:
                     providers.extend(a for a in auth.split(";") if a)
-        m.queries = {"packages": packages, "intents": intents, "providers": providers}
 
     # -- application and components -------------------------------------------------------
 
