@@ -93,6 +93,41 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _fact_lines(report) -> list[str]:
+    """A few facts worth seeing before opening the report (bilingual labels)."""
+    lines = []
+    app = report.app
+    if app:
+        lines.append(
+            f"SDK min/target / 最低/目标 SDK: {app.get('min_sdk')}/{app.get('target_sdk')}"
+            + ("  debuggable / 可调试" if app.get("debuggable") else "")
+        )
+    m = report.manifest
+    if m:
+        exported = [c for c in m["components"] if c["exported"] and c["kind"] != "activity-alias"]
+        dangerous = [
+            p for p in m["uses_permissions"] if "dangerous" in (p.get("protection_level") or "")
+        ]
+        lines.append(
+            f"exported components / 导出组件: {len(exported)}; "
+            f"dangerous permissions / 危险权限: {len(dangerous)}"
+        )
+    s = report.signing
+    if s is not None:
+        schemes = [k for k, v in s["schemes"].items() if v["present"]]
+        verdict = "verified / 已验证" if s["verified"] else "NOT verified / 未通过验证"
+        lines.append(f"signing / 签名: {verdict} ({', '.join(schemes) or '-'})")
+    code = report.code
+    if code:
+        lines.append(
+            f"code / 代码: {len(code['dex_files'])} DEX, {code['classes']} classes / 类, "
+            f"{code['methods']} methods / 方法; SDKs / 第三方 SDK: {len(report.sdks)}"
+        )
+    if report.native_libraries:
+        lines.append(f"native libraries / 原生库: {len(report.native_libraries)}")
+    return lines
+
+
 def _print_summary(report, output: Path | None) -> None:
     from mobsec.diagnostics import Level
 
@@ -101,6 +136,8 @@ def _print_summary(report, output: Path | None) -> None:
     name = app.get("package") or report.package.file_name
     ver = app.get("version_name") or ""
     print(f"{name} {ver}".rstrip(), file=out)
+    for line in _fact_lines(report):
+        print(f"  {line}", file=out)
     counts = report.severity_counts()
     print(
         "findings / 发现: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
