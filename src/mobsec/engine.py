@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
 from mobsec.ingest.apk import ApkPackage, read_apk
@@ -69,6 +70,8 @@ def _fill_report(report: Report, pkg: ApkPackage, diags: Diagnostics, phases: Ph
         report.sdks = facts.sdks_json()
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
+    with phases.phase("checks"):
+        report.findings = run_checks(facts, diags, phases.timings, phases.progress)
 
 
 def _identify(path: Path) -> PackageIdentity:

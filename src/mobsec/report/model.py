@@ -53,7 +53,9 @@ class Location:
     class_name: str | None = None  # Java name, e.g. "com.example.Login"
     method: str | None = None  # "name(Ljava/lang/String;)V"
     offset: int | None = None  # bytecode offset in code units, as dexdump prints it
-    line: int | None = None  # for XML: line in the decoded document
+    # XML: line in the decoded document. Code: source line from the DEX debug info, if any.
+    line: int | None = None
+    source_file: str | None = None  # code: the class's SourceFile attribute ("Login.java")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,7 @@ class Location:
             "method": self.method,
             "offset": self.offset,
             "line": self.line,
+            "source_file": self.source_file,
         }
 
 
@@ -84,6 +87,8 @@ class Finding:
     location: Location
     evidence: str  # short disassembly or manifest excerpt
     owner: Owner = field(default_factory=lambda: Owner("app"))
+    # What this occurrence is about, e.g. 'Cipher.getInstance("AES/ECB/PKCS5Padding")'.
+    message: Text | None = None
     description: Text | None = None
     remediation: Text | None = None
     cwe: list[int] = field(default_factory=list)
@@ -101,6 +106,7 @@ class Finding:
         return {
             "check_id": self.check_id,
             "title": self.title.to_json(),
+            "message": self.message.to_json() if self.message else None,
             "description": self.description.to_json() if self.description else None,
             "remediation": self.remediation.to_json() if self.remediation else None,
             "severity": self.severity.value,

@@ -1,0 +1,43 @@
+"""Every annotated check fixture: build it from source, scan it, compare with its marks.
+
+Fixture apps live next to the checks' tests: tests/checks/<area>/<fixture-name>/ with an
+AndroidManifest.xml (see tests/checks/harness.py for the marks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mobsec import ScanOptions, scan
+from tests.checks.harness import compare, read_marks
+from tests.fixtures.build import build_apks, missing_tools
+
+CHECKS_DIR = Path(__file__).parent
+FIXTURES = sorted(p.parent for p in CHECKS_DIR.glob("*/*/AndroidManifest.xml"))
+
+
+def test_fixture_names_are_unique() -> None:
+    names = [p.name for p in FIXTURES]
+    assert len(names) == len(set(names)), "fixture folder names must be unique across areas"
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, Path]:
+    missing = sorted({t for d in FIXTURES for t in missing_tools(d)})
+    if missing:
+        pytest.skip("Android fixture toolchain missing: " + ", ".join(missing))
+    return build_apks(FIXTURES)
+
+
+@pytest.mark.toolchain
+@pytest.mark.parametrize("app", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_matches_its_marks(app: Path, built: dict[str, Path]) -> None:
+    marks = read_marks(app)
+    assert not marks.empty, f"{app} has no ruleid/ok marks"
+    report = scan(built[app.name], ScanOptions()).to_json()
+    internal = [d for d in report["diagnostics"] if d["code"].startswith("internal.")]
+    assert not internal, internal
+    problems = compare(marks, report["findings"])
+    assert not problems, "\n".join(problems)
