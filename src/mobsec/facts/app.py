@@ -22,6 +22,7 @@ from mobsec.facts.owners import (
     sdk_versions_from_files,
 )
 from mobsec.ingest.apk import MANIFEST, ApkPackage
+from mobsec.ingest.axml import XmlElement, parse_axml
 from mobsec.ingest.dex import DexSet
 
 
@@ -29,6 +30,24 @@ class AppFacts:
     def __init__(self, pkg: ApkPackage, diags: Diagnostics) -> None:
         self.pkg = pkg
         self.diags = diags
+        self._xml: dict[str, XmlElement | None] = {}
+
+    def xml_file(self, path: str) -> XmlElement | None:
+        """A compiled XML file of the package (res/xml/..., res/layout/...), parsed once.
+
+        None when it is absent or unreadable (the diagnostics then say why)."""
+        if path not in self._xml:
+            data = self.pkg.archive.read(path) if self.pkg.archive.get(path) else None
+            self._xml[path] = parse_axml(data, path, self.diags) if data else None
+        return self._xml[path]
+
+    def layout_files(self) -> list[str]:
+        """Paths of the compiled layout XML files (every configuration: res/layout-land/...)."""
+        return [
+            n
+            for n in self.pkg.archive.names()
+            if n.startswith("res/layout") and n.endswith(".xml") and n.count("/") == 2
+        ]
 
     @cached_property
     def manifest(self) -> Manifest | None:
