@@ -1,0 +1,1 @@
+"""Checks on native libraries (lib/<abi>/*.so): exploit mitigations the ELF declares."""

@@ -1,0 +1,11 @@
+/* No stack protector, no FORTIFY, no RELRO, executable stack, RUNPATH, not stripped. */
+#include <string.h>
+
+char *Java_com_example_nativehard_MainActivity_copyName(void *env, void *cls, const char *name)
+{
+    static char out[128];
+    char tmp[32];
+    strcpy(tmp, name);
+    strcpy(out, tmp);
+    return out;
+}
