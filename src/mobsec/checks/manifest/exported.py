@@ -1,0 +1,243 @@
+"""Components other apps can start, bind, send to or query without a protecting permission.
+
+Android exports a component when ``android:exported`` says so or, below targetSdk 31, when
+it has an intent filter (providers: below targetSdk 17). Only a signature-level permission
+keeps other apps out: a ``normal`` permission is granted to any app that asks, a
+``dangerous`` one to any app the user says yes to, and a permission nobody defines is
+defined by whichever app is installed first. The launcher activity is meant to be started
+by anyone and is not reported; disabled components are skipped (the app would have to
+enable them itself). Components of SDKs are reported, attributed to their SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mobsec.checks.context import CheckContext
+from mobsec.checks.manifest._common import (
+    GBT_COMPONENTS,
+    Protection,
+    exported_how,
+    is_launcher,
+    protection,
+)
+from mobsec.checks.registry import check
+from mobsec.facts.manifest import Component, Manifest
+from mobsec.report.model import Confidence, Finding, Severity, Text
+
+_CWE = [926]
+_MASVS = ["MASVS-PLATFORM-1"]
+_OWASP = ["M8", "M3"]
+
+_KIND_TEXT = {
+    "activity": ("activity", "Activity"),
+    "activity-alias": ("activity alias", "Activity 别名"),
+    "service": ("service", "Service"),
+    "receiver": ("broadcast receiver", "广播接收器"),
+    "provider": ("content provider", "内容提供器"),
+}
+
+
+def _exposed(m: Manifest, kinds: tuple[str, ...]) -> Iterator[Component]:
+    if not m.application.enabled:
+        return
+    for c in m.components:
+        if c.kind in kinds and c.exported and c.enabled:
+            yield c
+
+
+def _finding(
+    ctx: CheckContext,
+    m: Manifest,
+    c: Component,
+    prot: Protection,
+    severity: Severity,
+    extra: tuple[str, str] = ("", ""),
+    key: str = "",
+) -> Finding:
+    """One finding for a component that ``prot`` does not protect, scaled by its strength."""
+    kind_en, kind_zh = _KIND_TEXT[c.kind]
+    how_en, how_zh = exported_how(c, m.target_sdk)
+    prot_en, prot_zh = prot.describe()
+    confidence = ctx.meta.confidence
+    if prot.strength == "dangerous":
+        # Any app may request it, but the user has to agree.
+        severity = Severity.LOW
+    elif prot.strength == "unknown":
+        confidence = Confidence.LOW
+    return ctx.manifest_finding(
+        line=c.line,
+        subject=c.name,
+        key=key,
+        owner_class=c.name,
+        severity=severity,
+        confidence=confidence,
+        message=Text(
+            f"{kind_en} {c.name} is {how_en} and protected by {prot_en}{extra[0]}",
+            f"{kind_zh} {c.name} {how_zh},保护方式:{prot_zh}{extra[1]}",
+        ),
+    )
+
+
+def _component_check(ctx: CheckContext, kinds: tuple[str, ...]) -> Iterator[Finding]:
+    m = ctx.manifest
+    if m is None:
+        return
+    for c in _exposed(m, kinds):
+        if c.kind in ("activity", "activity-alias") and is_launcher(m, c):
+            continue
+        prot = protection(m, c.permission)
+        if prot.protects:
+            continue
+        severity = ctx.meta.severity
+        extra = ("", "")
+        if c.kind == "receiver" and _platform_actions_only(c):
+            severity = Severity.LOW
+            extra = (
+                "; its filters name only platform broadcasts, but any app can still send "
+                "it an explicit intent",
+                ";其 intent-filter 仅包含系统广播,但任何应用仍可向其发送显式 Intent",
+            )
+        yield _finding(ctx, m, c, prot, severity, extra)
+
+
+def _platform_actions_only(c: Component) -> bool:
+    actions = [a for f in c.intent_filters for a in f.actions]
+    return bool(actions) and all(a.startswith("android.") for a in actions)
+
+
+_REMEDIATION = (
+    'Set android:exported="false" unless other apps must use the component; if they must, '
+    'protect it with a permission of android:protectionLevel="signature" and validate '
+    "everything it receives.",
+    '除非必须供其他应用使用,否则设置 android:exported="false";确需导出时,用 '
+    'android:protectionLevel="signature" 的权限保护,并校验接收到的全部数据。',
+)
+
+
+@check(
+    "android.manifest.exported-activity",
+    title=("Exported activity without permission", "导出的 Activity 未受权限保护"),
+    description=(
+        "Any app on the device can start this activity with extras of its choosing: screens "
+        "meant to follow a login can be opened directly, and data in the intent reaches the "
+        "activity's code unchecked.",
+        "设备上任何应用都可携带任意参数启动该 Activity:本应在登录后才能访问的界面可被直接打开,"
+        "Intent 中的数据未经检查就进入 Activity 的代码。",
+    ),
+    remediation=_REMEDIATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=_CWE,
+    masvs=_MASVS,
+    owasp=_OWASP,
+    gbt_34975=[GBT_COMPONENTS],
+)
+def exported_activity(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _component_check(ctx, ("activity", "activity-alias"))
+
+
+@check(
+    "android.manifest.exported-service",
+    title=("Exported service without permission", "导出的 Service 未受权限保护"),
+    description=(
+        "Any app on the device can start or bind this service and call what it offers, "
+        "with the app's own permissions and data behind it.",
+        "设备上任何应用都可启动或绑定该 Service 并调用其提供的功能,而这些功能背后是本应用的权限"
+        "和数据。",
+    ),
+    remediation=_REMEDIATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=_CWE,
+    masvs=_MASVS,
+    owasp=_OWASP,
+    gbt_34975=[GBT_COMPONENTS],
+)
+def exported_service(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _component_check(ctx, ("service",))
+
+
+@check(
+    "android.manifest.exported-receiver",
+    title=("Exported broadcast receiver without permission", "导出的广播接收器未受权限保护"),
+    description=(
+        "Any app on the device can send this receiver a broadcast, explicit or matching its "
+        "filters, with data of its choosing; receivers that act on it (send SMS, change "
+        "settings, store data) can be driven by other apps.",
+        "设备上任何应用都可向该接收器发送显式或匹配其过滤器的广播并携带任意数据;据此执行操作"
+        "(发送短信、修改设置、保存数据)的接收器可被其他应用操纵。",
+    ),
+    remediation=_REMEDIATION,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=[926, 925],
+    masvs=_MASVS,
+    owasp=_OWASP,
+    gbt_34975=[GBT_COMPONENTS],
+)
+def exported_receiver(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _component_check(ctx, ("receiver",))
+
+
+@check(
+    "android.manifest.exported-provider",
+    title=("Exported content provider without permission", "导出的内容提供器未受权限保护"),
+    description=(
+        "Any app on the device can query, insert, update, delete or open files through this "
+        "content provider: whatever data it serves is readable, and writable where it "
+        "allows writes.",
+        "设备上任何应用都可通过该内容提供器查询、插入、更新、删除数据或打开文件:其提供的数据均可"
+        "被读取,支持写入时也可被修改。",
+    ),
+    remediation=(
+        'Set android:exported="false" unless other apps need the data; otherwise protect '
+        "reads and writes with android:readPermission/android:writePermission of "
+        'protectionLevel="signature".',
+        '除非其他应用需要这些数据,否则设置 android:exported="false";否则用保护级别为 signature '
+        "的 android:readPermission/android:writePermission 保护读写。",
+    ),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=[926, 200],
+    masvs=["MASVS-PLATFORM-1", "MASVS-STORAGE-2"],
+    owasp=_OWASP,
+    gbt_34975=[GBT_COMPONENTS],
+)
+def exported_provider(ctx: CheckContext) -> Iterator[Finding]:
+    m = ctx.manifest
+    if m is None:
+        return
+    for c in _exposed(m, ("provider",)):
+        if c.path_permissions and not c.read_permission and not c.write_permission:
+            continue  # android.manifest.provider-path-permission-only reports it
+        read = protection(m, c.read_permission)
+        write = protection(m, c.write_permission)
+        if read.protects and write.protects:
+            continue
+        if not read.protects and not write.protects:
+            weakest = read if _rank(read) <= _rank(write) else write
+            yield _finding(ctx, m, c, weakest, Severity.HIGH, key="read-write")
+            continue
+        open_side, side_en, side_zh = (
+            (read, "reads", "读")
+            if not read.protects
+            else (
+                write,
+                "writes",
+                "写",
+            )
+        )
+        yield _finding(
+            ctx,
+            m,
+            c,
+            open_side,
+            Severity.MEDIUM,
+            extra=(f" for {side_en}", f"(仅{side_zh}操作)"),
+            key=side_en,
+        )
+
+
+def _rank(p: Protection) -> int:
+    return {"none": 0, "normal": 1, "unknown": 2, "dangerous": 3, "signature": 4}[p.strength]

@@ -1,0 +1,62 @@
+"""What the fixture marks cannot say: severity by kind and protection, SDK attribution and
+the manifest excerpt as evidence (the marks only place findings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.fixtures.build import build_apk, missing_tools
+
+from mobsec import ScanOptions, scan
+
+HERE = Path(__file__).parent
+
+
+def _findings(fixture: str, prefix: str = "android.manifest.") -> dict[str, dict]:
+    """Findings of ``prefix`` checks keyed by the component/subject named in the message."""
+    app = HERE / fixture
+    missing = missing_tools(app)
+    if missing:
+        pytest.skip("Android fixture toolchain missing: " + ", ".join(missing))
+    report = scan(build_apk(app), ScanOptions()).to_json()
+    out = {}
+    for f in report["findings"]:
+        if f["check_id"].startswith(prefix):
+            words = f["message"]["en"].split()
+            name = next((w for w in words if w.startswith("com.")), f["check_id"])
+            out[f"{f['check_id']} {name}"] = f
+    return out
+
+
+@pytest.mark.toolchain
+def test_exported_components_severity_owner_and_evidence() -> None:
+    found = _findings("manifest-exported")
+    sev = {k: (v["severity"], v["confidence"]) for k, v in found.items()}
+    prefix = "android.manifest."
+    assert sev[f"{prefix}exported-provider com.example.exported.OpenProvider"] == (
+        "high",
+        "medium",
+    )
+    # reads open, writes signature-protected: half the exposure
+    assert sev[f"{prefix}exported-provider com.example.exported.ReadableProvider"][0] == "medium"
+    assert sev[f"{prefix}exported-activity com.example.exported.DangerActivity"][0] == "low"
+    assert sev[f"{prefix}exported-activity com.example.exported.SquatActivity"][1] == "low"
+    assert sev[f"{prefix}exported-receiver com.example.exported.BootReceiver"][0] == "low"
+    umeng = found[f"{prefix}exported-receiver com.umeng.message.UmengMessageReceiver"]
+    assert umeng["owner"]["kind"] == "sdk" and umeng["owner"]["sdk_id"] == "umeng-push"
+    own = found[f"{prefix}exported-service com.example.exported.OpenService"]
+    assert own["owner"]["kind"] == "app"
+    assert own["evidence"].startswith("<service") and ".OpenService" in own["evidence"]
+    assert 'android:exported="true"' in own["evidence"]
+    # messages exist in both languages and fingerprints differ per component
+    assert all(f["message"]["zh-CN"] for f in found.values())
+    assert len({f["fingerprint"] for f in found.values()}) == len(found)
+
+
+@pytest.mark.toolchain
+def test_backup_rules_lower_the_finding() -> None:
+    found = _findings("manifest-backup-rules", "android.manifest.allow-backup")
+    (f,) = found.values()
+    assert (f["severity"], f["confidence"]) == ("low", "low")
+    assert "res/xml/backup_rules.xml" in f["message"]["en"]
