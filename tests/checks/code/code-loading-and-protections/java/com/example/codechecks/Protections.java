@@ -1,0 +1,60 @@
+package com.example.codechecks;
+
+import android.content.Context;
+import android.content.pm.PackageInfo;
+import android.content.pm.PackageManager;
+import android.os.Build;
+import android.os.Debug;
+import java.io.File;
+
+public class Protections {
+    static boolean rooted() {
+        // ruleid: android.code.root-detection
+        return new File("/system/xbin/su").exists();
+    }
+
+    static boolean hasShell() {
+        // ok: android.code.root-detection
+        return new File("/system/bin/sh").exists();
+    }
+
+    static boolean releaseKeys() {
+        String tags = Build.TAGS;
+        // ruleid: android.code.root-detection
+        return tags != null && tags.contains("test-keys");
+    }
+
+    static boolean emulator() {
+        // ruleid: android.code.emulator-detection
+        return Build.FINGERPRINT.startsWith("generic") || Build.HARDWARE.contains("goldfish");
+    }
+
+    static String deviceName() {
+        // ok: android.code.emulator-detection
+        return Build.MANUFACTURER + " " + Build.MODEL;
+    }
+
+    static boolean debugged() {
+        // ruleid: android.code.debugger-detection
+        return Debug.isDebuggerConnected();
+    }
+
+    static long heap() {
+        // ok: android.code.debugger-detection
+        return Debug.getNativeHeapSize();
+    }
+
+    static boolean genuine(Context context) throws Exception {
+        PackageManager pm = context.getPackageManager();
+        // ruleid: android.code.tamper-detection
+        PackageInfo info = pm.getPackageInfo(context.getPackageName(), PackageManager.GET_SIGNATURES);
+        return info.signatures[0].hashCode() == 0x1c2b3a49;
+    }
+
+    static String packageName(Context context) throws Exception {
+        PackageManager pm = context.getPackageManager();
+        // ok: android.code.tamper-detection
+        PackageInfo info = pm.getPackageInfo(context.getPackageName(), 0);
+        return info.packageName;
+    }
+}
