@@ -1,0 +1,1 @@
+"""Checks for keys and credentials shipped inside the app (code, resources, assets, native)."""

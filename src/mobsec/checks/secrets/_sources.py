@@ -1,0 +1,90 @@
+"""Where secrets are looked for: code strings, resource strings, text files, native strings.
+
+Each source yields ``(text, place)`` candidates cheaply: code strings come from the string
+ids that const-string instructions actually load (the index's string table read as an
+array, no per-instruction Python), so unused pool entries never become findings.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mobsec.diagnostics import FormatError
+from mobsec.ingest.dex import DexFile
+from mobsec.ingest.dex.index import STRINGS
+
+from ._patterns import SecretMatch, patterns
+
+MIN_LEN = 8
+MAX_TEXT_FILE = 512 * 1024  # bytes of one asset/raw file searched
+MAX_TEXT_FILES = 400
+MAX_NATIVE_STRINGS = 50_000
+TEXT_SUFFIXES = (
+    ".json", ".xml", ".txt", ".properties", ".cfg", ".conf", ".ini", ".yaml", ".yml",
+    ".js", ".html", ".htm", ".plist", ".env", ".pem", ".key", ".config", "",
+)  # fmt: skip
+SEPARATOR = "\x00"
+
+
+def referenced_string_ids(dex: DexFile) -> list[int]:
+    """Ids of the strings some const-string of ``dex`` loads (sorted, unique)."""
+    raw = dex.refs.raw(STRINGS)
+    if not raw:
+        return []
+    table = array("I")
+    table.frombytes(raw[: len(raw) - len(raw) % 16])
+    return sorted(set(table[2::4]))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    text_index: int  # which candidate text
+    match: SecretMatch
+
+
+def search_many(texts: list[str]) -> Iterator[Hit]:
+    """Every known-format secret in ``texts``, one regex pass per pattern over all of them.
+
+    Joining the candidates keeps the per-string Python cost out of the hot path (tens of
+    thousands of strings in a large app); a match that spans two candidates is dropped.
+    """
+    if not texts:
+        return
+    starts: list[int] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    blob = SEPARATOR.join(texts)
+    for p in patterns():
+        seen: set[int] = set()
+        for m in p.regex.finditer(blob):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            end = starts[i] + len(texts[i])
+            if m.end() > end or i in seen:
+                continue
+            seen.add(i)
+            value = m.group(0) if p.id == "private-key" else m.group("secret")
+            yield Hit(i, SecretMatch(p, value, m.start() - starts[i]))
+
+
+def text_lines(data: bytes) -> str | None:
+    """The file as text if it looks like text (UTF-8, no NUL bytes), else None."""
+    if b"\x00" in data[:4096]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def native_strings(data: bytes) -> list[str]:
+    from mobsec.ingest.elf import elf_strings
+
+    try:
+        return list(elf_strings(data, min_len=MIN_LEN, limit=MAX_NATIVE_STRINGS))
+    except FormatError:
+        return []

@@ -1,0 +1,443 @@
+"""Keys and credentials shipped in the app: known formats everywhere, entropy with context.
+
+Every value is masked in messages and evidence (:func:`._patterns.mask`): the report must
+let a reviewer find the key, never use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from mobsec.checks.code._flow import flow_at
+from mobsec.checks.context import CheckContext
+from mobsec.checks.registry import check
+from mobsec.diagnostics import FormatError
+from mobsec.facts.dataflow import Value
+from mobsec.ingest.dex import CodeSite, DexFile
+from mobsec.report.model import Confidence, Finding, Severity, Text
+
+from ._patterns import KEY_NAME, find_secrets, looks_random, manifest_keys, mask, mask_in
+from ._sources import (
+    MAX_TEXT_FILE,
+    MAX_TEXT_FILES,
+    MIN_LEN,
+    TEXT_SUFFIXES,
+    native_strings,
+    referenced_string_ids,
+    search_many,
+    text_lines,
+)
+
+GBT = ["5.4.1 数据安全 / data security"]
+MASVS = ["MASVS-STORAGE-1", "MASVS-CRYPTO-2"]
+OWASP = ["M1", "M9"]
+MAX_SITES_PER_STRING = 20  # places reported for one secret string (distinct methods)
+
+
+def _code_strings(ctx: CheckContext) -> list[tuple[DexFile, list[int], list[str]]]:
+    """Per DEX: ids and texts of the code-referenced strings long enough to be a secret."""
+    out = []
+    for dex in ctx.code.dexes:
+        ids, texts = [], []
+        for i in referenced_string_ids(dex):
+            try:
+                t = dex.string(i)
+            except FormatError:  # a broken pool entry: the DEX reader reported it
+                continue
+            if len(t) >= MIN_LEN:
+                ids.append(i)
+                texts.append(t)
+        out.append((dex, ids, texts))
+    return out
+
+
+def _sites_of(ctx: CheckContext, dex: DexFile, string_idx: int) -> list[CodeSite]:
+    """The first load of the string in each method (at most MAX_SITES_PER_STRING methods)."""
+    seen: set[int] = set()
+    out = []
+    for r in dex.string_refs(string_idx):
+        if r.caller in seen:
+            continue
+        caller = dex.method_ref(r.caller)
+        owner = ctx.code.classes.get(caller.class_desc)
+        if owner is not None and owner[0] is not dex:
+            continue  # the class lost to an earlier definition: dead code
+        seen.add(r.caller)
+        out.append(CodeSite(dex, caller, r.caller, r.offset, r.opcode))
+        if len(out) >= MAX_SITES_PER_STRING:
+            break
+    return out
+
+
+def _masked_code_finding(ctx: CheckContext, site: CodeSite, secret: str, **kw: object) -> Finding:
+    f = ctx.code_finding(site, **kw)  # type: ignore[arg-type]
+    return replace(f, evidence=mask_in(f.evidence, [secret]))
+
+
+@check(
+    "android.secrets.hardcoded-secret",
+    title=("Hard-coded key or credential", "硬编码的密钥或凭证"),
+    description=(
+        "A value in a known key or credential format (cloud access keys, API keys, private "
+        "keys, tokens, credentials in URLs...) is shipped inside the app, where anyone who "
+        "downloads the package can extract it.",
+        "应用中包含已知格式的密钥或凭证(云访问密钥、API Key、私钥、令牌、URL 中的凭证等),任何下载"
+        "安装包的人都可以提取。",
+    ),
+    remediation=(
+        "Remove the secret from the app and revoke it. Keep secrets on a server; give the "
+        "app short-lived, scoped tokens; restrict client keys that must ship (Google/map "
+        "keys) to the app's package and signing certificate.",
+        "从应用中删除该密钥并吊销。机密应保存在服务端,客户端使用短期、最小权限的令牌;必须随应用发布的"
+        "客户端 Key(Google/地图 Key)应限定到应用包名和签名证书。",
+    ),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=[798, 321],
+    masvs=MASVS,
+    owasp=OWASP,
+    gbt_34975=GBT,
+)
+def hardcoded_secret(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _in_code(ctx)
+    yield from _in_manifest(ctx)
+    yield from _in_resources(ctx)
+    yield from _in_text_files(ctx)
+    yield from _in_native(ctx)
+
+
+def _message(name: Text, value: str, where: str = "") -> Text:
+    return Text(f"{name.en}: {mask(value)}{where}", f"{name.zh}:{mask(value)}{where}")
+
+
+def _in_code(ctx: CheckContext) -> Iterator[Finding]:
+    for dex, ids, texts in _code_strings(ctx):
+        for hit in search_many(texts):
+            p, value = hit.match.pattern, hit.match.value
+            for site in _sites_of(ctx, dex, ids[hit.text_index]):
+                yield _masked_code_finding(
+                    ctx,
+                    site,
+                    value,
+                    key=f"{p.id}:{mask(value)}",
+                    severity=p.severity,
+                    confidence=p.confidence,
+                    message=_message(p.name, value),
+                )
+
+
+def _in_manifest(ctx: CheckContext) -> Iterator[Finding]:
+    root = ctx.facts.pkg.manifest_xml
+    if root is None:
+        return
+    res = ctx.facts.pkg.resources
+    by_name = {k.meta_data: k for k in manifest_keys()}
+    for el in root.iter():
+        if el.tag != "meta-data":
+            continue
+        name_attr, value_attr = el.attr("name"), el.attr("value")
+        name = name_attr.value(res) if name_attr is not None else None
+        value = value_attr.value(res) if value_attr is not None else None
+        if not isinstance(name, str) or not isinstance(value, str) or len(value) < MIN_LEN:
+            continue
+        key = by_name.get(name)
+        found = find_secrets(value)
+        if key is None and not found:
+            continue
+        label = key.name if key else found[0].pattern.name
+        shown = key.id if key else found[0].pattern.id
+        f = ctx.manifest_finding(
+            line=el.line,
+            subject=f"meta-data:{name}",
+            key=shown,
+            # Map keys are meant to ship: bound to the package and certificate by the vendor.
+            severity=Severity.LOW if key else found[0].pattern.severity,
+            confidence=Confidence.HIGH if key else found[0].pattern.confidence,
+            message=_message(label, value, f" (meta-data {name})"),
+        )
+        yield replace(f, evidence=mask_in(f.evidence, [value]))
+
+
+def _resource_strings(ctx: CheckContext) -> Iterator[tuple[str, str]]:
+    """(resource name, string value) of the default configuration."""
+    table = ctx.facts.pkg.resources
+    if table is None:
+        return
+    for res_id in table.resource_ids():
+        name = table.name_of(res_id) or f"0x{res_id:08x}"
+        if not name.startswith("string/"):
+            continue
+        for _config, value in table.values(res_id)[:1]:
+            v = value.value() if callable(getattr(value, "value", None)) else None
+            if isinstance(v, str) and len(v) >= MIN_LEN:
+                yield name, v
+
+
+def _in_resources(ctx: CheckContext) -> Iterator[Finding]:
+    items = list(_resource_strings(ctx))
+    for hit in search_many([v for _, v in items]):
+        name, _ = items[hit.text_index]
+        p, value = hit.match.pattern, hit.match.value
+        yield ctx.file_finding(
+            "resources.arsc",
+            evidence=f"@{name} = {mask_in(items[hit.text_index][1][:200], [value])}",
+            key=f"{name}:{p.id}",
+            severity=p.severity,
+            confidence=p.confidence,
+            message=_message(p.name, value, f" (@{name})"),
+        )
+
+
+def _in_text_files(ctx: CheckContext) -> Iterator[Finding]:
+    archive = ctx.facts.pkg.archive
+    n = 0
+    for entry in archive.entries:
+        name = entry.name
+        if not name.startswith(("assets/", "res/raw/")) or archive.get(name) is not entry:
+            continue
+        base = name.rsplit("/", 1)[-1]
+        suffix = "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
+        if suffix not in TEXT_SUFFIXES or entry.uncompressed_size > MAX_TEXT_FILE:
+            continue
+        n += 1
+        if n > MAX_TEXT_FILES:
+            return
+        data = archive.read(entry, MAX_TEXT_FILE)
+        if data is None:
+            continue
+        text = text_lines(data)
+        if text is None:
+            continue
+        lines = text.splitlines()
+        for hit in search_many(lines):
+            p, value = hit.match.pattern, hit.match.value
+            line_text = lines[hit.text_index].strip()[:200]
+            yield ctx.file_finding(
+                name,
+                evidence=mask_in(line_text, [value]),
+                line=hit.text_index + 1,
+                key=f"{p.id}:{mask(value)}",
+                severity=p.severity,
+                confidence=p.confidence,
+                message=_message(p.name, value),
+            )
+
+
+def _in_native(ctx: CheckContext) -> Iterator[Finding]:
+    pkg = ctx.facts.pkg
+    done: set[str] = set()
+    for lib in pkg.native_libraries:
+        base = lib.path.rsplit("/", 1)[-1]
+        data = pkg.archive.read(lib.path)
+        if not data:
+            continue
+        strings = native_strings(data)
+        for hit in search_many(strings):
+            p, value = hit.match.pattern, hit.match.value
+            key = f"{base}:{p.id}:{mask(value)}"
+            if key in done:  # the same library for another ABI
+                continue
+            done.add(key)
+            yield ctx.file_finding(
+                lib.path,
+                evidence=mask_in(strings[hit.text_index][:200], [value]),
+                key=key,
+                severity=p.severity,
+                confidence=p.confidence,
+                message=_message(p.name, value, f" ({base})"),
+            )
+
+
+# ---------------------------------------------------------------------------------------
+
+
+@check(
+    "android.secrets.high-entropy-key",
+    title=("Possible hard-coded secret (random-looking key)", "疑似硬编码机密(随机形式的密钥)"),
+    description=(
+        "A random-looking constant (16+ characters, high Shannon entropy) is used where "
+        "names say key, secret, token or password: the field it is stored in, the method "
+        "it is passed to, a key name next to it, or the method that loads it. Low "
+        "confidence: it may be a public identifier.",
+        "一个随机形式的常量(16 个以上字符、香农熵高)被用在名称表明是密钥、机密、令牌或密码的位置:"
+        "保存它的字段、接收它的方法、与之相邻的键名或加载它的方法。置信度低:也可能是公开标识符。",
+    ),
+    remediation=(
+        "If this is a secret, remove it from the app, revoke it, and fetch short-lived "
+        "credentials from your server at run time.",
+        "如果这是机密,请从应用中删除并吊销,运行时从服务端获取短期凭证。",
+    ),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.LOW,
+    cwe=[798],
+    masvs=MASVS,
+    owasp=OWASP,
+    gbt_34975=GBT,
+)
+def high_entropy_key(ctx: CheckContext) -> Iterator[Finding]:
+    for dex, ids, texts in _code_strings(ctx):
+        known = {h.text_index for h in search_many(texts)}
+        for i, text in enumerate(texts):
+            if i in known or not looks_random(text):
+                continue
+            for site in _sites_of(ctx, dex, ids[i]):
+                why = _key_context(site, text)
+                if why is None:
+                    continue
+                yield _masked_code_finding(
+                    ctx,
+                    site,
+                    text,
+                    key=mask(text),
+                    message=Text(
+                        f"random-looking constant {mask(text)} used as {why}",
+                        f"随机形式的常量 {mask(text)} 用作 {why}",
+                    ),
+                )
+    yield from _entropy_resources(ctx)
+
+
+def _entropy_resources(ctx: CheckContext) -> Iterator[Finding]:
+    items = list(_resource_strings(ctx))
+    known = {h.text_index for h in search_many([v for _, v in items])}
+    for i, (name, value) in enumerate(items):
+        if i in known or not KEY_NAME.search(name.split("/", 1)[-1]) or not looks_random(value):
+            continue
+        yield ctx.file_finding(
+            "resources.arsc",
+            evidence=f"@{name} = {mask(value)}",
+            key=name,
+            message=Text(
+                f"random-looking value {mask(value)} in resource @{name}",
+                f"资源 @{name} 中的随机形式值 {mask(value)}",
+            ),
+        )
+
+
+SPUT_IPUT = frozenset(range(0x59, 0x60)) | frozenset(range(0x67, 0x6E))
+
+
+def _holds(values: frozenset[Value], text: str) -> bool:
+    return any(v.kind == "string" and v.data == text for v in values)
+
+
+def _key_context(site: CodeSite, text: str) -> str | None:
+    """Why the constant at ``site`` looks like a key: where data flow says it goes."""
+    ref = site.caller
+    if KEY_NAME.search(ref.name):
+        return f"value in method {ref.name}()"
+    flow = flow_at(site)
+    if flow is None:
+        return None
+    for call in flow.invokes():
+        args = flow.args_at(call.offset)
+        hold = [k for k, a in enumerate(args) if _holds(a, text)]
+        if not hold:
+            continue
+        if KEY_NAME.search(call.callee.name):
+            return f"argument of {call.callee.name}()"
+        for k, a in enumerate(args):
+            if k in hold:
+                continue
+            for v in a:
+                if (
+                    v.kind == "string"
+                    and isinstance(v.data, str)
+                    and len(v.data) <= 64
+                    and KEY_NAME.search(v.data)
+                ):
+                    return f'value of "{v.data}"'
+    for insn, st in flow.iter_states():
+        if (
+            insn.op in SPUT_IPUT
+            and insn.idx is not None
+            and insn.regs
+            and insn.regs[0] < len(st) - 1
+            and _holds(st[insn.regs[0]], text)
+        ):
+            field = site.dex.pools.field_ref(insn.idx)
+            if KEY_NAME.search(field.name):
+                return f"field {field.name}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+
+USER_INPUT = {"getText", "getStringExtra", "getQueryParameter", "readLine"}
+MIN_CREDENTIAL_LEN = 4
+
+
+@check(
+    "android.secrets.hardcoded-credential-check",
+    title=("User input compared with a hard-coded credential", "用户输入与硬编码凭证比较"),
+    description=(
+        "Text the user typed (or an Intent extra) is compared with a constant string: the "
+        "password, PIN or key is in the app for anyone to read, and it cannot be changed "
+        "without an update (a typical developer backdoor).",
+        "用户输入的文本(或 Intent 附加数据)与常量字符串比较:密码、PIN 或密钥就在应用中,任何人都能"
+        "读出,且不更新应用就无法更改(典型的开发者后门)。",
+    ),
+    remediation=(
+        "Verify credentials on the server, or against a salted slow hash (PBKDF2/scrypt/"
+        "Argon2) of a per-user secret; never ship the credential itself.",
+        "在服务端校验凭证,或与每用户机密的加盐慢哈希(PBKDF2/scrypt/Argon2)比较;不要在应用中包含凭证本身。",
+    ),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=[798, 259],
+    masvs=["MASVS-AUTH-1", "MASVS-STORAGE-1"],
+    owasp=["M1", "M3"],
+    gbt_34975=GBT,
+)
+def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
+    for name in ("equals", "equalsIgnoreCase", "contentEquals"):
+        for site in ctx.code.call_sites("Ljava/lang/String;", name):
+            flow = flow_at(site)
+            if flow is None:
+                continue
+            args = flow.args_at(site.offset)
+            if len(args) != 2:
+                continue
+            for const_side, other in ((args[0], args[1]), (args[1], args[0])):
+                consts = [
+                    v.data
+                    for v in const_side
+                    if v.kind == "string"
+                    and isinstance(v.data, str)
+                    and len(v.data) >= MIN_CREDENTIAL_LEN
+                ]
+                if len(consts) != 1 or len(const_side) != 1:
+                    continue
+                source = _user_input(flow, other)
+                if source is None:
+                    continue
+                secret = consts[0]
+                yield _masked_code_finding(
+                    ctx,
+                    site,
+                    secret,
+                    key=mask(secret),
+                    message=Text(
+                        f"{source} compared with constant {mask(secret)}",
+                        f"{source} 与常量 {mask(secret)} 比较",
+                    ),
+                )
+                break
+
+
+def _user_input(flow, values: frozenset[Value], depth: int = 0) -> str | None:
+    """The user-input call a value comes from (through toString/trim/...), if any."""
+    for v in values:
+        if v.kind != "result" or v.offset is None:
+            continue
+        callee = v.data
+        if callee.name in USER_INPUT:
+            return f"{callee.name}()"
+        if depth < 4 and callee.name in ("toString", "trim", "toLowerCase", "toUpperCase"):
+            args = flow.args_at(v.offset)
+            if args:
+                found = _user_input(flow, args[0], depth + 1)
+                if found:
+                    return found
+    return None
