@@ -51,8 +51,9 @@ START_CALLS = frozenset(
     }
 )
 FILE_SINKS = {
-    ("Ljava/io/File;", "<init>"),
     ("Ljava/io/FileInputStream;", "<init>"),
+    ("Ljava/io/FileReader;", "<init>"),
+    ("Ljava/io/RandomAccessFile;", "<init>"),
     ("Landroid/content/res/AssetManager;", "open"),
     ("Landroid/content/ContentResolver;", "openInputStream"),
     ("Landroid/content/ContentResolver;", "openFileDescriptor"),
@@ -62,6 +63,8 @@ GEO_CALLBACKS = (
     "Lcom/tencent/smtt/export/external/interfaces/GeolocationPermissionsCallback;",
 )
 MAX_DEPTH = 10
+# Objects that only wrap the URL: their getters (File.getName, URL.getHost) stay "the URL".
+URL_WRAPPERS = PASS_THROUGH | {"Ljava/io/File;", "Ljava/net/URL;", "Ljava/net/URI;"}
 
 
 class _Sink(NamedTuple):
@@ -162,26 +165,26 @@ class _UrlTracker:
             if v.kind == "result" and v.offset is not None:
                 callee = v.data
                 through = (
-                    callee.class_desc in PASS_THROUGH  # type: ignore[union-attr]
+                    callee.class_desc in URL_WRAPPERS  # type: ignore[union-attr]
                     or callee.name == "getUrl"  # type: ignore[union-attr]
                     or (callee.class_desc == INTENT and callee.name == "parseUri")  # type: ignore[union-attr]
                 )
                 if through and any(self.derived(a, depth + 1) for a in self.flow.args_at(v.offset)):
                     return True
-            if v.kind == "new" and v.data == INTENT and self._intent_built_from_url(v, depth):
+            if v.kind == "new" and self._built_from_url(v, depth):
                 return True
         return False
 
-    def _intent_built_from_url(self, intent: Value, depth: int) -> bool:
+    def _built_from_url(self, obj: Value, depth: int) -> bool:
+        """An object constructed (or, for an Intent, given data) from the URL."""
         for c in self.calls:
-            if c.callee.class_desc != INTENT or c.callee.name not in (
-                "<init>",
-                "setData",
-                "setDataAndType",
+            name = c.callee.name
+            if name != "<init>" and not (
+                c.callee.class_desc == INTENT and name in ("setData", "setDataAndType")
             ):
                 continue
             args = self.flow.args_at(c.offset)
-            if args and intent in args[0] and any(self.derived(a, depth + 1) for a in args[1:]):
+            if args and obj in args[0] and any(self.derived(a, depth + 1) for a in args[1:]):
                 return True
         return False
 
