@@ -1,0 +1,111 @@
+"""Does a value look like a secret or personal information? A heuristic, said so in findings.
+
+Why names: bytecode keeps the names of fields and methods (``this.password``,
+``user.getToken()``) even when it drops local variable names, and a developer's name for a
+value is the best static hint of what it holds. Known personal-information APIs
+(``TelephonyManager.getDeviceId`` ...) are sources regardless of names. A concat whose
+constant text labels the value (``"password: " + x``) counts too: the developer wrote down
+what the variable part is.
+
+Names are split into words (camelCase, snake_case) and matched as whole words, so
+``spinner`` or ``mapping`` never match ``pin``.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import NamedTuple
+
+from mobsec.facts.dataflow import Value
+
+from ._common import words
+
+MAX_DEPTH = 6
+
+SENSITIVE_WORDS = frozenset(
+    {
+        "password", "passwd", "pwd", "passcode", "passphrase", "pin", "token", "secret",
+        "creditcard", "cvv", "cvc", "ssn", "otp", "credential", "credentials",
+    }
+)  # fmt: skip
+SENSITIVE_PAIRS = frozenset(
+    {
+        ("credit", "card"), ("card", "number"), ("card", "no"), ("pass", "word"),
+        ("api", "key"), ("private", "key"), ("access", "token"), ("auth", "token"),
+        ("session", "id"), ("pin", "code"), ("secret", "key"), ("refresh", "token"),
+    }
+)  # fmt: skip
+# Personal-information APIs: (class, method) -> what it returns.
+PI_APIS = {
+    ("Landroid/telephony/TelephonyManager;", "getDeviceId"): "IMEI/device id",
+    ("Landroid/telephony/TelephonyManager;", "getImei"): "IMEI",
+    ("Landroid/telephony/TelephonyManager;", "getMeid"): "MEID",
+    ("Landroid/telephony/TelephonyManager;", "getSubscriberId"): "IMSI",
+    ("Landroid/telephony/TelephonyManager;", "getSimSerialNumber"): "SIM serial",
+    ("Landroid/telephony/TelephonyManager;", "getLine1Number"): "phone number",
+    ("Landroid/accounts/AccountManager;", "getPassword"): "account password",
+    ("Landroid/location/Location;", "getLatitude"): "location",
+    ("Landroid/location/Location;", "getLongitude"): "location",
+}
+
+
+class Sensitive(NamedTuple):
+    what: str  # short description for the message: "field password", "IMEI/device id"
+    strong: bool  # named source (field, method, PI API) vs a label in constant text
+
+
+def name_is_sensitive(name: str) -> bool:
+    ws = words(name)
+    if any(w in SENSITIVE_WORDS for w in ws):
+        return True
+    return any(pair in SENSITIVE_PAIRS for pair in pairwise(ws))
+
+
+def text_labels_secret(text: str) -> bool:
+    """Constant text that names a secret ("Password: ", "credit card")."""
+    return name_is_sensitive(text)
+
+
+def sensitive_source(values: frozenset[Value]) -> Sensitive | None:
+    """Why one of ``values`` looks sensitive, strongest reason first; None if none does."""
+    found: Sensitive | None = None
+    for v in values:
+        s = _of(v, 0)
+        if s is not None and (found is None or (s.strong and not found.strong)):
+            found = s
+    return found
+
+
+def _of(v: Value, depth: int) -> Sensitive | None:
+    if v.kind == "field":
+        name = v.data.name  # type: ignore[union-attr]
+        return Sensitive(f"field {name}", True) if name_is_sensitive(name) else None
+    if v.kind == "result":
+        ref = v.data
+        pi = PI_APIS.get((ref.class_desc, ref.name))  # type: ignore[union-attr]
+        if pi is not None:
+            return Sensitive(pi, True)
+        name = ref.name  # type: ignore[union-attr]
+        if name.startswith("get") and name_is_sensitive(name[3:]):
+            return Sensitive(f"{name}()", True)
+        return None
+    if v.kind == "concat" and depth < MAX_DEPTH:
+        parts = v.data  # type: ignore[union-attr]
+        label = None
+        variable = False
+        best: Sensitive | None = None
+        for p in parts:
+            s = _of(p, depth + 1)
+            if s is not None and (best is None or s.strong):
+                best = s
+            t = p.text()
+            if t is not None:
+                if label is None and text_labels_secret(t):
+                    label = t.strip()[:40]
+            else:
+                variable = True
+        if best is not None:
+            return best
+        if label is not None and variable:
+            return Sensitive(f'value labelled "{label}"', False)
+    return None

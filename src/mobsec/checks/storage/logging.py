@@ -1,0 +1,71 @@
+"""Secrets and personal information written to the system log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mobsec.checks.context import CheckContext
+from mobsec.checks.registry import check
+from mobsec.report.model import Confidence, Finding, Severity, Text
+
+from ._common import callee_of, param_types, site_args
+from ._meta import GBT_STORAGE
+from ._sensitive import sensitive_source
+
+LOG = "Landroid/util/Log;"
+LOG_METHODS = ("v", "d", "i", "w", "e", "wtf", "println")
+STRING = "Ljava/lang/String;"
+
+
+@check(
+    "android.storage.sensitive-log",
+    title=("Sensitive value written to the log", "敏感信息写入日志"),
+    description=(
+        "A value that looks like a credential or personal information (a field or getter "
+        "named password/token/pin/secret..., a device identifier from TelephonyManager, "
+        "location, or a value the code itself labels as such) reaches android.util.Log. "
+        "Logs are kept in a system buffer that apps with READ_LOGS, adb and crash reporters "
+        "read. Heuristic: decided from names in the bytecode.",
+        "看起来是凭证或个人信息的值(名为 password/token/pin/secret 等的字段或 getter、"
+        "TelephonyManager 的设备标识、位置,或代码自身标注为此类信息的值)被传入 "
+        "android.util.Log。日志保存在系统缓冲区中,可被拥有 READ_LOGS 权限的应用、adb 和崩溃上报"
+        "工具读取。启发式:依据字节码中的名称判断。",
+    ),
+    remediation=(
+        "Do not log secrets or personal data; strip debug logging from release builds "
+        "(R8 -assumenosideeffects for android.util.Log) or log only non-identifying values.",
+        "不要记录密钥或个人数据;在正式版中移除调试日志(R8 对 android.util.Log 使用 "
+        "-assumenosideeffects),或只记录不能识别个人的值。",
+    ),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=[532],
+    masvs=["MASVS-STORAGE-2"],
+    owasp=["M6", "M9"],
+    gbt_34975=[GBT_STORAGE],
+)
+def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
+    for name in LOG_METHODS:
+        for site in ctx.code.call_sites(LOG, name):
+            args = site_args(site)
+            if args is None:
+                continue
+            callee = callee_of(site)
+            if callee is None:
+                continue
+            types = param_types(callee.proto)
+            # The message: every String argument after the tag.
+            positions = [i for i, t in enumerate(types) if t == STRING][1:]
+            for pos in positions:
+                if pos >= len(args):
+                    continue
+                why = sensitive_source(args[pos])
+                if why is None:
+                    continue
+                yield ctx.code_finding(
+                    site,
+                    key=f"Log.{name}",
+                    confidence=Confidence.MEDIUM if why.strong else Confidence.LOW,
+                    message=Text(f"Log.{name} writes {why.what}", f"Log.{name} 写入了 {why.what}"),
+                )
+                break

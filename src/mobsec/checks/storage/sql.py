@@ -1,0 +1,79 @@
+"""SQL statements and selections built by concatenating values into the text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mobsec.checks.context import CheckContext
+from mobsec.checks.registry import check
+from mobsec.report.model import Confidence, Finding, Severity, Text
+
+from ._common import callee_of, has_variable_part, is_null, site_args
+from ._meta import GBT_INPUT
+from ._sql import DATABASES, SELECTION_METHODS, STATEMENT_METHODS, sql_position
+
+MAX_SQL_SHOWN = 80
+
+
+@check(
+    "android.storage.sql-injection",
+    title=("SQL built by string concatenation", "通过字符串拼接构造 SQL"),
+    description=(
+        "A value that is not a constant is concatenated into the SQL text of rawQuery / "
+        "execSQL / compileStatement or into the selection of query / update / delete. If "
+        "the value comes from the user, another app (Intent extras, a content provider "
+        "call) or the network, it can change the statement: read other rows, bypass a "
+        "login check, or modify the database.",
+        "非常量值被拼接进 rawQuery / execSQL / compileStatement 的 SQL 文本,或 query / update "
+        "/ delete 的 selection 条件中。若该值来自用户、其他应用(Intent 附加数据、内容提供者"
+        "调用)或网络,就能改变语句:读取其他记录、绕过登录校验或修改数据库。",
+    ),
+    remediation=(
+        "Keep the SQL text constant and pass values as bind arguments ('?' placeholders with "
+        "selectionArgs / bindArgs), or use Room with parameterised queries.",
+        "保持 SQL 文本为常量,值通过绑定参数传入(使用 '?' 占位符和 selectionArgs / bindArgs),"
+        "或使用 Room 的参数化查询。",
+    ),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=[89],
+    masvs=["MASVS-CODE-4"],
+    owasp=["M4"],
+    gbt_34975=[GBT_INPUT],
+)
+def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
+    for db in DATABASES:
+        for name in STATEMENT_METHODS + SELECTION_METHODS:
+            for site in ctx.code.call_sites(db, name):
+                ref = callee_of(site)
+                pos = None if ref is None else sql_position(name, ref.proto)
+                if pos is None:
+                    continue
+                args = site_args(site)
+                if args is None or len(args) <= pos:
+                    continue
+                built = [v for v in args[pos] if has_variable_part(v)]
+                if not built:
+                    continue
+                shown = _shape(built[0])
+                no_args = ""
+                if name in SELECTION_METHODS and len(args) > pos + 1 and is_null(args[pos + 1]):
+                    no_args = " (no selectionArgs)"
+                yield ctx.code_finding(
+                    site,
+                    key=name,
+                    message=Text(
+                        f"{name}: SQL built by concatenation: {shown}{no_args}",
+                        f"{name}:SQL 由拼接构造:{shown}{no_args}",
+                    ),
+                )
+
+
+def _shape(v) -> str:
+    """'SELECT * FROM t WHERE u = \\'' + <input> + '\\'' for the message."""
+    out = []
+    for p in v.data:
+        t = p.text()
+        out.append(repr(t) if t is not None else "<value>")
+    s = " + ".join(out)
+    return s if len(s) <= MAX_SQL_SHOWN else s[: MAX_SQL_SHOWN - 1] + "…"

@@ -1,0 +1,6 @@
+package com.example.icc;
+
+import android.app.Service;
+
+public abstract class SyncService extends Service {
+}
