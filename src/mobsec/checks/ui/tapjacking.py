@@ -31,11 +31,16 @@ def _code_filters_touches(ctx: CheckContext) -> bool:
     code = ctx.code
     if code.call_sites("Landroid/view/View;", "setFilterTouchesWhenObscured"):
         return True
-    return any(
-        dex.method_ref(m.method_idx).name == "onFilterTouchEventForSecurity"
-        for dex, cls in code.classes.values()
-        for m in cls.virtual_methods
-    )
+    name = "onFilterTouchEventForSecurity"
+    # The name must be in a DEX string pool for any method to have it: a cheap filter
+    # before looking at the classes of that file.
+    for dex in code.dexes:
+        if dex.pools.find_string(name) is None:
+            continue
+        for cls in dex.classes:
+            if any(dex.method_ref(m.method_idx).name == name for m in cls.virtual_methods):
+                return True
+    return False
 
 
 @check(
