@@ -13,6 +13,7 @@ string existing somewhere in the app); :func:`site_args` is the one place that a
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 
 from mobsec.facts.dataflow import CallInfo, MethodFlow, Value, method_flow
@@ -62,8 +63,23 @@ ACTIVITY = (
 )
 
 
+# Families per code index, computed once per app rather than once per check. Keyed weakly
+# by the DexSet, so it lives exactly as long as the app's facts.
+_FAMILIES: weakref.WeakKeyDictionary[DexSet, dict[tuple[str, ...], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def family(code: DexSet, roots: Iterable[str]) -> list[str]:
     """``roots`` and every app class that extends or implements one of them."""
+    key = tuple(roots)
+    per_app = _FAMILIES.setdefault(code, {})
+    if key not in per_app:
+        per_app[key] = _family(code, key)
+    return per_app[key]
+
+
+def _family(code: DexSet, roots: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     todo = list(roots)

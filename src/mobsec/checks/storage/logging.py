@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.ingest.dex import CodeSite, MethodRef
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import callee_of, param_types, site_args
 from ._meta import GBT_STORAGE
-from ._sensitive import sensitive_source
+from ._sensitive import PI_APIS, name_is_sensitive, sensitive_source, text_labels_secret
 
 LOG = "Landroid/util/Log;"
 LOG_METHODS = ("v", "d", "i", "w", "e", "wtf", "println")
@@ -45,8 +46,11 @@ STRING = "Ljava/lang/String;"
     gbt_34975=[GBT_STORAGE],
 )
 def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
+    checked: dict[tuple[int, int], bool] = {}
     for name in LOG_METHODS:
         for site in ctx.code.call_sites(LOG, name):
+            if not _may_hold_secret(site, checked):
+                continue
             args = site_args(site)
             if args is None:
                 continue
@@ -69,3 +73,29 @@ def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
                     message=Text(f"Log.{name} writes {why.what}", f"Log.{name} 写入了 {why.what}"),
                 )
                 break
+
+
+def _may_hold_secret(site: CodeSite, memo: dict[tuple[int, int], bool]) -> bool:
+    """Cheap pre-filter from the method's reference lists: a sensitive-looking string,
+    field or call must occur in the method before data flow is worth computing (apps log
+    from thousands of methods; most mention nothing sensitive)."""
+    key = (id(site.dex), site.caller_idx)
+    if key in memo:
+        return memo[key]
+    dex = site.dex
+    found = (
+        any(text_labels_secret(dex.string(r.target)[:200]) for r in dex.strings_in(site.caller_idx))
+        or any(
+            name_is_sensitive(dex.pools.field_ref(r.target).name)
+            for r in dex.field_reads_in(site.caller_idx)
+        )
+        or any(_sensitive_call(dex.method_ref(r.target)) for r in dex.invokes_in(site.caller_idx))
+    )
+    memo[key] = found
+    return found
+
+
+def _sensitive_call(ref: MethodRef) -> bool:
+    if (ref.class_desc, ref.name) in PI_APIS:
+        return True
+    return ref.name.startswith("get") and name_is_sensitive(ref.name[3:])
