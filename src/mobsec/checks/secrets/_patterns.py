@@ -76,7 +76,14 @@ def find_secrets(text: str) -> list[SecretMatch]:
     text = text[:MAX_SCANNED]
     out = []
     for p in patterns():
-        m = p.regex.search(text)
+        m = next(
+            (
+                m
+                for m in p.regex.finditer(text)
+                if m.start() == 0 or not text[m.start() - 1].isalnum() or p.id == "url-credentials"
+            ),
+            None,
+        )
         if m is None:
             continue
         value = m.group("secret") if "secret" in p.regex.groupindex else m.group(0)
@@ -131,6 +138,8 @@ KEY_NAME = re.compile(
     r"access[_-]?key|auth[_-]?key|client[_-]?secret|app[_-]?key|appsecret|signing[_-]?key|"
     r"encryption[_-]?key|aes[_-]?key|master[_-]?key)"
 )
+DOTTED_NAME = re.compile(r"^[A-Za-z_$][\w$]*(?:[.:][A-Za-z_$][\w$]*)+$")
+WORD_TOKENS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^A-Za-z\d]")
 TOKEN_ALPHABET = re.compile(r"^[A-Za-z0-9+/=_\-.:]+$")
 MIN_ENTROPY_LEN = 16
 MAX_ENTROPY_LEN = 256
@@ -145,8 +154,12 @@ def looks_random(value: str) -> bool:
     n = len(value)
     if not MIN_ENTROPY_LEN <= n <= MAX_ENTROPY_LEN or not TOKEN_ALPHABET.match(value):
         return False
-    if value.startswith(("http", "com.", "android.", "java", "L")) and "/" in value:
+    if shannon_entropy(value) < min(4.2, math.log2(n) * 0.85):
         return False
+    if DOTTED_NAME.match(value) or value.startswith(("http", "/")) or "/" in value[1:-2]:
+        return False  # class/package/action names and paths, not keys
+    if _made_of_words(value):
+        return False  # identifiers made of words: "getAccessTokenForUser"
     classes = sum(
         (
             any(c.islower() for c in value),
@@ -154,7 +167,13 @@ def looks_random(value: str) -> bool:
             any(c.isdigit() for c in value),
         )
     )
-    if classes < 2:
-        return False
-    threshold = min(4.2, math.log2(n) * 0.85)
-    return shannon_entropy(value) >= threshold
+    return classes >= 2
+
+
+def _made_of_words(value: str) -> bool:
+    """camelCase / snake_case made of real-looking words (tokens of 3+ letters)."""
+    tokens = WORD_TOKENS.findall(value)
+    return (
+        all(len(t) >= 3 or not t.isalpha() for t in tokens)
+        and sum(1 for t in tokens if t.isalpha()) >= 2
+    )

@@ -66,6 +66,12 @@ def search_many(texts: list[str]) -> Iterator[Hit]:
             end = starts[i] + len(texts[i])
             if m.end() > end or i in seen:
                 continue
+            if (
+                m.start() > starts[i]
+                and blob[m.start() - 1].isalnum()
+                and p.id != "url-credentials"
+            ):
+                continue  # inside a longer token: not this format
             seen.add(i)
             value = m.group(0) if p.id == "private-key" else m.group("secret")
             yield Hit(i, SecretMatch(p, value, m.start() - starts[i]))

@@ -6,6 +6,8 @@ let a reviewer find the key, never use it.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -13,7 +15,7 @@ from mobsec.checks.code._flow import flow_at
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.diagnostics import FormatError
-from mobsec.facts.dataflow import Value
+from mobsec.facts.dataflow import Value, arg_registers
 from mobsec.ingest.dex import CodeSite, DexFile
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -35,10 +37,23 @@ OWASP = ["M1", "M9"]
 MAX_SITES_PER_STRING = 20  # places reported for one secret string (distinct methods)
 
 
+_STRINGS_CACHE: weakref.WeakKeyDictionary[DexFile, tuple[list[int], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _code_strings(ctx: CheckContext) -> list[tuple[DexFile, list[int], list[str]]]:
-    """Per DEX: ids and texts of the code-referenced strings long enough to be a secret."""
+    """Per DEX: ids and texts of the code-referenced strings long enough to be a secret.
+
+    Decoding every referenced string is the costly part of both code checks, so it is
+    kept (weakly, for as long as the DEX object lives) for the second one.
+    """
     out = []
     for dex in ctx.code.dexes:
+        cached = _STRINGS_CACHE.get(dex)
+        if cached is not None:
+            out.append((dex, *cached))
+            continue
         ids, texts = [], []
         for i in referenced_string_ids(dex):
             try:
@@ -48,6 +63,7 @@ def _code_strings(ctx: CheckContext) -> list[tuple[DexFile, list[int], list[str]
             if len(t) >= MIN_LEN:
                 ids.append(i)
                 texts.append(t)
+        _STRINGS_CACHE[dex] = (ids, texts)
         out.append((dex, ids, texts))
     return out
 
@@ -322,41 +338,59 @@ def _holds(values: frozenset[Value], text: str) -> bool:
     return any(v.kind == "string" and v.data == text for v in values)
 
 
+INVOKE_OPS = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
+STATIC_INVOKE_OPS = frozenset((0x71, 0x77))
+# Names that contain "token"/"key" but carry no secret (Binder interface descriptors...).
+MAX_CONTEXT_INSNS = 400
+NOT_KEY_SINKS = frozenset(("writeInterfaceToken", "enforceInterface", "getKey", "containsKey"))
+
+
 def _key_context(site: CodeSite, text: str) -> str | None:
-    """Why the constant at ``site`` looks like a key: where data flow says it goes."""
+    """Why the constant at ``site`` looks like a key: where data flow says it goes.
+
+    One pass over the method's states (not one query per call: that replays blocks
+    again and again in large initialisers).
+    """
     ref = site.caller
     if KEY_NAME.search(ref.name):
         return f"value in method {ref.name}()"
+    method = site.dex.method_by_idx(site.caller_idx)
+    if method is None or site.dex.instruction_count(method) > MAX_CONTEXT_INSNS:
+        return None  # generated tables and huge initialisers: no key-name context to find
     flow = flow_at(site)
     if flow is None:
         return None
-    for call in flow.invokes():
-        args = flow.args_at(call.offset)
-        hold = [k for k, a in enumerate(args) if _holds(a, text)]
-        if not hold:
-            continue
-        if KEY_NAME.search(call.callee.name):
-            return f"argument of {call.callee.name}()"
-        for k, a in enumerate(args):
-            if k in hold:
-                continue
-            for v in a:
-                if (
-                    v.kind == "string"
-                    and isinstance(v.data, str)
-                    and len(v.data) <= 64
-                    and KEY_NAME.search(v.data)
-                ):
-                    return f'value of "{v.data}"'
+    dex = site.dex
     for insn, st in flow.iter_states():
-        if (
-            insn.op in SPUT_IPUT
+        op = insn.op
+        if op in INVOKE_OPS and insn.idx is not None:
+            callee = dex.method_ref(insn.idx)
+            regs = arg_registers(callee.proto, insn.regs, op in STATIC_INVOKE_OPS)
+            args = [st[r] if r < len(st) - 1 else frozenset() for r in regs]
+            hold = [k for k, a in enumerate(args) if _holds(a, text)]
+            if not hold or callee.name in NOT_KEY_SINKS:
+                continue
+            if KEY_NAME.search(callee.name):
+                return f"argument of {callee.name}()"
+            for k, a in enumerate(args):
+                if k in hold:
+                    continue
+                for v in a:
+                    if (
+                        v.kind == "string"
+                        and isinstance(v.data, str)
+                        and len(v.data) <= 64
+                        and KEY_NAME.search(v.data)
+                    ):
+                        return f'value of "{v.data}"'
+        elif (
+            op in SPUT_IPUT
             and insn.idx is not None
             and insn.regs
             and insn.regs[0] < len(st) - 1
             and _holds(st[insn.regs[0]], text)
         ):
-            field = site.dex.pools.field_ref(insn.idx)
+            field = dex.pools.field_ref(insn.idx)
             if KEY_NAME.search(field.name):
                 return f"field {field.name}"
     return None
@@ -364,8 +398,17 @@ def _key_context(site: CodeSite, text: str) -> str | None:
 
 # ---------------------------------------------------------------------------------------
 
-USER_INPUT = {"getText", "getStringExtra", "getQueryParameter", "readLine"}
+USER_INPUT = {"getText"}
+NAMED_INPUT = {"getStringExtra", "getQueryParameter", "getString"}  # name must say credential
 MIN_CREDENTIAL_LEN = 4
+INPUT_CALLS = (
+    ("Landroid/widget/EditText;", "getText"),
+    ("Landroid/widget/TextView;", "getText"),
+    ("Landroid/content/Intent;", "getStringExtra"),
+    ("Landroid/net/Uri;", "getQueryParameter"),
+    ("Landroid/os/Bundle;", "getString"),
+)
+CREDENTIAL_NAME = re.compile(r"(?i)(user|login|passw|pwd|pin|secret|token|key|code|auth)")
 
 
 @check(
@@ -391,8 +434,16 @@ MIN_CREDENTIAL_LEN = 4
     gbt_34975=GBT,
 )
 def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
+    # Only methods that read input at all are analysed (data flow is not free).
+    readers = {
+        (s.dex.name, s.caller_idx)
+        for cls, name in INPUT_CALLS
+        for s in ctx.code.call_sites(cls, name)
+    }
     for name in ("equals", "equalsIgnoreCase", "contentEquals"):
         for site in ctx.code.call_sites("Ljava/lang/String;", name):
+            if (site.dex.name, site.caller_idx) not in readers:
+                continue
             flow = flow_at(site)
             if flow is None:
                 continue
@@ -434,6 +485,11 @@ def _user_input(flow, values: frozenset[Value], depth: int = 0) -> str | None:
         callee = v.data
         if callee.name in USER_INPUT:
             return f"{callee.name}()"
+        if callee.name in NAMED_INPUT:
+            args = flow.args_at(v.offset)
+            names = [x.data for x in (args[1] if len(args) > 1 else ()) if x.kind == "string"]
+            if any(isinstance(n, str) and CREDENTIAL_NAME.search(n) for n in names):
+                return f'{callee.name}("{names[0]}")'
         if depth < 4 and callee.name in ("toString", "trim", "toLowerCase", "toUpperCase"):
             args = flow.args_at(v.offset)
             if args:
