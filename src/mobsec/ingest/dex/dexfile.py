@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from mobsec.diagnostics import Diagnostics, FormatError
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
-from . import _dexcore
+from . import _dexcore, debuginfo
 from .classes import NO_INDEX, ClassDef, FieldDef, MethodDef
 from .code import CodeItem, parse_code_item
+from .debuginfo import LineTable
 from .disasm import OPCODES, Instruction, format_instruction, iter_code
 from .header import DexHeader, check_integrity, checked_tables, parse_header
 from .index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES, CodeRefs, Ref, _u32
@@ -306,6 +307,10 @@ class DexFile:
         if code is None:
             return iter(())
         return iter_code(self, code.insns_off, code.insns_size)
+
+    def line_table(self, method: MethodDef) -> LineTable | None:
+        """Source positions and local names of ``method`` (lazily decoded, bounded cache)."""
+        return debuginfo.line_table(self, method)
 
     def disassemble(self, method: MethodDef, start: int = 0, end: int | None = None) -> str:
         """dexdump-like text of the instructions in [start, end) (offsets in code units)."""
