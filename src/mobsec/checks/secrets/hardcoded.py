@@ -181,7 +181,7 @@ def _resource_strings(ctx: CheckContext) -> Iterator[tuple[str, str]]:
     if table is None:
         return
     for res_id in table.resource_ids():
-        name = table.name_of(res_id) or f"0x{res_id:08x}"
+        name = (table.name_of(res_id) or f"0x{res_id:08x}").lstrip("@")
         if not name.startswith("string/"):
             continue
         for _config, value in table.values(res_id)[:1]:
