@@ -1,10 +1,20 @@
-"""Command line: a thin client of ``mobsec.scan``.
+"""Command line: a thin client of ``mobsec.scan`` and the report renderers.
+
+Commands:
+  mobsec scan APK [-o FILE]... [--format F]... [--lang L] [--fail-on SEV]
+                  [--baseline FILE] [--suppressions FILE] [-q]
+  mobsec baseline APK|REPORT.json -o FILE
+  mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
 
 Exit codes (documented in README.md):
-  0  scan finished, report written (warnings may be present)
-  2  usage error: bad arguments, input file missing or not a regular file
-  3  the package could not be read completely: the report is written and says what failed
-  4  internal error outside the scan (e.g. the report could not be written)
+  0  done; outputs written (warnings may be present)
+  1  --fail-on: an open finding (not suppressed, not in the baseline) at or above the
+     threshold; outputs are still written
+  2  usage error: bad arguments, input missing / not a regular file, bad baseline,
+     suppressions or report file
+  3  the package could not be read completely: outputs are written and say what failed
+  4  an output could not be written (or rendered)
+Precedence when several apply: 2, then 4, then 1, then 3.
 """
 
 from __future__ import annotations
@@ -14,15 +24,26 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from mobsec.diagnostics import InputError
 from mobsec.options import ScanOptions
+from mobsec.report.render import FORMATS, RenderError, format_for_path
+from mobsec.report.render.messages import LANGS
+from mobsec.report.render.view import SEVERITIES
 from mobsec.version import __version__
 
 EXIT_OK = 0
+EXIT_FAIL_ON = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INTERNAL = 4
+
+MAX_REPORT_BYTES = 512 << 20
+
+
+class UsageError(Exception):
+    """Bad command-line use; the message is printed and the exit code is 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,16 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"mobsec {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+
     s = sub.add_parser(
         "scan",
-        help="scan an app package and write the JSON report / 检测应用安装包并输出 JSON 报告",
+        help="scan an app package and write reports / 检测应用安装包并输出报告",
+        description="Outputs: -o FILE (format from the extension: .json .sarif .html .pdf "
+        ".txt) and/or --format F (to stdout when no -o goes with it). Default: JSON on "
+        "stdout. / 输出：-o 文件（按扩展名确定格式）或 --format（无 -o 时输出到标准输出）。",
     )
     s.add_argument("package", type=Path, help="APK file / APK 文件")
+    _add_output_args(s, FORMATS)
+    _add_lang_arg(s)
     s.add_argument(
-        "-o",
-        "--output",
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 1 when an open finding (not suppressed, not in the baseline) is at or above "
+        "this severity / 存在不低于该严重程度的待处理发现时退出码为 1",
+    )
+    s.add_argument(
+        "--baseline",
         type=Path,
-        help="write the report JSON here (default: stdout) / 报告 JSON 输出路径(默认标准输出)",
+        help="baseline file (mobsec baseline): mark findings new or unchanged / 基线文件",
+    )
+    s.add_argument(
+        "--suppressions",
+        type=Path,
+        help="suppressions file (TOML or JSON) with reasons and expiry / 抑制规则文件",
     )
     s.add_argument(
         "-q", "--quiet", action="store_true", help="no progress or summary / 不显示进度和摘要"
@@ -49,108 +86,298 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--threads", type=int, default=0, help="worker threads (0 = one per core) / 工作线程数"
     )
+
+    b = sub.add_parser(
+        "baseline",
+        help="write a baseline of a package's or report's findings / 生成基线文件",
+    )
+    b.add_argument("input", type=Path, help="APK or report JSON / APK 或报告 JSON")
+    b.add_argument("-o", "--output", type=Path, required=True, help="baseline file / 基线文件")
+    b.add_argument("-q", "--quiet", action="store_true", help="no summary / 不显示摘要")
+
+    d = sub.add_parser(
+        "diff",
+        help="compare two versions (packages or report JSONs) / 对比两个版本",
+    )
+    d.add_argument("old", type=Path, help="old APK or report JSON / 旧版本")
+    d.add_argument("new", type=Path, help="new APK or report JSON / 新版本")
+    d.add_argument("--format", choices=("text", "json"), default=None, help="text or json")
+    d.add_argument("-o", "--output", type=Path, help="write here (default: stdout) / 输出路径")
+    _add_lang_arg(d)
+    d.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 1 when a finding new in NEW is at or above this severity / "
+        "新版本新增发现达到该严重程度时退出码为 1",
+    )
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress / 不显示进度")
     return p
+
+
+def _add_output_args(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        action="append",
+        default=[],
+        help="output file, repeatable; '-' is stdout / 输出文件（可重复；'-' 为标准输出）",
+    )
+    p.add_argument(
+        "--format",
+        choices=formats,
+        action="append",
+        default=[],
+        help="output format, repeatable / 输出格式（可重复）",
+    )
+
+
+def _add_lang_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="language of HTML/PDF/SARIF/text (default: zh-CN for HTML/PDF, en for SARIF, "
+        "both for the terminal) / 报告语言",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "scan":
-        return _cmd_scan(args)
+    try:
+        if args.command == "scan":
+            return _cmd_scan(args)
+        if args.command == "baseline":
+            return _cmd_baseline(args)
+        if args.command == "diff":
+            return _cmd_diff(args)
+    except UsageError as e:
+        print(f"mobsec: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as e:
+        d = e.diagnostic
+        where = f"{d.file}: " if d.file else ""
+        print(f"mobsec: {where}{d.en} / {d.zh} [{d.code}]", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_USAGE  # pragma: no cover - argparse enforces the sub-command
 
 
-def _cmd_scan(args: argparse.Namespace) -> int:
-    from mobsec.engine import scan
-    from mobsec.progress import ProgressDisplay
+# ------------------------------------------------------------------------------------ outputs
 
-    show = not args.quiet and sys.stderr.isatty()
-    with ProgressDisplay(enabled=show) as progress:
-        options = ScanOptions(threads=args.threads, progress=progress.update)
-        try:
-            report = scan(args.package, options)
-        except InputError as e:
-            d = e.diagnostic
-            print(f"mobsec: {d.file}: {d.en} / {d.zh}", file=sys.stderr)
-            return EXIT_USAGE
-    doc = report.to_json()
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    try:
-        if args.output:
-            _write_atomically(args.output, text)
+
+def plan_outputs(outputs: list[Path], formats: list[str]) -> list[tuple[str, Path | None]]:
+    """Pair formats with destinations (None = stdout).
+
+    * no -o, no --format: JSON on stdout (the historical default);
+    * only -o: each file's format from its extension;
+    * only --format: each to stdout (at most one);
+    * both, equally many: paired in order; one --format with several -o: that format for
+      files whose extension says nothing.
+    """
+    plan: list[tuple[str, Path | None]] = []
+    if not outputs:
+        plan = [(f, None) for f in formats or ["json"]]
+    elif len(formats) == len(outputs):
+        plan = list(zip(formats, outputs, strict=True))
+    elif len(formats) <= 1:
+        for path in outputs:
+            fmt = format_for_path(path) or (formats[0] if formats else None)
+            if fmt is None:
+                raise UsageError(
+                    f"cannot tell the format of {path} from its extension; add --format / "
+                    f"无法从扩展名判断 {path} 的格式，请指定 --format"
+                )
+            plan.append((fmt, path))
+    else:
+        raise UsageError(
+            "give one --format per -o, or let extensions decide / 每个 -o 对应一个 --format"
+        )
+    plan = [(f, None if p is not None and str(p) == "-" else p) for f, p in plan]
+    if sum(1 for _, p in plan if p is None) > 1:
+        raise UsageError("only one output can go to stdout / 只能有一个输出写到标准输出")
+    return plan
+
+
+def write_outputs(
+    doc: dict[str, Any], plan: list[tuple[str, Path | None]], lang: str | None
+) -> list[str]:
+    """Render and write every planned output; raises OSError/RenderError on failure."""
+    from mobsec.report.render import render
+
+    written = []
+    for fmt, path in plan:
+        data = render(doc, fmt, lang)
+        if path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
         else:
-            sys.stdout.write(text + "\n")
-    except OSError as e:
-        print(f"mobsec: cannot write report to {args.output}: {e}", file=sys.stderr)
-        return EXIT_INTERNAL
-    if not args.quiet:
-        _print_summary(report, args.output)
-    return EXIT_OK if report.complete else EXIT_INCOMPLETE
+            _write_atomically(path, data)
+            written.append(str(path))
+    return written
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
-def _fact_lines(report) -> list[str]:
-    """A few facts worth seeing before opening the report (bilingual labels)."""
-    lines = []
-    app = report.app
-    if app:
-        lines.append(
-            f"SDK min/target / 最低/目标 SDK: {app.get('min_sdk')}/{app.get('target_sdk')}"
-            + ("  debuggable / 可调试" if app.get("debuggable") else "")
-        )
-    m = report.manifest
-    if m:
-        exported = [c for c in m["components"] if c["exported"] and c["kind"] != "activity-alias"]
-        dangerous = [
-            p for p in m["uses_permissions"] if "dangerous" in (p.get("protection_level") or "")
-        ]
-        lines.append(
-            f"exported components / 导出组件: {len(exported)}; "
-            f"dangerous permissions / 危险权限: {len(dangerous)}"
-        )
-    s = report.signing
-    if s is not None:
-        schemes = [k for k, v in s["schemes"].items() if v["present"]]
-        verdict = "verified / 已验证" if s["verified"] else "NOT verified / 未通过验证"
-        lines.append(f"signing / 签名: {verdict} ({', '.join(schemes) or '-'})")
-    code = report.code
-    if code:
-        lines.append(
-            f"code / 代码: {len(code['dex_files'])} DEX, {code['classes']} classes / 类, "
-            f"{code['methods']} methods / 方法; SDKs / 第三方 SDK: {len(report.sdks)}"
-        )
-    if report.native_libraries:
-        lines.append(f"native libraries / 原生库: {len(report.native_libraries)}")
-    return lines
+# --------------------------------------------------------------------------------------- scan
 
 
-def _print_summary(report, output: Path | None) -> None:
-    from mobsec.diagnostics import Level
+def _scan(path: Path, quiet: bool, threads: int = 0) -> dict[str, Any]:
+    from mobsec.engine import scan
+    from mobsec.progress import ProgressDisplay
 
-    out = sys.stderr
-    app = report.app or {}
-    name = app.get("package") or report.package.file_name
-    ver = app.get("version_name") or ""
-    print(f"{name} {ver}".rstrip(), file=out)
-    for line in _fact_lines(report):
-        print(f"  {line}", file=out)
-    counts = report.severity_counts()
-    print(
-        "findings / 发现: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
-        file=out,
+    show = not quiet and sys.stderr.isatty()
+    with ProgressDisplay(enabled=show) as progress:
+        options = ScanOptions(threads=threads, progress=progress.update)
+        report = scan(path, options)
+    return report.to_json()
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from mobsec.report.baseline import Baseline, apply_triage, load_suppressions
+
+    plan = plan_outputs(args.output, args.format)
+    # Read the user's files before the (long) scan, so a typo fails at once.
+    baseline = Baseline.load(args.baseline) if args.baseline else None
+    suppressions = load_suppressions(args.suppressions) if args.suppressions else None
+    doc = _scan(args.package, args.quiet, args.threads)
+    if baseline is not None or suppressions is not None:
+        apply_triage(doc, baseline, suppressions)
+    try:
+        written = write_outputs(doc, plan, args.lang)
+    except (OSError, RenderError) as e:
+        print(f"mobsec: cannot write report: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    gate = _gate(doc, args.fail_on)
+    if not args.quiet:
+        from mobsec.report.render.terminal import render_terminal
+
+        render_terminal(doc, sys.stderr, args.lang, written)
+        if gate:
+            _print_gate(gate, args.fail_on, args.lang)
+    if gate:
+        return EXIT_FAIL_ON
+    return EXIT_OK if doc["scan"]["complete"] else EXIT_INCOMPLETE
+
+
+def _gate(doc: dict[str, Any], threshold: str | None) -> int:
+    """How many findings fail ``--fail-on`` (open, not in the baseline, severe enough)."""
+    if threshold is None:
+        return 0
+    from mobsec.report.render.view import at_or_above, gates
+
+    return sum(
+        1 for f in doc.get("findings") or [] if gates(f) and at_or_above(f["severity"], threshold)
     )
-    for d in report.diagnostics:
-        if d.level in (Level.ERROR, Level.WARNING):
-            where = f"{d.file}: " if d.file else ""
-            print(f"  {d.level.value}: {where}{d.en} [{d.code}]", file=out)
-    total = sum(report.timings.values())
-    print(f"time / 用时: {total:.2f} s", file=out)
-    if output:
-        print(f"report / 报告: {output}", file=out)
+
+
+def _print_gate(n: int, threshold: str, lang: str | None) -> None:
+    from mobsec.report.render.messages import both, t
+
+    text = (
+        both("summary.fail_on", n=n, severity=threshold)
+        if lang is None
+        else t("summary.fail_on", lang, n=n, severity=threshold)
+    )
+    print(text, file=sys.stderr)
+
+
+# ------------------------------------------------------------------------- reports as inputs
+
+
+def _is_report_file(path: Path) -> bool:
+    """A report JSON starts with '{'; an APK starts with 'PK' (or garbage)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False  # let the scan report the problem with its own diagnostic
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """Read a stored report and check it against the report schema."""
+    from jsonschema import ValidationError
+
+    from mobsec.report.baseline import load_json_object
+    from mobsec.report.schema import validate_report
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise UsageError(f"{path}: report larger than {MAX_REPORT_BYTES >> 20} MiB")
+        data = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read: {e.strerror or e}") from e
+    doc = load_json_object(data, path, "report", "报告")
+    try:
+        validate_report(doc)
+    except ValidationError as e:
+        where = "/".join(str(p) for p in e.absolute_path)
+        raise UsageError(
+            f"{path}: not a valid mobsec report at '{where}': {e.message[:200]} / "
+            "不是有效的 mobsec 报告"
+        ) from e
+    return doc
+
+
+def _doc_of(path: Path, quiet: bool) -> dict[str, Any]:
+    return load_report(path) if _is_report_file(path) else _scan(path, quiet)
+
+
+# ----------------------------------------------------------------------------------- baseline
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    from mobsec.report.baseline import baseline_document
+
+    doc = _doc_of(args.input, args.quiet)
+    base = baseline_document(doc)
+    text = json.dumps(base, ensure_ascii=False, indent=2) + "\n"
+    try:
+        _write_atomically(args.output, text.encode("utf-8"))
+    except OSError as e:
+        print(f"mobsec: cannot write baseline to {args.output}: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if not args.quiet:
+        print(
+            f"baseline / 基线: {len(base['findings'])} findings / 个发现 → {args.output}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------- diff
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from mobsec.report.diff import diff_reports, render_diff_text
+    from mobsec.report.render.view import at_or_above
+
+    old = _doc_of(args.old, args.quiet)
+    new = _doc_of(args.new, args.quiet)
+    d = diff_reports(old, new)
+    fmt = args.format or ("json" if args.output and args.output.suffix == ".json" else "text")
+    if fmt == "json":
+        data = (json.dumps(d, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        data = render_diff_text(d, args.lang).encode("utf-8")
+    try:
+        if args.output and str(args.output) != "-":
+            _write_atomically(args.output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        print(f"mobsec: cannot write diff: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if args.fail_on and any(at_or_above(f["severity"], args.fail_on) for f in d["findings"]["new"]):
+        return EXIT_FAIL_ON
+    complete = old["scan"]["complete"] and new["scan"]["complete"]
+    return EXIT_OK if complete else EXIT_INCOMPLETE
 
 
 if __name__ == "__main__":  # pragma: no cover

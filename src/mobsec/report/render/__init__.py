@@ -1,0 +1,68 @@
+"""Renderers: the Report JSON document → the outputs people and services read.
+
+Every renderer takes the Report *document* (``Report.to_json()``, possibly with a triage
+section from :mod:`mobsec.report.baseline`), never the scan objects, so a stored report
+renders the same as a fresh one. ``render(doc, fmt, lang)`` returns bytes ready to write.
+
+| format | module       | for                                             |
+|--------|--------------|-------------------------------------------------|
+| json   | (the doc)    | machines; the contract (report.schema.json)     |
+| sarif  | sarif.py     | GitHub / GitLab code scanning                   |
+| html   | html.py      | people: one self-contained file, search/filter  |
+| pdf    | pdf.py       | people who file reports: same HTML, paginated   |
+| text   | terminal.py  | shells and CI logs                              |
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("json", "sarif", "html", "pdf", "text")
+# Output file suffix → format, for `-o report.html` without --format.
+SUFFIXES = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".text": "text",
+}
+
+
+class RenderError(Exception):
+    """A renderer could not produce its output (e.g. PDF without its system libraries)."""
+
+
+def format_for_path(path: Path) -> str | None:
+    """The format a file name asks for (".sarif.json" is SARIF), or None if it does not say."""
+    name = path.name.lower()
+    if name.endswith(".sarif.json"):
+        return "sarif"
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def render(doc: dict[str, Any], fmt: str, lang: str | None = None) -> bytes:
+    """Render ``doc`` as ``fmt``; ``lang`` None means each format's default language."""
+    if fmt == "json":
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "sarif":
+        from mobsec.report.render.sarif import render_sarif
+
+        log = render_sarif(doc, lang or "en")
+        return (json.dumps(log, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "text":
+        from mobsec.report.render.terminal import render_text
+
+        return render_text(doc, lang).encode("utf-8")
+    if fmt == "html":
+        from mobsec.report.render.html import render_html
+
+        return render_html(doc, lang or "zh-CN").encode("utf-8")
+    if fmt == "pdf":
+        from mobsec.report.render.pdf import render_pdf
+
+        return render_pdf(doc, lang or "zh-CN")
+    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

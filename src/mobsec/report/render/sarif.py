@@ -1,0 +1,211 @@
+"""SARIF 2.1.0 output, for GitHub and GitLab code scanning and any SARIF viewer.
+
+Mapping choices (each one is something a code-scanning service relies on):
+
+* one ``rule`` per check id, with short/full description and ``help`` (the remediation),
+  ``defaultConfiguration.level`` and GitHub's ``security-severity`` score so alerts get the
+  right severity badge;
+* ``physicalLocation.artifactLocation.uri`` is the file *inside the package*
+  ("classes2.dex", "AndroidManifest.xml") relative to the ``PACKAGE`` base id, because an
+  APK has no source tree; the class and method go to ``logicalLocations``;
+* ``partialFingerprints`` carries our rebuild-stable fingerprint, so the service tracks an
+  alert across builds instead of reopening it;
+* baseline status and suppressions use SARIF's own ``baselineState`` and ``suppressions``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from mobsec.report.render.messages import pick
+from mobsec.report.render.view import RANK, sorted_findings
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "mobsecFingerprint/v1"
+URI_BASE = "PACKAGE"
+
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+# GitHub reads properties.security-severity (0.0-10.0) to show critical/high/medium/low.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+DIAG_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render_sarif(doc: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """The SARIF log (a JSON-ready dict) for one Report document."""
+    findings = sorted_findings(doc.get("findings") or [])
+    rules, index = _rules(findings, lang)
+    results = [_result(f, index[f["check_id"]], lang) for f in findings]
+    files = sorted({(f.get("location") or {}).get("file") or "" for f in findings} - {""})
+    package = doc.get("package") or {}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "mobsec",
+                "version": (doc.get("tool") or {}).get("version", ""),
+                "semanticVersion": (doc.get("tool") or {}).get("version", ""),
+                "language": "zh-CN" if lang == "zh-CN" else "en",
+                "rules": rules,
+            }
+        },
+        "originalUriBaseIds": {
+            URI_BASE: {
+                "description": {
+                    "text": f"Files inside the app package {package.get('file_name', '')}"
+                }
+            }
+        },
+        "artifacts": [{"location": {"uri": _uri(name), "uriBaseId": URI_BASE}} for name in files],
+        "invocations": [_invocation(doc, lang)],
+        "results": results,
+        "properties": {
+            "package": package,
+            "app": doc.get("app"),
+            "reportSchemaVersion": doc.get("schema_version"),
+        },
+    }
+    if doc.get("triage"):
+        run["properties"]["triage"] = doc["triage"]
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for a path inside the package (spaces etc. percent-encoded)."""
+    return quote(path.lstrip("/"), safe="/!$&'()*+,;=:@-._~")
+
+
+def _rules(
+    findings: list[dict[str, Any]], lang: str
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    by_id: dict[str, dict[str, Any]] = {}
+    for f in findings:  # most severe first, so a rule's default level is its worst
+        by_id.setdefault(f["check_id"], f)
+    rules, index = [], {}
+    for i, (check_id, f) in enumerate(sorted(by_id.items())):
+        index[check_id] = i
+        title = pick(f.get("title"), lang)
+        description = pick(f.get("description"), lang) or title
+        remediation = pick(f.get("remediation"), lang) or description
+        tags = ["security", *(f"CWE-{c}" for c in f.get("cwe") or [])]
+        tags += [f"MASVS:{m}" for m in f.get("masvs") or []]
+        tags += [f"OWASP-Mobile-2024:{m}" for m in f.get("owasp_mobile_2024") or []]
+        rule: dict[str, Any] = {
+            "id": check_id,
+            "name": _rule_name(check_id),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": description},
+            "help": {
+                "text": remediation,
+                "markdown": f"**{title}**\n\n{description}\n\n{remediation}",
+            },
+            "defaultConfiguration": {"level": LEVELS.get(f["severity"], "warning")},
+            "properties": {
+                "tags": tags,
+                "precision": {"high": "high", "medium": "medium", "low": "low"}.get(
+                    f.get("confidence", ""), "medium"
+                ),
+                "security-severity": SECURITY_SEVERITY.get(f["severity"], "5.5"),
+                "problem.severity": LEVELS.get(f["severity"], "warning"),
+                "title": f.get("title"),
+                "standards": f.get("standards") or {},
+            },
+        }
+        rules.append(rule)
+    return rules, index
+
+
+def _rule_name(check_id: str) -> str:
+    """ "android.manifest.debuggable" → "AndroidManifestDebuggable" (SARIF's identifier style)."""
+    parts = [p for chunk in check_id.replace("-", "_").split(".") for p in chunk.split("_")]
+    return "".join(p[:1].upper() + p[1:] for p in parts if p) or "Rule"
+
+
+def _result(f: dict[str, Any], rule_index: int, lang: str) -> dict[str, Any]:
+    loc = f.get("location") or {}
+    text = pick(f.get("message"), lang) or pick(f.get("title"), lang)
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": _uri(loc.get("file") or ""), "uriBaseId": URI_BASE}
+    }
+    if isinstance(loc.get("line"), int) and loc["line"] >= 1:
+        physical["region"] = {"startLine": loc["line"]}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    logical = _logical(loc)
+    if logical:
+        location["logicalLocations"] = logical
+    result: dict[str, Any] = {
+        "ruleId": f["check_id"],
+        "ruleIndex": rule_index,
+        "level": LEVELS.get(f["severity"], "warning"),
+        "message": {"text": text or f["check_id"]},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT_KEY: f["fingerprint"]},
+        "properties": {
+            "severity": f["severity"],
+            "confidence": f.get("confidence"),
+            "security-severity": SECURITY_SEVERITY.get(f["severity"], "5.5"),
+            "owner": f.get("owner"),
+            "evidence": f.get("evidence", ""),
+            "bytecodeOffset": loc.get("offset"),
+            "title": f.get("title"),
+        },
+    }
+    if f.get("status") in ("new", "unchanged"):
+        result["baselineState"] = f["status"]
+    if f.get("suppression"):
+        s = f["suppression"]
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": s["reason"],
+                "properties": {"expires": s.get("expires"), "matchedBy": s.get("matched_by")},
+            }
+        ]
+    return result
+
+
+def _logical(loc: dict[str, Any]) -> list[dict[str, Any]]:
+    cls, method = loc.get("class"), loc.get("method")
+    if cls and method:
+        name = method.split("(", 1)[0]
+        return [
+            {"name": name, "fullyQualifiedName": f"{cls}.{method}", "kind": "function"},
+        ]
+    if cls:
+        return [{"name": cls.rsplit(".", 1)[-1], "fullyQualifiedName": cls, "kind": "type"}]
+    return []
+
+
+def _invocation(doc: dict[str, Any], lang: str) -> dict[str, Any]:
+    scan = doc.get("scan") or {}
+    notes = []
+    for d in doc.get("diagnostics") or []:
+        if d.get("level") not in ("error", "warning"):
+            continue
+        note: dict[str, Any] = {
+            "descriptor": {"id": d.get("code", "")},
+            "level": DIAG_LEVELS[d["level"]],
+            "message": {"text": pick(d.get("message"), lang) or d.get("code", "")},
+        }
+        if d.get("file"):
+            note["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d["file"]), "uriBaseId": URI_BASE}
+                    }
+                }
+            ]
+        notes.append(note)
+    inv: dict[str, Any] = {
+        "executionSuccessful": bool(scan.get("complete", True)),
+        "toolExecutionNotifications": notes,
+    }
+    if scan.get("started_at"):
+        inv["startTimeUtc"] = scan["started_at"]
+    if scan.get("finished_at"):
+        inv["endTimeUtc"] = scan["finished_at"]
+    return inv
+
+
+assert set(LEVELS) == set(RANK)  # every severity has a SARIF level

@@ -1,0 +1,209 @@
+"""The terminal summary: what someone at a shell (or reading a CI log) needs in one screen.
+
+Risk rating and its reason, severity counts, the top findings, SDKs, dangerous
+permissions, baseline/suppression state, problems met while reading, phase timings.
+Without ``lang`` every label is bilingual ("findings / 发现"), since a CI log is read by
+whoever is on call. Rendered with rich; colour only when the stream is a terminal.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from mobsec.report.render.messages import both, pick, t
+from mobsec.report.render.view import (
+    certificates,
+    exported_components,
+    is_dangerous,
+    is_suppressed,
+    location_text,
+    risk_of,
+    severity_counts,
+    sorted_findings,
+)
+
+TOP_FINDINGS = 10
+STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def render_terminal(
+    doc: dict[str, Any],
+    stream: IO[str],
+    lang: str | None = None,
+    output_paths: list[str] | None = None,
+    width: int | None = None,
+) -> None:
+    """Print the summary of ``doc`` to ``stream`` (colour if it is a terminal)."""
+    console = Console(file=stream, width=width, highlight=False, soft_wrap=True)
+    for line in summary_lines(doc, lang, output_paths):
+        console.print(line)
+
+
+def render_text(doc: dict[str, Any], lang: str | None = None) -> str:
+    """The same summary as plain text (``--format text``)."""
+    buf = io.StringIO()
+    console = Console(file=buf, width=100, color_system=None, highlight=False, soft_wrap=True)
+    for line in summary_lines(doc, lang, None):
+        console.print(line)
+    return buf.getvalue()
+
+
+def _labeller(lang: str | None) -> Callable[..., str]:
+    if lang is None:
+        return both
+    return lambda key, **p: t(key, lang, **p)
+
+
+def summary_lines(
+    doc: dict[str, Any], lang: str | None, output_paths: list[str] | None
+) -> list[str]:
+    """Rich-markup lines; user data is escaped (an app name must not inject markup)."""
+    L = _labeller(lang)
+    text_lang = lang or "en"
+    lines: list[str] = []
+    app = doc.get("app") or {}
+    name = app.get("package") or (doc.get("package") or {}).get("file_name", "")
+    heading = f"{name} {app.get('version_name') or ''}".rstrip()
+    lines.append(f"[bold]{escape(heading)}[/]")
+    lines += [f"  {escape(x)}" for x in _fact_lines(doc, L)]
+
+    risk = risk_of(doc, text_lang)
+    style = STYLES.get(risk.rating, "green")
+    lines.append(f"{L('risk.rating')}: [{style}]{L(f'risk.{risk.rating}')}[/]")
+    reasons = risk.reasons
+    if lang is None:  # bilingual: each reason in English, then in Chinese
+        zh = risk_of(doc, "zh-CN").reasons
+        reasons = [x for pair in zip(risk.reasons, zh, strict=True) for x in pair]
+    lines += [f"  {escape(r)}" for r in reasons]
+    counts = severity_counts(doc.get("findings") or [])
+    lines.append(
+        f"{L('summary.findings')}: "
+        + ", ".join(f"[{STYLES[s]}]{s} {n}[/]" for s, n in counts.items())
+    )
+    findings = sorted_findings(doc.get("findings") or [])
+    if findings:
+        lines.append(f"{L('summary.top')}:")
+        for f in findings[:TOP_FINDINGS]:
+            sev = f["severity"]
+            tag = ""
+            if is_suppressed(f):
+                tag = f" [dim]({L('status.suppressed')})[/]"
+            elif f.get("status") == "new":
+                tag = f" [bold]({L('status.new')})[/]"
+            title = pick(f.get("title"), text_lang)
+            lines.append(
+                f"  [{STYLES.get(sev, '')}]{sev:<8}[/] {escape(f['check_id'])}{tag} {escape(title)}"
+            )
+            lines.append(f"           {escape(location_text(f.get('location')))}")
+        if len(findings) > TOP_FINDINGS:
+            lines.append(f"  … +{len(findings) - TOP_FINDINGS}")
+    sdks = doc.get("sdks") or []
+    if sdks:
+        names = ", ".join(pick(s.get("name"), text_lang) for s in sdks[:12])
+        more = f" … +{len(sdks) - 12}" if len(sdks) > 12 else ""
+        lines.append(f"{L('section.sdks')} ({len(sdks)}): {escape(names)}{more}")
+    m = doc.get("manifest") or {}
+    dangerous = [p["name"] for p in m.get("uses_permissions") or [] if is_dangerous(p)]
+    if dangerous:
+        lines.append(
+            f"{L('perm.dangerous')} {L('section.permissions')} ({len(dangerous)}): "
+            + escape(", ".join(p.removeprefix("android.permission.") for p in dangerous))
+        )
+    lines += _triage_lines(doc, L)
+    for d in doc.get("diagnostics") or []:
+        if d.get("level") in ("error", "warning"):
+            where = f"{d['file']}: " if d.get("file") else ""
+            msg = pick(d.get("message"), text_lang)
+            lines.append(f"  {d['level']}: {escape(where + msg)} [{escape(d.get('code', ''))}]")
+    timings = doc.get("timings") or {}
+    total = sum(timings.values())
+    slow = sorted(timings.items(), key=lambda kv: -kv[1])[:3]
+    detail = ", ".join(f"{k} {v:.2f}s" for k, v in slow if v >= 0.01)
+    lines.append(f"{L('summary.time')}: {total:.2f} s" + (f" ({detail})" if detail else ""))
+    for path in output_paths or []:
+        lines.append(f"{L('summary.report')}: {escape(path)}")
+    return lines
+
+
+def _triage_lines(doc: dict[str, Any], L: Callable[..., str]) -> list[str]:
+    triage = doc.get("triage")
+    if not triage:
+        return []
+    lines = []
+    b = triage.get("baseline")
+    if b:
+        lines.append(
+            f"{L('triage.baseline')}: "
+            + escape(
+                L(
+                    "triage.baseline_counts",
+                    new=b["new"],
+                    unchanged=b["unchanged"],
+                    file=b["source"],
+                )
+            )
+        )
+    if triage.get("suppressed"):
+        lines.append(escape(L("triage.suppressed", n=triage["suppressed"])))
+    for s in triage.get("expired_suppressions") or []:
+        lines.append(
+            "[yellow]"
+            + escape(L("triage.expired", what=_what(s), expires=s["expires"], reason=s["reason"]))
+            + "[/]"
+        )
+    for s in triage.get("unused_suppressions") or []:
+        lines.append("[dim]" + escape(L("triage.unused", what=_what(s))) + "[/]")
+    return lines
+
+
+def _what(s: dict[str, Any]) -> str:
+    if s.get("fingerprint"):
+        return f"fingerprint {s['fingerprint']}"
+    where = [f"{k}={s[k]}" for k in ("file", "class", "method") if s.get(k)]
+    return f"rule {s.get('rule')}" + (f" ({', '.join(where)})" if where else "")
+
+
+def _fact_lines(doc: dict[str, Any], L: Callable[..., str]) -> list[str]:
+    """A few facts worth seeing before opening the report."""
+    lines = []
+    app = doc.get("app")
+    if app:
+        debuggable = f"  {L('app.debuggable')}" if app.get("debuggable") else ""
+        lines.append(
+            f"{L('app.sdk_levels')}: {app.get('min_sdk')}/{app.get('target_sdk')}{debuggable}"
+        )
+    m = doc.get("manifest")
+    if m:
+        exported = [c for c in exported_components(doc) if c.get("kind") != "activity-alias"]
+        dangerous = [p for p in m.get("uses_permissions") or [] if is_dangerous(p)]
+        lines.append(
+            f"{L('section.components')} {L('comp.exported')}: {len(exported)}; "
+            f"{L('perm.dangerous')} {L('section.permissions')}: {len(dangerous)}"
+        )
+    s = doc.get("signing")
+    if s is not None:
+        schemes = [k for k, v in (s.get("schemes") or {}).items() if v.get("present")]
+        verdict = L("sign.verified") if s.get("verified") else "NOT verified / 未通过验证"
+        certs = certificates(doc)
+        subject = f"; {certs[0].get('subject')}" if certs else ""
+        lines.append(f"{L('section.signing')}: {verdict} ({', '.join(schemes) or '-'}){subject}")
+    code = doc.get("code")
+    if code:
+        lines.append(
+            f"{L('app.code')}: "
+            + L(
+                "app.code_value",
+                dex=len(code.get("dex_files") or []),
+                classes=code.get("classes"),
+                methods=code.get("methods"),
+            )
+        )
+    libs = doc.get("native_libraries") or []
+    if libs:
+        lines.append(f"{L('section.native')}: {len(libs)}")
+    return lines
