@@ -23,6 +23,8 @@ HIGH_PRIORITY = 100
 SECRET_CODE = "android.provider.Telephony.SECRET_CODE"
 DATA_SMS = "android.intent.action.DATA_SMS_RECEIVED"
 WEB_SCHEMES = ("http", "https")
+# Schemes of documents and system handlers, not the app's own link namespace.
+_NOT_LINKS = ("file", "content", "data", "tel", "mailto", "sms", "smsto", "geo", "market")
 
 
 def _filters(m: Manifest, kinds: tuple[str, ...]) -> Iterator[tuple[Component, IntentFilter]]:
@@ -42,6 +44,13 @@ def _schemes(f: IntentFilter) -> list[str]:
 def _browsable(m: Manifest) -> Iterator[tuple[Component, IntentFilter]]:
     for c, f in _filters(m, ("activity", "activity-alias")):
         if f.is_browsable_view():
+            yield c, f
+
+
+def _view(m: Manifest) -> Iterator[tuple[Component, IntentFilter]]:
+    """Filters for VIEW, browsable or not (apps can send non-browsable ones)."""
+    for c, f in _filters(m, ("activity", "activity-alias")):
+        if "android.intent.action.VIEW" in f.actions:
             yield c, f
 
 
@@ -74,20 +83,33 @@ def deeplink_custom_scheme(ctx: CheckContext) -> Iterator[Finding]:
     m = ctx.manifest
     if m is None:
         return
-    for c, f in _browsable(m):
+    for c, f in _view(m):
         hosts = sorted({d.host for d in f.data if d.host})
         where = f" (hosts {', '.join(hosts[:5])})" if hosts else ""
+        browsable = f.is_browsable_view()
+        # Without BROWSABLE no web page can send the link, only other apps (which can
+        # start the exported activity anyway): reported for the record, at INFO.
+        how = (
+            ("", "")
+            if browsable
+            else (
+                "; the filter is not BROWSABLE, so only apps (not web pages) can send it",
+                ";该过滤器不含 BROWSABLE,只有应用(而非网页)能发送此类链接",
+            )
+        )
         for scheme in _schemes(f):
-            if scheme.lower() in WEB_SCHEMES:
+            if scheme.lower() in WEB_SCHEMES or scheme.lower() in _NOT_LINKS:
                 continue
             yield ctx.manifest_finding(
                 line=f.line,
                 subject=c.name,
                 key=f"scheme:{scheme}",
                 owner_class=c.name,
+                severity=None if browsable else Severity.INFO,
+                confidence=None if browsable else Confidence.MEDIUM,
                 message=Text(
-                    f"{c.name} opens links with the custom scheme {scheme}:{where}",
-                    f"{c.name} 可由自定义 scheme {scheme}: 的链接打开{where}",
+                    f"{c.name} opens links with the custom scheme {scheme}:{where}{how[0]}",
+                    f"{c.name} 可由自定义 scheme {scheme}: 的链接打开{where}{how[1]}",
                 ),
             )
 

@@ -117,18 +117,39 @@ def provider_grant_uri_permissions(ctx: CheckContext) -> Iterator[Finding]:
         if not c.enabled or not c.grant_uri_permissions:
             continue
         exported = c.exported
+        file_provider = _is_file_provider(ctx, c.name)
+        # A FileProvider can grant only the files its paths resource lists (judged where
+        # that resource is checked); any other provider grants whatever it serves.
+        scope_en = " (a FileProvider: grants are limited to its configured paths)"
+        scope_zh = "(FileProvider:授权范围限于其配置的路径)"
         yield ctx.manifest_finding(
             line=c.line,
             subject=c.name,
             owner_class=c.name,
             severity=Severity.MEDIUM if exported else Severity.LOW,
+            confidence=Confidence.LOW if file_provider else None,
             message=Text(
                 f"provider {c.name} ({', '.join(c.authorities) or 'no authority'}) sets "
-                f'android:grantUriPermissions="true"' + (" and is exported" if exported else ""),
+                f'android:grantUriPermissions="true"'
+                + (" and is exported" if exported else "")
+                + (scope_en if file_provider else ""),
                 f"内容提供器 {c.name}({', '.join(c.authorities) or '无 authority'})设置了 "
-                f'android:grantUriPermissions="true"' + ("且已导出" if exported else ""),
+                f'android:grantUriPermissions="true"'
+                + ("且已导出" if exported else "")
+                + (scope_zh if file_provider else ""),
             ),
         )
+
+
+_FILE_PROVIDERS = (
+    "Landroidx/core/content/FileProvider;",
+    "Landroid/support/v4/content/FileProvider;",
+)
+
+
+def _is_file_provider(ctx: CheckContext, class_name: str) -> bool:
+    desc = "L" + class_name.replace(".", "/") + ";"
+    return desc in _FILE_PROVIDERS or any(ctx.code.is_subtype(desc, fp) for fp in _FILE_PROVIDERS)
 
 
 @check(
