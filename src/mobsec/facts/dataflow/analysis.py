@@ -13,8 +13,9 @@ about, so memory stays proportional to blocks x registers.
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterator
+from heapq import heappop, heappush
 from typing import NamedTuple
 
 from mobsec.diagnostics import FormatError
@@ -28,6 +29,7 @@ from .values import EMPTY, MAX_ARRAY, TOP, ArrayData, Value, join, unknown
 CACHE_PER_DEX = 256
 VISITS_PER_BLOCK = 40  # worklist cap: visits <= this x blocks + VISITS_BASE
 VISITS_BASE = 200
+WIDEN_AFTER = 6  # visits of a block after which changing registers go to TOP
 NOT_ANALYSED = frozenset((Value("unknown", "not-analysed"),))
 
 INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
@@ -150,8 +152,14 @@ class MethodFlow:
         entry: list[list[frozenset[Value]] | None] = [None] * len(blocks)
         self._entry = entry
         entry[0] = self._initial()
-        work = deque([0])
+        # Passes in code order (an approximation of reverse post-order): a block reached
+        # forward is handled in the same pass, one reached by a back edge or a handler in
+        # the next, so a loop header sees all its back edges before it is redone.
+        work = [0]
+        later: set[int] = set()
         queued = {0}
+        current = -1
+        visits_of = [0] * len(blocks)
         cap = VISITS_PER_BLOCK * len(blocks) + VISITS_BASE
         visits = 0
         insns = self.cfg.insns
@@ -162,34 +170,50 @@ class MethodFlow:
             if old is None:
                 entry[b] = list(st)
                 changed = True
+            elif old == st:
+                return
             else:
                 changed = False
+                widen = visits_of[b] >= WIDEN_AFTER
                 for r, v in enumerate(st):
                     a = old[r]
-                    if v is a or v <= a or a is TOP:
+                    if v is a or a is TOP or v <= a:
                         continue
-                    j = join(a, v)
+                    # Widening: a register still changing after several visits of the
+                    # block is a loop-carried value; give it up instead of iterating on.
+                    j = TOP if widen else join(a, v)
                     if j != a:
                         old[r] = j
                         changed = True
             if changed and b not in queued:
                 queued.add(b)
-                work.append(b)
+                if b > current:
+                    heappush(work, b)
+                else:
+                    later.add(b)
 
-        while work:
+        while work or later:
+            if not work:
+                work = sorted(later)
+                later.clear()
+                current = -1
             visits += 1
             if visits > cap:
                 return False
-            b = work.popleft()
+            b = heappop(work)
+            current = b
             queued.discard(b)
+            visits_of[b] += 1
             block = blocks[b]
             st = list(entry[b])  # type: ignore[arg-type]
             handlers = block.handlers
+            sent: list[frozenset[Value]] | None = None  # last state sent to the handlers
             for i in range(block.start, block.end):
                 insn = insns[i]
-                if handlers and insn.op not in NO_THROW:
+                if handlers and insn.op not in NO_THROW and st != sent:
                     for h in handlers:
                         merge(h, st)
+                    sent = list(st)
                 step(st, insn)
             for s in block.succs:
                 merge(s, st)
