@@ -1,0 +1,156 @@
+"""The HTML report: one self-contained file a reviewer can open, search and forward.
+
+Everything it needs is inside it: CSS and JavaScript from ``static/`` are inlined at render
+time, the severity chart is inline SVG, and a Content-Security-Policy forbids any load, so
+opening a report never reaches the network (a report may be read on an isolated machine,
+and an app's strings must not be able to make the reader's browser call out). All report
+data goes through Jinja2's autoescaping: app names, evidence and manifest values are
+attacker-controlled text. The same HTML feeds the PDF (``pdf.py``); its ``@media print``
+rules add page numbers and the table of contents' page references.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from mobsec.report.render.messages import pick, t
+from mobsec.report.render.view import (
+    areas_of,
+    certificates,
+    is_dangerous,
+    location_text,
+    owner_text,
+    risk_of,
+    severity_counts,
+)
+
+SECTIONS = (
+    ("overview", "section.overview"),
+    ("app", "section.app"),
+    ("findings", "section.findings"),
+    ("permissions", "section.permissions"),
+    ("components", "section.components"),
+    ("signing", "section.signing"),
+    ("native", "section.native"),
+    ("sdks", "section.sdks"),
+    ("nested", "section.nested"),
+    ("diagnostics", "section.diagnostics"),
+    ("timings", "section.timings"),
+)
+COLORS = {
+    "critical": "#8b0000",
+    "high": "#d1242f",
+    "medium": "#bf8700",
+    "low": "#0969da",
+    "info": "#6e7781",
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("mobsec.report.render", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _static(name: str) -> str:
+    return files("mobsec.report.render").joinpath("static", name).read_text(encoding="utf-8")
+
+
+class _Obj(dict):  # type: ignore[type-arg]
+    """Dict whose missing keys read as None in templates (report sections are open)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name)
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _Obj({k: _wrap(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    return value
+
+
+def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
+    """The report page for ``doc`` in ``lang`` ("zh-CN" or "en")."""
+    findings = doc.get("findings") or []
+    counts = severity_counts(findings)
+    app = doc.get("app") or {}
+    signing = doc.get("signing") or {}
+
+    def search_text(f: dict[str, Any]) -> str:
+        parts = [
+            f.get("check_id", ""),
+            pick(f.get("title"), "en"),
+            pick(f.get("title"), "zh-CN"),
+            pick(f.get("message"), lang),
+            location_text(f.get("location")),
+            owner_text(f.get("owner"), lang),
+            f.get("evidence", ""),
+            " ".join(f"cwe-{c}" for c in f.get("cwe") or []),
+        ]
+        return " ".join(p for p in parts if p).lower()
+
+    def standards(f: dict[str, Any]) -> list[str]:
+        tags = [f"CWE-{c}" for c in f.get("cwe") or []]
+        tags += list(f.get("masvs") or []) + list(f.get("owasp_mobile_2024") or [])
+        for name, items in (f.get("standards") or {}).items():
+            tags += [f"{name} {i}" for i in items]
+        return tags
+
+    def what(s: dict[str, Any]) -> str:
+        if s.get("fingerprint"):
+            return f"fingerprint {s['fingerprint']}"
+        where = [f"{k}={s[k]}" for k in ("file", "class", "method") if s.get(k)]
+        return f"rule {s.get('rule')}" + (f" ({', '.join(where)})" if where else "")
+
+    def yesno(value: Any) -> str:
+        if value is None:
+            return ""
+        return t("yes", lang) if value else t("no", lang)
+
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        doc=_wrap(doc),
+        lang=lang,
+        app=_wrap(app),
+        app_name=app.get("label")
+        or app.get("package")
+        or (doc.get("package") or {}).get("file_name", ""),
+        manifest=_wrap(doc.get("manifest") or {}),
+        sections=SECTIONS,
+        risk=risk_of(doc, lang),
+        counts=counts,
+        max_count=max(max(counts.values()), 1),
+        colors=COLORS,
+        triage=_wrap(doc.get("triage")),
+        findings_total=len(findings),
+        areas=[
+            _wrap({"id": a.id, "label": a.label, "findings": a.findings})
+            for a in areas_of(doc, lang)
+        ],
+        schemes=[k for k, v in (signing.get("schemes") or {}).items() if v.get("present")],
+        certs=_wrap(certificates(doc)),
+        timings_total=sum((doc.get("timings") or {}).values()),
+        css=_static("report.css"),
+        js=_static("report.js"),
+        _=lambda key, **p: t(key, lang, **p),
+        pick=lambda text: pick(text, lang),
+        location=location_text,
+        owner=lambda o: owner_text(o, lang),
+        search_text=search_text,
+        standards=standards,
+        what=what,
+        yesno=yesno,
+        is_dangerous=is_dangerous,
+    )

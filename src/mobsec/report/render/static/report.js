@@ -1,0 +1,37 @@
+// mobsec report: search and filters over the findings. Inlined; no network, no libraries.
+(function () {
+  "use strict";
+  var search = document.getElementById("search");
+  var newOnly = document.getElementById("new-only");
+  var showSuppressed = document.getElementById("show-suppressed");
+  var sevBoxes = Array.prototype.slice.call(document.querySelectorAll("input.sev-filter"));
+  var findings = Array.prototype.slice.call(document.querySelectorAll("article.finding"));
+  var areas = Array.prototype.slice.call(document.querySelectorAll("section.area"));
+  var shown = document.getElementById("shown-count");
+  if (!search) { return; }
+
+  function apply() {
+    var q = search.value.trim().toLowerCase();
+    var sev = {};
+    sevBoxes.forEach(function (b) { sev[b.value] = b.checked; });
+    var count = 0;
+    findings.forEach(function (f) {
+      var ok = sev[f.dataset.severity] !== false
+        && (!q || f.dataset.search.indexOf(q) !== -1)
+        && (!newOnly || !newOnly.checked || f.dataset.status === "new")
+        && (showSuppressed.checked || f.dataset.suppressed !== "true");
+      f.classList.toggle("hidden", !ok);
+      if (ok) { count += 1; }
+    });
+    areas.forEach(function (a) {
+      a.classList.toggle("hidden", !a.querySelector("article.finding:not(.hidden)"));
+    });
+    shown.textContent = String(count);
+  }
+
+  [search, showSuppressed].concat(newOnly ? [newOnly] : []).concat(sevBoxes).forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  apply();
+})();
