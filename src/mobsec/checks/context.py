@@ -231,5 +231,5 @@ def disassembly_window(dex: DexFile, method: MethodDef, offset: int | None) -> s
 
 def source_line(dex: DexFile, method: MethodDef, offset: int) -> int | None:
     """Source line of the instruction from the DEX debug info, when the app kept it."""
-    line_at = getattr(dex, "line_at", None)  # provided by the debug-info reader
-    return line_at(method, offset) if line_at is not None else None
+    table = dex.line_table(method)
+    return table.line_at(offset) if table is not None else None
