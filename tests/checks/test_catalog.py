@@ -20,8 +20,8 @@ def test_every_check_has_a_firing_and_a_quiet_fixture() -> None:
     quiet: set[str] = set()
     for app in FIXTURES:
         marks = read_marks(app)
-        fires |= {c for c, _, _ in marks.expected}
-        quiet |= {c for c, _, _ in marks.forbidden}
+        fires |= marks.firing
+        quiet |= marks.quiet
     checks = set(load_all())
     assert not checks - fires, f"checks without a ruleid mark: {sorted(checks - fires)}"
     assert not checks - quiet, f"checks without an ok mark: {sorted(checks - quiet)}"
