@@ -1,10 +1,13 @@
-"""Signing findings beyond their place: which weaknesses each one names, the certificate as
-evidence, and the certificate facts checked with keytool (an independent reader)."""
+"""Signing findings beyond their marks (expect.txt): which weaknesses each one names, the
+certificate as evidence, the v1 block file named as apksigner names it, and the
+certificate facts checked with keytool (independent readers)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,30 @@ def test_weak_debug_certificate_findings() -> None:
     assert key["evidence"].startswith("subject: CN=Android Debug")
     (expired,) = by_check["android.signing.expired-certificate"]
     assert expired["severity"] == "info" and "2016-01-01" in expired["message"]["en"]
+    # line-less, at the signature itself; the certificate stays the evidence
+    assert all(f["location"]["line"] is None for f in found)
+    assert {f["location"]["file"] for f in found} == {"APK Signing Block", "META-INF/FIXTURES.RSA"}
+    for f in by_check["android.signing.debug-certificate"] + by_check["android.signing.weak-key"]:
+        assert "sha256: " in f["evidence"] and "CN=Android Debug" in f["evidence"]
+
+
+@pytest.mark.toolchain
+@pytest.mark.skipif(shutil.which("keytool") is None, reason="keytool (JDK) not installed")
+def test_janus_names_the_v1_block_file_keytool_reads(tmp_path: Path) -> None:
+    """The Janus finding names a file of the APK that keytool reads as the signer's block."""
+    fixture = HERE / "signing-v1-only"
+    (janus,) = _signing_findings(fixture)
+    assert janus["check_id"] == "android.signing.janus-v1-only"
+    name = janus["location"]["file"]
+    assert re.fullmatch(r"META-INF/[^/]+\.(RSA|DSA|EC)", name), name
+    with zipfile.ZipFile(build_apk(fixture)) as z:
+        block = tmp_path / "block"
+        block.write_bytes(z.read(name))
+    out = subprocess.run(
+        ["keytool", "-printcert", "-file", str(block)],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert "Owner: CN=mobsec test fixtures" in out
 
 
 @pytest.mark.skipif(shutil.which("keytool") is None, reason="keytool (JDK) not installed")

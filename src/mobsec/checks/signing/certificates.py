@@ -1,9 +1,13 @@
 """The APK signature and its certificates, as Android verifies them.
 
-Facts come from ``ctx.facts.pkg.signing`` (the verifier's SigningReport). Findings are about
-the package as a whole; they are placed at the ``<manifest>`` element of
-AndroidManifest.xml (the package identity the signature vouches for), or at ``<uses-sdk>``
-when the minimum SDK is what makes them matter, with the certificate as evidence.
+Facts come from ``ctx.facts.pkg.signing`` (the verifier's SigningReport). Each finding is
+placed at the signature it is about, so a reviewer opens the right thing: a v1 signature at
+its signer's block file (``META-INF/CERT.RSA``...), a v2/v3 signature at ``APK Signing
+Block`` (the name the verifier gives it in diagnostics), a missing signature at the package
+itself (file ""). A certificate that several schemes carry (one key usually signs v1, v2
+and v3 alike) is reported once, at the APK Signing Block when a v2/v3 signer carries it
+(what Android 7.0+ verifies), else at the v1 block file. These places have no line; the
+certificate is the evidence.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from mobsec.checks.context import MANIFEST_FILE, CheckContext
+from mobsec.checks.context import CheckContext
 from mobsec.checks.manifest._common import GBT_SIGNING
 from mobsec.checks.registry import check
 from mobsec.ingest.signing import SigningReport
 from mobsec.ingest.signing.model import CertificateInfo
+from mobsec.ingest.signing.verifier import BLOCK_FILE
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 # Android 7.0 (API 24) verifies v2 signatures; below it only v1 counts. The Janus fix
@@ -32,15 +37,27 @@ def _signing(ctx: CheckContext) -> SigningReport | None:
     return ctx.facts.pkg.signing
 
 
-def _anchor(ctx: CheckContext, tag: str = "manifest") -> int | None:
-    root = ctx.facts.pkg.manifest_xml
-    if root is None:
-        return None
-    if tag != "manifest":
-        el = next(iter(root.iter(tag)), None)
-        if el is not None:
-            return el.line
-    return root.line
+def _v1_block(report: SigningReport) -> str:
+    """The first v1 signer's block file ("" when the verifier did not name one)."""
+    v1 = report.schemes.get("v1")
+    if v1 is None:
+        return ""
+    return next((s.name for s in v1.signers if s.name), "")
+
+
+def _certificate_places(report: SigningReport) -> dict[str, str]:
+    """Certificate sha256 -> where its finding goes (see the module docstring)."""
+    places: dict[str, str] = {}
+    for name in _SCHEMES_V2_PLUS:
+        scheme = report.schemes.get(name)
+        for signer in scheme.signers if scheme is not None else []:
+            for cert in signer.certificates[:1]:
+                places.setdefault(cert.sha256, BLOCK_FILE)
+    v1 = report.schemes.get("v1")
+    for signer in v1.signers if v1 is not None else []:
+        for cert in signer.certificates[:1]:
+            places.setdefault(cert.sha256, signer.name or "")
+    return places
 
 
 def _cert_evidence(cert: CertificateInfo) -> str:
@@ -76,7 +93,7 @@ def _certificates(report: SigningReport) -> list[CertificateInfo]:
 
 def _finding(
     ctx: CheckContext,
-    line: int | None,
+    place: str,
     evidence: str,
     message: Text,
     key: str,
@@ -84,11 +101,10 @@ def _finding(
     confidence: Confidence | None = None,
 ) -> Finding:
     return ctx.file_finding(
-        MANIFEST_FILE,
+        place,
         evidence=evidence,
         message=message,
         key=key,
-        line=line,
         severity=severity,
         confidence=confidence,
     )
@@ -125,7 +141,7 @@ def unsigned(ctx: CheckContext) -> Iterator[Finding]:
         return
     yield _finding(
         ctx,
-        _anchor(ctx),
+        "",
         "no META-INF signature block and no APK Signing Block with v2/v3 signatures",
         Text("the APK has no v1, v2 or v3 signature", "该 APK 没有 v1、v2 或 v3 签名"),
         key="unsigned",
@@ -173,7 +189,7 @@ def janus_v1_only(ctx: CheckContext) -> Iterator[Finding]:
     below_v2 = m.min_sdk < SDK_V2
     yield _finding(
         ctx,
-        _anchor(ctx, "uses-sdk"),
+        _v1_block(report),
         f"signature schemes present: {', '.join(present)}; minSdkVersion {m.min_sdk}",
         Text(
             f"only a v1 signature, and minSdkVersion {m.min_sdk} lets the app install on "
@@ -211,11 +227,12 @@ def debug_certificate(ctx: CheckContext) -> Iterator[Finding]:
     report = _signing(ctx)
     if report is None:
         return
+    places = _certificate_places(report)
     for cert in _certificates(report):
         if cert.is_debug:
             yield _finding(
                 ctx,
-                _anchor(ctx),
+                places.get(cert.sha256, ""),
                 _cert_evidence(cert),
                 Text(
                     f"signed with the Android debug certificate ({cert.subject})",
@@ -254,7 +271,7 @@ def weak_signature_algorithm(ctx: CheckContext) -> Iterator[Finding]:
     report = _signing(ctx)
     if report is None:
         return
-    line = _anchor(ctx)
+    places = _certificate_places(report)
     v1 = report.schemes.get("v1")
     if v1 is not None and v1.present and v1.checked:
         for signer in v1.signers:
@@ -265,7 +282,7 @@ def weak_signature_algorithm(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             yield _finding(
                 ctx,
-                line,
+                signer.name or "",
                 f"{signer.name or 'v1 signer'}: {', '.join(signer.signature_algorithms)}\n"
                 + _cert_evidence(signer.certificates[0]),
                 Text(
@@ -282,7 +299,7 @@ def weak_signature_algorithm(ctx: CheckContext) -> Iterator[Finding]:
             continue
         yield _finding(
             ctx,
-            line,
+            places.get(cert.sha256, ""),
             _cert_evidence(cert),
             Text(
                 f"the signing certificate is signed with {cert.signature_algorithm} (Android "
@@ -321,6 +338,7 @@ def weak_key(ctx: CheckContext) -> Iterator[Finding]:
     report = _signing(ctx)
     if report is None:
         return
+    places = _certificate_places(report)
     for cert in _certificates(report):
         minimum = MIN_BITS.get(cert.key_algorithm)
         if minimum is None or cert.key_bits <= 0 or cert.key_bits >= minimum:
@@ -328,7 +346,7 @@ def weak_key(ctx: CheckContext) -> Iterator[Finding]:
         broken = cert.key_algorithm in ("RSA", "DSA") and cert.key_bits < 1024
         yield _finding(
             ctx,
-            _anchor(ctx),
+            places.get(cert.sha256, ""),
             _cert_evidence(cert),
             Text(
                 f"{cert.key_algorithm} key of {cert.key_bits} bits (minimum {minimum})",
@@ -365,6 +383,7 @@ def expired_certificate(ctx: CheckContext) -> Iterator[Finding]:
     report = _signing(ctx)
     if report is None:
         return
+    places = _certificate_places(report)
     now = datetime.now(UTC)
     for cert in _certificates(report):
         end = cert.not_after
@@ -376,7 +395,7 @@ def expired_certificate(ctx: CheckContext) -> Iterator[Finding]:
             continue
         yield _finding(
             ctx,
-            _anchor(ctx),
+            places.get(cert.sha256, ""),
             _cert_evidence(cert),
             Text(
                 f"the signing certificate expired on {end.date().isoformat()}",
