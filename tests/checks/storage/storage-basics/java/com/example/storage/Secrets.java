@@ -60,7 +60,7 @@ public class Secrets {
         values.put("pin", token);
         db.insert("users", null, values);
         db.execSQL("CREATE TABLE IF NOT EXISTS myuser(user VARCHAR, password VARCHAR);");
-        // ruleid: android.storage.plaintext-credentials
+        // ruleid: android.storage.plaintext-credentials, android.storage.sql-injection
         db.execSQL("INSERT INTO myuser VALUES ('" + username + "', '" + password + "');");
     }
 
