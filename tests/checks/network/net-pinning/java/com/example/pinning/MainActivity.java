@@ -1,0 +1,6 @@
+package com.example.pinning;
+
+import android.app.Activity;
+
+public class MainActivity extends Activity {
+}
