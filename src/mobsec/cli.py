@@ -111,6 +111,18 @@ def _parser() -> argparse.ArgumentParser:
         "新版本新增发现达到该严重程度时退出码为 1",
     )
     d.add_argument("-q", "--quiet", action="store_true", help="no progress / 不显示进度")
+
+    c = sub.add_parser(
+        "checks",
+        help="list the check catalog with its metadata / 列出检测规则及其元数据",
+    )
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), json, or the markdown of docs/checks.md / 输出格式",
+    )
+    _add_lang_arg(c)
     return p
 
 
@@ -150,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_baseline(args)
         if args.command == "diff":
             return _cmd_diff(args)
+        if args.command == "checks":
+            return _cmd_checks(args)
     except UsageError as e:
         print(f"mobsec: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -382,3 +396,21 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# ------------------------------------------------------------------------------------- checks
+
+
+def _cmd_checks(args: argparse.Namespace) -> int:
+    from mobsec.checks.catalog import catalog_markdown, catalog_text
+    from mobsec.checks.registry import load_all
+
+    checks = load_all()
+    if args.format == "json":
+        doc = [c.meta.to_json() for c in checks.values()]
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(catalog_markdown(checks))
+    else:
+        sys.stdout.write(catalog_text(checks, args.lang))
+    return EXIT_OK

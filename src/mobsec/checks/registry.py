@@ -153,7 +153,7 @@ def load_all() -> dict[str, Check]:
 
     for info in pkgutil.walk_packages(root.__path__, prefix="mobsec.checks."):
         name = info.name.rsplit(".", 1)[-1]
-        if name.startswith("_") or name in ("registry", "context", "evidence", "runner"):
+        if name.startswith("_") or name in ("registry", "context", "evidence", "runner", "catalog"):
             continue
         importlib.import_module(info.name)
     return dict(sorted(REGISTRY.items()))
