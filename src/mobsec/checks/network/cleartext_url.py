@@ -224,18 +224,29 @@ def _texts(code: DexSet, v: Value) -> list[tuple[str, bool]]:
     t = v.text()
     if t is not None:
         return [(t, True)]
-    if v.kind == "field" and isinstance(v.data, FieldRef):
-        return [(s, True) for c in field_constants(code, v.data) if (s := c.text()) is not None]
+    if v.kind == "field":
+        return [(s, True) for s in _field_texts(code, v)]
     if v.kind == "concat" and isinstance(v.data, tuple) and v.data:
+        # The constant prefix: "http://host/" + id, or a field set once to "http://" + ...
         prefix = []
         for part in v.data:
             pt = part.text() if isinstance(part, Value) else None
+            if pt is None and isinstance(part, Value) and part.kind == "field":
+                texts = _field_texts(code, part)
+                pt = next(iter(texts)) if len(texts) == 1 else None
             if pt is None:
                 break
             prefix.append(pt)
         if prefix:
             return [("".join(prefix), False)]
     return []
+
+
+def _field_texts(code: DexSet, v: Value) -> list[str]:
+    """Constant strings a field holds when the app only ever writes constants to it."""
+    if not isinstance(v.data, FieldRef):
+        return []
+    return sorted({s for c in field_constants(code, v.data) if (s := c.text()) is not None})
 
 
 def _cleartext(text: str, complete: bool) -> CleartextUrl | None:
