@@ -6,11 +6,14 @@ it uses: nothing here is computed before the first access.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mobsec.diagnostics import Diagnostics
+from mobsec.facts.calls import CallIndex
 from mobsec.facts.entry_points import EntryPoint, find_entry_points
+from mobsec.facts.hierarchy import FrameworkHierarchy, TypeHierarchy
 from mobsec.facts.manifest import Manifest, build_manifest
 from mobsec.facts.owners import (
     FoundSdk,
@@ -21,16 +24,41 @@ from mobsec.facts.owners import (
     detect_sdks,
     sdk_versions_from_files,
 )
+from mobsec.facts.taint import Leak, TaintResult, analyse_app
 from mobsec.ingest.apk import MANIFEST, ApkPackage
 from mobsec.ingest.axml import XmlElement, parse_axml
 from mobsec.ingest.dex import DexSet
+from mobsec.options import ScanOptions
+
+if TYPE_CHECKING:
+    from mobsec.facts.privacy.collection import PiCollection
+
+T = TypeVar("T")
 
 
 class AppFacts:
-    def __init__(self, pkg: ApkPackage, diags: Diagnostics) -> None:
+    def __init__(
+        self, pkg: ApkPackage, diags: Diagnostics, options: ScanOptions | None = None
+    ) -> None:
         self.pkg = pkg
         self.diags = diags
+        self.options = options or ScanOptions()  # app_type, privacy_policy for the PI facts
         self._xml: dict[str, XmlElement | None] = {}
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, factory: Callable[[], T]) -> T:
+        """``factory()``, computed once per app and kept with these facts.
+
+        For what several checks derive from the same facts (the decoded code strings, an
+        API's argument values...): no module-level cache outlives or mixes apps. ``key``
+        must say what the value is, prefixed by the asking module (``("secrets", "code
+        strings")``), so two modules cannot collide.
+        """
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = factory()
+            return value
 
     def xml_file(self, path: str) -> XmlElement | None:
         """A compiled XML file of the package (res/xml/..., res/layout/...), parsed once.
@@ -60,6 +88,16 @@ class AppFacts:
         return self.pkg.dex
 
     @cached_property
+    def hierarchy(self) -> TypeHierarchy:
+        """Subtype questions across the app/framework boundary."""
+        return TypeHierarchy(self.code, FrameworkHierarchy.load())
+
+    @cached_property
+    def calls(self) -> CallIndex:
+        """Call sites of an API, through the receiver's subtypes (see :mod:`.calls`)."""
+        return CallIndex(self.code, self.hierarchy)
+
+    @cached_property
     def sdk_catalog(self) -> SdkCatalog:
         return SdkCatalog.load()
 
@@ -82,6 +120,23 @@ class AppFacts:
         if self.manifest is None:
             return []
         return find_entry_points(self.manifest, self.code)
+
+    @cached_property
+    def pi_flow_analysis(self) -> TaintResult:
+        """Inter-procedural PI taint analysis (see :mod:`mobsec.facts.taint`), with its budget."""
+        return analyse_app(self)
+
+    @property
+    def pi_flows(self) -> list[Leak]:
+        """PI source -> sink flows: where personal information leaves the app."""
+        return self.pi_flow_analysis.leaks
+
+    @cached_property
+    def pi_collection(self) -> PiCollection:
+        """Who reads which personal information where (see mobsec.facts.privacy.collection)."""
+        from mobsec.facts.privacy.collection import collect_pi
+
+        return collect_pi(self)
 
     @cached_property
     def sdks(self) -> list[FoundSdk]:

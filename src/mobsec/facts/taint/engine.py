@@ -1,0 +1,674 @@
+"""Inter-procedural taint analysis: PI sources to sinks over the app's DEX code.
+
+Design (context-insensitive summaries, flow-insensitive heap):
+
+- Each app method is analysed on its own CFG (:func:`mobsec.facts.dataflow.cfg.build_cfg`)
+  with a set of *labels* per register. A label is a source (``int``: index into
+  :attr:`TaintEngine.sources`), ``("a", k)`` "derived from argument k" (receiver = 0), or an
+  identity label — ``("A", k)`` "is the object of argument k", ``("F", key)`` "is the
+  object read from field ``key``" — so that storing into a container (``list.add(imei)``,
+  ``array[i] = imei``) can be written back to the caller's argument or to the field.
+- The result is a :class:`Summary`: what the return value, each mutated argument, each
+  field written and each sink reached get, in terms of the method's arguments. A caller
+  substitutes its actual argument labels (so a helper called with PI and with a constant
+  does not mix the two).
+- Fields (instance fields per declaring class + name, static fields) and channels between
+  components (Intent extras to a resolvable target's ``getIntent()``, saved instance state,
+  activity results) are global label sets; a method that reads one is re-analysed when it
+  grows. That makes every lifecycle ordering possible (see :mod:`.lifecycle`).
+- A worklist re-analyses callers whose callee summaries changed, until nothing changes or
+  the budget (time, number of analyses) runs out; then the result says "incomplete".
+
+Implicit flows (a branch on PI deciding what is sent) are out of scope.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mobsec.diagnostics import FormatError
+from mobsec.facts.dataflow import arg_registers, method_flow, string_constants
+from mobsec.facts.dataflow.cfg import MAX_CODE_UNITS, BrokenCode, Cfg, build_cfg
+from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
+from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
+
+from . import library, specs
+from .callgraph import CallGraph, MethodKey
+from .icc import IccModel
+from .lifecycle import (
+    has_framework_ancestor,
+    is_callback_name,
+    is_library_class,
+    layout_onclick_names,
+)
+from .model import Leak, SinkSite, SourceSite, TaintResult
+
+if TYPE_CHECKING:
+    from mobsec.facts.app import AppFacts
+
+Label = Any  # int | tuple[str, Any]
+Labels = frozenset
+EMPTY: frozenset = frozenset()
+
+INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
+STATIC_INVOKES = (0x71, 0x77)
+VISITS_PER_BLOCK = 30
+MAX_LABELS = 64  # per register; more keeps the set as is (labels are finite anyway)
+INTENT_PARAMS = {
+    "onReceive": 2,
+    "onStartCommand": 1,
+    "onStart": 1,
+    "onBind": 1,
+    "onUnbind": 1,
+    "onRebind": 1,
+    "onHandleIntent": 1,
+    "onNewIntent": 1,
+}
+SAVED_STATE_READERS = {"onCreate": 1, "onRestoreInstanceState": 1, "onPostCreate": 1}
+RESULT_CHANNEL = ("result",)
+
+
+@dataclass(frozen=True, slots=True)
+class TaintBudget:
+    seconds: float = 30.0
+    max_analyses: int = 200_000
+
+
+@dataclass(slots=True)
+class Summary:
+    ret: frozenset = EMPTY
+    throws: frozenset = EMPTY
+    param_out: dict[int, frozenset] = field(default_factory=dict)
+    field_out: dict[Any, frozenset] = field(default_factory=dict)
+    sinks: dict[SinkSite, tuple[frozenset, tuple[str, ...]]] = field(default_factory=dict)
+
+
+EMPTY_SUMMARY = Summary()
+
+
+def is_taint(label: Label) -> bool:
+    return isinstance(label, int) or label[0] == "a"
+
+
+def taint_of(labels: frozenset) -> frozenset:
+    if all(isinstance(x, int) or x[0] == "a" for x in labels):
+        return labels
+    return frozenset(x for x in labels if isinstance(x, int) or x[0] == "a")
+
+
+class TaintEngine:
+    def __init__(self, facts: AppFacts, budget: TaintBudget = TaintBudget()) -> None:
+        self.facts = facts
+        self.code = facts.code
+        self.budget = budget
+        self.cg = CallGraph(self.code)
+        self.icc = IccModel.build(facts.manifest, self.code)
+        self.method_sources = specs.method_sources()
+        self.sources: list[SourceSite] = []
+        self._source_ids: dict[tuple[Any, ...], int] = {}
+        self.fields: dict[Any, frozenset] = {}
+        self.readers: dict[Any, set[MethodKey]] = {}
+        self.callers: dict[MethodKey, set[MethodKey]] = {}
+        self.summaries: dict[MethodKey, Summary] = {}
+        self.leaks: dict[tuple[int, SinkSite], Leak] = {}
+        self._queue: deque[MethodKey] = deque()
+        self._queued: set[MethodKey] = set()
+        self._cfgs: dict[MethodKey, Cfg | None] = {}
+        self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
+        self._icc_cache: dict[MethodKey, Any] = {}
+        self._has_result_handler: bool | None = None
+        self.roots: set[MethodKey] = set()
+        self._dirty = False
+
+    # ---- labels, fields, leaks ---------------------------------------------------------
+
+    def source_label(self, site: SourceSite) -> int:
+        key = (site.method, site.offset, site.param, site.api)
+        got = self._source_ids.get(key)
+        if got is None:
+            got = self._source_ids[key] = len(self.sources)
+            self.sources.append(site)
+        return got
+
+    def field_key(self, ref: FieldRef) -> tuple[str, str, str]:
+        got = self._field_keys.get(ref)
+        if got is None:
+            owner = ref.class_desc
+            for d in (ref.class_desc, *self.code.superclasses(ref.class_desc)):
+                found = self.code.find_class(d)
+                if found is None:
+                    break
+                dex, cls = found
+                names = {dex.pools.field_ref(f.field_idx).name for f in (
+                    *cls.static_fields, *cls.instance_fields)}  # fmt: skip
+                if ref.name in names:
+                    owner = d
+                    break
+            got = self._field_keys[ref] = ("f", owner, ref.name)
+        return got
+
+    def read_field(self, key: Any, reader: MethodKey) -> frozenset:
+        self.readers.setdefault(key, set()).add(reader)
+        return self.fields.get(key, EMPTY)
+
+    def write_field(self, key: Any, labels: frozenset) -> None:
+        concrete = frozenset(x for x in labels if isinstance(x, int))
+        if not concrete:
+            return
+        old = self.fields.get(key, EMPTY)
+        if concrete <= old:
+            return
+        self.fields[key] = old | concrete
+        for m in self.readers.get(key, ()):
+            self.enqueue(m)
+
+    def add_leak(self, label: int, sink: SinkSite, path: tuple[str, ...]) -> None:
+        key = (label, sink)
+        if key in self.leaks:
+            return
+        src = self.sources[label]
+        full: list[str] = []
+        for m in (src.method, *path):
+            if not full or full[-1] != m:
+                full.append(m)
+        self.leaks[key] = Leak(src, sink, tuple(full))
+
+    def enqueue(self, key: MethodKey) -> None:
+        if key not in self._queued:
+            self._queued.add(key)
+            self._queue.append(key)
+
+    # ---- roots -------------------------------------------------------------------------
+
+    def find_roots(self) -> list[MethodKey]:
+        roots: list[MethodKey] = []
+        for ep in self.facts.entry_points:
+            roots.extend(ep.methods)
+        onclick = layout_onclick_names(self.facts)
+        for desc, (dex, cls) in self.code.classes.items():
+            if is_library_class(desc):
+                continue
+            framework = has_framework_ancestor(self.code, desc)
+            for m in cls.methods:
+                ref = dex.method_ref(m.method_idx)
+                if ref.name == "<clinit>":
+                    roots.append(str(ref))
+                    continue
+                if not framework or m.access_flags & (ACC_STATIC | ACC_PRIVATE):
+                    continue
+                if is_callback_name(ref.name) or (
+                    ref.name in onclick and ref.proto == "(Landroid/view/View;)V"
+                ):
+                    roots.append(str(ref))
+        out = []
+        for r in dict.fromkeys(roots):
+            if self.cg.lookup(r) is not None:
+                out.append(r)
+        return out
+
+    # ---- driver ------------------------------------------------------------------------
+
+    def run(self) -> TaintResult:
+        started = time.perf_counter()
+        result = TaintResult()
+        roots = self.find_roots()
+        self.roots = set(roots)
+        for r in roots:
+            self.enqueue(r)
+        analysed: set[MethodKey] = set()
+        deadline = started + self.budget.seconds
+        while self._queue:
+            if result.analyses >= self.budget.max_analyses:
+                result.complete, result.incomplete_reason = False, "analysis budget"
+                break
+            if time.perf_counter() > deadline:
+                result.complete, result.incomplete_reason = False, "time budget"
+                break
+            key = self._queue.popleft()
+            self._queued.discard(key)
+            result.analyses += 1
+            analysed.add(key)
+            new = self.analyse(key)
+            if new is None:
+                continue
+            if new != self.summaries.get(key):
+                self.summaries[key] = new
+                for c in self.callers.get(key, ()):
+                    self.enqueue(c)
+        result.methods_analysed = len(analysed)
+        result.leaks = sorted(
+            self.leaks.values(),
+            key=lambda x: (x.sink.method, x.sink.offset, x.source.method, x.source.offset or -1),
+        )
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def cfg_of(self, key: MethodKey) -> tuple[DexFile, MethodDef, Cfg] | None:
+        hit = self.cg.lookup(key)
+        if hit is None:
+            return None
+        dex, method = hit
+        if key not in self._cfgs:
+            cfg: Cfg | None = None
+            try:
+                code = dex.code_item(method)
+                if code is not None and code.insns_size <= MAX_CODE_UNITS:
+                    cfg = build_cfg(dex, code)
+                    if code.ins_size > code.registers_size or (
+                        cfg.max_register >= code.registers_size
+                    ):
+                        cfg = None
+            except (FormatError, BrokenCode):
+                cfg = None
+            self._cfgs[key] = cfg
+        cfg = self._cfgs[key]
+        return None if cfg is None else (dex, method, cfg)
+
+    def analyse(self, key: MethodKey) -> Summary | None:
+        got = self.cfg_of(key)
+        if got is None:
+            return None
+        dex, method, cfg = got
+        return MethodTaint(self, key, dex, method, cfg).run()
+
+    # ---- component channels ------------------------------------------------------------
+
+    def icc_targets(self, key: MethodKey, dex: DexFile, method: MethodDef) -> Any:
+        got = self._icc_cache.get(key)
+        if got is None:
+            got = self._icc_cache[key] = self.icc.resolve(dex, method)
+        return got
+
+    def component_of(self, *candidates: str) -> str | None:
+        for c in candidates:
+            if c in self.icc.declared:
+                return c
+        for c in candidates:  # inner classes: Outer$1 -> Outer
+            outer = c.split("$", 1)[0] + ";" if "$" in c else None
+            if outer in self.icc.declared:
+                return outer
+        return None
+
+    @property
+    def has_result_handler(self) -> bool:
+        if self._has_result_handler is None:
+            self._has_result_handler = any(
+                k.split("->", 1)[1].startswith("onActivityResult(") for k in self.roots
+            )
+        return self._has_result_handler
+
+
+class MethodTaint:
+    """One analysis of one method against the engine's current fields and summaries."""
+
+    def __init__(
+        self, engine: TaintEngine, key: MethodKey, dex: DexFile, method: MethodDef, cfg: Cfg
+    ) -> None:
+        self.e = engine
+        self.key = key
+        self.dex = dex
+        self.method = method
+        self.cfg = cfg
+        self.ref = dex.method_ref(method.method_idx)
+        self.cls = key.split("->", 1)[0]
+        self.is_static = bool(method.access_flags & ACC_STATIC)
+        self.slot = cfg.registers
+        self.summary = Summary()
+        self.exc: frozenset = EMPTY
+        self._method_refs: dict[int, MethodRef] = {}
+
+    # ---- fixpoint ----------------------------------------------------------------------
+
+    def initial(self) -> list[frozenset]:
+        cfg = self.cfg
+        st: list[frozenset] = [EMPTY] * (cfg.registers + 1)
+        first = cfg.registers - cfg.ins
+        regs = tuple(range(first, cfg.registers))
+        args = arg_registers(self.ref.proto, regs, self.is_static)
+        extra = self.injected() if self.key in self.e.roots else {}
+        for k, r in enumerate(args):
+            st[r] = frozenset((("a", k), ("A", k))) | extra.get(k, EMPTY)
+        return st
+
+    def injected(self) -> dict[int, frozenset]:
+        """What the framework passes to a root: PI parameters and component channels."""
+        name, proto = self.ref.name, self.ref.proto
+        out: dict[int, frozenset] = {}
+        for k, pi in specs.CALLBACK_SOURCES.get((name, proto), {}).items():
+            site = SourceSite(self.key, None, f"{self.key}#param{k}", pi, k)
+            out[k] = frozenset((self.e.source_label(site),))
+        comp = self.e.component_of(self.cls)
+        if comp is not None:
+            k = INTENT_PARAMS.get(name)
+            if k is not None and "Landroid/content/Intent;" in proto:
+                out[k] = out.get(k, EMPTY) | self.e.read_field(("icc", comp), self.key)
+            k = SAVED_STATE_READERS.get(name)
+            if k is not None and "Landroid/os/Bundle;" in proto:
+                out[k] = out.get(k, EMPTY) | self.e.read_field(("saved", comp), self.key)
+            if name == "onSaveInstanceState" and "Landroid/os/Bundle;" in proto:
+                out[1] = out.get(1, EMPTY) | {("F", ("saved", comp))}
+        if name == "onActivityResult":
+            out[3] = out.get(3, EMPTY) | self.e.read_field(RESULT_CHANNEL, self.key)
+        return out
+
+    def run(self) -> Summary:
+        for _ in range(3):
+            before = self.exc
+            self.summary = Summary()
+            self.solve()
+            if self.exc == before:
+                break
+        self.summary.throws = taint_of(self.exc)
+        return self.summary
+
+    def solve(self) -> None:
+        blocks = self.cfg.blocks
+        if not blocks:
+            return
+        entry: list[list[frozenset] | None] = [None] * len(blocks)
+        entry[0] = self.initial()
+        work = deque([0])
+        queued = {0}
+        cap = VISITS_PER_BLOCK * len(blocks) + 100
+        visits = 0
+        insns = self.cfg.insns
+
+        def merge(b: int, st: list[frozenset]) -> None:
+            old = entry[b]
+            if old is None:
+                entry[b] = list(st)
+                changed = True
+            else:
+                changed = False
+                for r, v in enumerate(st):
+                    a = old[r]
+                    if v is a or v <= a:
+                        continue
+                    old[r] = a | v
+                    changed = True
+            if changed and b not in queued:
+                queued.add(b)
+                work.append(b)
+
+        while work and visits < cap:
+            visits += 1
+            b = work.popleft()
+            queued.discard(b)
+            block = blocks[b]
+            st = list(entry[b])  # type: ignore[arg-type]
+            for i in range(block.start, block.end):
+                if block.handlers:
+                    for h in block.handlers:
+                        merge(h, st)
+                self.step(st, insns[i])
+            if block.handlers:
+                for h in block.handlers:
+                    merge(h, st)
+            for s in block.succs:
+                merge(s, st)
+
+    # ---- transfer ----------------------------------------------------------------------
+
+    def mref(self, idx: int) -> MethodRef:
+        got = self._method_refs.get(idx)
+        if got is None:
+            got = self._method_refs[idx] = self.dex.method_ref(idx)
+        return got
+
+    def step(self, st: list[frozenset], insn: Any) -> None:
+        op = insn.op
+        regs = insn.regs
+        if op in INVOKES:
+            self.invoke(st, insn)
+            return
+        if op == 0x00 or op >= 0x100:
+            return
+        if 0x01 <= op <= 0x09:
+            st[regs[0]] = st[regs[1]]
+        elif 0x0A <= op <= 0x0C:
+            st[regs[0]] = st[self.slot]
+        elif op == 0x0D:
+            st[regs[0]] = self.exc
+        elif 0x0F <= op <= 0x11:
+            self.summary.ret = self.summary.ret | taint_of(st[regs[0]])
+        elif 0x12 <= op <= 0x1C or op in (0x20, 0x21, 0x22, 0x23) or 0x2D <= op <= 0x31:
+            st[regs[0]] = EMPTY
+        elif op in (0x24, 0x25):
+            acc: frozenset = EMPTY
+            for r in regs:
+                acc = acc | taint_of(st[r])
+            st[self.slot] = acc
+        elif op == 0x27:
+            self.exc = self.exc | taint_of(st[regs[0]])
+        elif 0x44 <= op <= 0x4A:
+            st[regs[0]] = taint_of(st[regs[1]])
+        elif 0x4B <= op <= 0x51:
+            self.mutate(st, regs[1], taint_of(st[regs[0]]))
+        elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
+            ref = self.dex.pools.field_ref(insn.idx)
+            key = self.e.field_key(ref)
+            got = self.e.read_field(key, self.key) | {("F", key)}
+            pi = specs.FIELD_SOURCES.get((ref.class_desc, ref.name))
+            if pi is not None:
+                site = SourceSite(self.key, insn.pc, f"{ref.class_desc}->{ref.name}", pi)
+                got = got | {self.e.source_label(site)}
+            st[regs[0]] = got
+        elif 0x59 <= op <= 0x5F or 0x67 <= op <= 0x6D:
+            ref = self.dex.pools.field_ref(insn.idx)
+            self.store(self.e.field_key(ref), taint_of(st[regs[0]]))
+        elif 0x7B <= op <= 0x8F or 0xD0 <= op <= 0xE2:
+            st[regs[0]] = taint_of(st[regs[1]])
+        elif 0x90 <= op <= 0xAF:
+            st[regs[0]] = taint_of(st[regs[1]]) | taint_of(st[regs[2]])
+        elif 0xB0 <= op <= 0xCF:
+            st[regs[0]] = taint_of(st[regs[0]]) | taint_of(st[regs[1]])
+        elif op in (0xFA, 0xFB, 0xFC, 0xFD):  # invoke-polymorphic/custom: string concat...
+            acc = EMPTY
+            for r in regs:
+                if r < self.slot:
+                    acc = acc | taint_of(st[r])
+            st[self.slot] = acc
+        elif op in (0xFE, 0xFF):
+            st[regs[0]] = EMPTY
+
+    def store(self, key: Any, labels: frozenset) -> None:
+        """A field or channel gets ``labels``: concrete ones now, symbolic ones via callers."""
+        if not labels:
+            return
+        self.e.write_field(key, labels)
+        sym = frozenset(x for x in labels if not isinstance(x, int))
+        if sym:
+            so = self.summary.field_out
+            so[key] = so.get(key, EMPTY) | sym
+
+    def mutate(self, st: list[frozenset], reg: int, labels: frozenset) -> None:
+        """The object in ``reg`` now holds ``labels``; write back to its argument or field."""
+        if not labels or not 0 <= reg < self.slot:
+            return
+        cur = st[reg]
+        if labels <= cur:
+            return
+        st[reg] = cur | labels
+        for ident in cur:
+            if isinstance(ident, tuple):
+                if ident[0] == "A":
+                    po = self.summary.param_out
+                    po[ident[1]] = po.get(ident[1], EMPTY) | labels
+                elif ident[0] == "F":
+                    self.store(ident[1], labels)
+
+    def sink(self, site: SinkSite, labels: frozenset, path: tuple[str, ...]) -> None:
+        for x in labels:
+            if isinstance(x, int):
+                self.e.add_leak(x, site, path)
+        sym = frozenset(x for x in labels if not isinstance(x, int))
+        if sym:
+            old = self.summary.sinks.get(site)
+            if old is None:
+                self.summary.sinks[site] = (sym, path)
+            elif not sym <= old[0]:
+                self.summary.sinks[site] = (old[0] | sym, old[1])
+
+    def invoke(self, st: list[frozenset], insn: Any) -> None:
+        ref = self.mref(insn.idx)
+        is_static = insn.op in STATIC_INVOKES
+        aregs = arg_registers(ref.proto, insn.regs, is_static)
+        args = [st[r] if r < self.slot else EMPTY for r in aregs]
+        targets = self.e.cg.resolve(insn.op, ref)
+        if targets:
+            result: frozenset = EMPTY
+            for t in targets:
+                result = result | self.apply(st, t, aregs, args)
+            st[self.slot] = result
+            return
+        st[self.slot] = self.library_call(st, insn, ref, aregs, args)
+
+    def apply(
+        self, st: list[frozenset], target: MethodKey, aregs: tuple[int, ...], args: list
+    ) -> frozenset:
+        """Use ``target``'s summary at this call with these argument labels."""
+        e = self.e
+        e.callers.setdefault(target, set()).add(self.key)
+        summ = e.summaries.get(target)
+        if summ is None:
+            e.enqueue(target)
+            return EMPTY
+        taints = [taint_of(a) for a in args]
+
+        def subst(labels: frozenset) -> frozenset:
+            out = set()
+            for x in labels:
+                if isinstance(x, int):
+                    out.add(x)
+                elif x[0] == "a" and x[1] < len(taints):
+                    out.update(taints[x[1]])
+            return frozenset(out)
+
+        for site, (labels, path) in summ.sinks.items():
+            got = subst(labels)
+            if got:
+                self.sink(site, got, (self.key, *path))
+        for k, labels in summ.param_out.items():
+            if k < len(aregs):
+                self.mutate(st, aregs[k], subst(labels))
+        for fkey, labels in summ.field_out.items():
+            self.store(fkey, subst(labels))
+        if summ.throws:
+            self.exc = self.exc | subst(summ.throws)
+        return subst(summ.ret)
+
+    # ---- library calls -----------------------------------------------------------------
+
+    def library_call(
+        self,
+        st: list[frozenset],
+        insn: Any,
+        ref: MethodRef,
+        aregs: tuple[int, ...],
+        args: list[frozenset],
+    ) -> frozenset:
+        e = self.e
+        fw = e.cg.framework_class(ref.class_desc)
+        name = ref.name
+        taints = [taint_of(a) for a in args]
+        pc = insn.pc
+        api = f"{fw}->{name}"
+
+        # sinks
+        spec = specs.SINKS.get((fw, name)) or specs.SINKS.get((ref.class_desc, name))
+        if spec is not None:
+            positions = spec.args if spec.args is not None else range(0 if insn.op in
+                                                                        STATIC_INVOKES else 1,
+                                                                        len(args))  # fmt: skip
+            labels: frozenset = EMPTY
+            for p in positions:
+                if p < len(taints):
+                    labels = labels | taints[p]
+            if labels:
+                self.sink(SinkSite(self.key, pc, api, spec.kind), labels, (self.key,))
+        icc_pos = specs.ICC_SENDS.get(name)
+        if icc_pos is not None and (fw in specs.ICC_CLASSES) and icc_pos < len(taints):
+            self.icc_send(pc, api, name, taints[icc_pos])
+
+        # sources
+        pi = e.method_sources.get((fw, name)) or e.method_sources.get((ref.class_desc, name))
+        if pi is None and (fw, name) == specs.ANDROID_ID_CALL and self.android_id_arg(pc):
+            pi = "android-id"
+        if pi is not None:
+            label = e.source_label(SourceSite(self.key, pc, api, pi))
+            return frozenset((label,))
+
+        # component channels read by library calls
+        if name == "getIntent" and ref.proto == "()Landroid/content/Intent;":
+            comp = e.component_of(ref.class_desc, self.cls)
+            if comp is not None:
+                return e.read_field(("icc", comp), self.key)
+            return EMPTY
+
+        # AsyncTask.execute(params) runs doInBackground(params), then onPostExecute(result)
+        if name in ("execute", "executeOnExecutor") and fw == "Landroid/os/AsyncTask;":
+            params = args[-1] if args else EMPTY
+            bg = e.cg.resolve(0x6E, MethodRef(ref.class_desc, "doInBackground",
+                                              "([Ljava/lang/Object;)Ljava/lang/Object;"))  # fmt: skip
+            res: frozenset = EMPTY
+            for t in bg:
+                res = res | self.apply(st, t, (aregs[0], aregs[-1]), [args[0], params])
+            post = e.cg.resolve(0x6E, MethodRef(ref.class_desc, "onPostExecute",
+                                                "(Ljava/lang/Object;)V"))  # fmt: skip
+            for t in post:
+                self.apply(st, t, (aregs[0], -1), [args[0], res])
+            return EMPTY
+
+        # propagation
+        if ref == library.ARRAYCOPY and len(aregs) >= 3:
+            self.mutate(st, aregs[2], taints[0])
+            return EMPTY
+        start = 0 if insn.op in STATIC_INVOKES else 1
+        if start == 1 and len(args) > 1 and library.mutates_receiver(ref):
+            incoming: frozenset = EMPTY
+            for t in taints[1:]:
+                incoming = incoming | t
+            self.mutate(st, aregs[0], incoming)
+            args = [st[r] if r < self.slot else EMPTY for r in aregs]
+            taints[0] = taint_of(args[0])
+        if library.result_is_clean(ref):
+            return EMPTY
+        out: frozenset = EMPTY
+        for t in taints:
+            out = out | t
+        if start == 1 and library.returns_receiver(ref):
+            out = out | frozenset(x for x in args[0] if not is_taint(x))
+        if len(out) > MAX_LABELS:
+            return out
+        return out
+
+    def icc_send(self, pc: int, api: str, name: str, labels: frozenset) -> None:
+        e = self.e
+        if name == "setResult":
+            self.store(RESULT_CHANNEL, labels)
+            if not e.has_result_handler and labels:
+                self.sink(SinkSite(self.key, pc, api, "icc"), labels, (self.key,))
+            return
+        if not labels:
+            return
+        res = e.icc_targets(self.key, self.dex, self.method)
+        if res.targets:
+            for comp in res.targets:
+                self.store(("icc", comp), labels)
+        elif not res.resolved:
+            self.sink(SinkSite(self.key, pc, api, "icc"), labels, (self.key,))
+
+    def android_id_arg(self, pc: int) -> bool:
+        flow = method_flow(self.dex, self.method)
+        if flow is None:
+            return False
+        args = flow.args_at(pc)
+        return len(args) > 1 and "android_id" in string_constants(args[1])
+
+
+def analyse_app(facts: AppFacts, budget: TaintBudget = TaintBudget()) -> TaintResult:
+    """PI leaks of one app (see the module docstring for what is modelled)."""
+    return TaintEngine(facts, budget).run()
