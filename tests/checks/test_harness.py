@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.checks.harness import (
     ExpectFileError,
@@ -139,3 +141,16 @@ def test_line_marks_and_lineless_findings_together(tmp_path: Path) -> None:
     ]
     (tmp_path / "expect.txt").write_text(f"ruleid: {SECRET} @ resources.arsc ~ @string/k\n")
     assert compare(read_marks(tmp_path), [code_hit, stray]) == []
+
+
+@settings(max_examples=300, deadline=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from("ruleidok:@~- .,#\"'\nabcxyz/_0123456789\t"), max_size=200))
+def test_expect_reader_fuzz(text: str) -> None:
+    """Any text either reads into marks or fails with ExpectFileError, never anything else."""
+    marks = Marks()
+    try:
+        read_expect_text(text, marks)
+    except ExpectFileError:
+        return
+    for m in marks.file_expected | marks.file_forbidden:
+        assert m.check and "@" not in m.check

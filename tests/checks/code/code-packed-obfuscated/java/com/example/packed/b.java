@@ -1,0 +1,7 @@
+package com.example.packed;
+
+class b {
+    int a(int x) {
+        return x * 2;
+    }
+}

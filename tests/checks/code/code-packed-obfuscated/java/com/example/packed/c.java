@@ -1,0 +1,7 @@
+package com.example.packed;
+
+final class c {
+    static int a(int x) {
+        return x - 1;
+    }
+}

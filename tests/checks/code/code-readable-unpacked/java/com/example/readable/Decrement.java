@@ -1,0 +1,7 @@
+package com.example.readable;
+
+final class Decrement {
+    static int of(int x) {
+        return x - 1;
+    }
+}
