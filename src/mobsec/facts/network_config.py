@@ -178,6 +178,7 @@ def network_config(facts: AppFacts) -> NetworkConfig:
             target_sdk=manifest.target_sdk,
             debuggable=app.debuggable,
             uses_cleartext_traffic=app.uses_cleartext_traffic,
+            uses_cleartext_traffic_declared=app.uses_cleartext_traffic_declared is not None,
             diags=facts.diags,
         )
     cache["_network_config"] = cfg
@@ -209,11 +210,12 @@ def build_network_config(
     debuggable: bool,
     uses_cleartext_traffic: bool,
     diags: Diagnostics,
+    uses_cleartext_traffic_declared: bool = False,
 ) -> NetworkConfig:
     """Apply the platform's rules to a parsed config (``root`` None: no config file)."""
     cfg = NetworkConfig(target_sdk=target_sdk, debuggable=debuggable)
     if root is None or file is None:
-        _apply_defaults(cfg, uses_cleartext_traffic)
+        _apply_defaults(cfg, uses_cleartext_traffic, uses_cleartext_traffic_declared)
         return cfg
     cfg.file = file
     cfg.root = root
@@ -259,7 +261,9 @@ def build_network_config(
     return cfg
 
 
-def _apply_defaults(cfg: NetworkConfig, uses_cleartext_traffic: bool | None) -> None:
+def _apply_defaults(
+    cfg: NetworkConfig, uses_cleartext_traffic: bool | None, declared: bool = False
+) -> None:
     """Base-config values: declared ones, else the platform defaults for targetSdk."""
     if cfg.base_cleartext_declared is not None:
         cfg.base_cleartext = cfg.base_cleartext_declared
@@ -267,7 +271,11 @@ def _apply_defaults(cfg: NetworkConfig, uses_cleartext_traffic: bool | None) -> 
     elif cfg.file is None and uses_cleartext_traffic is not None:
         # Without a config file the manifest attribute (or its targetSdk default) decides.
         cfg.base_cleartext = uses_cleartext_traffic
-        cfg.base_cleartext_reason = "manifest usesCleartextTraffic / targetSdk default"
+        cfg.base_cleartext_reason = (
+            "manifest android:usesCleartextTraffic"
+            if declared
+            else f"no network security config; default for targetSdkVersion {cfg.target_sdk}"
+        )
     else:
         cfg.base_cleartext = cfg.target_sdk < P
         cfg.base_cleartext_reason = f"platform default for targetSdkVersion {cfg.target_sdk}"
