@@ -8,6 +8,8 @@ class), and library classes (see :func:`.lifecycle.is_library_class`) are never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mobsec.ingest.dex import DexFile, DexSet, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
 
@@ -22,8 +24,10 @@ MethodKey = str  # str(MethodRef): "Lcom/x/A;->m(I)V"
 
 
 class CallGraph:
-    def __init__(self, code: DexSet) -> None:
+    def __init__(self, code: DexSet, analysed: Callable[[str], bool] | None = None) -> None:
         self.code = code
+        # Which classes' code the analysis enters (others are treated as library code).
+        self.analysed = analysed or (lambda desc: not is_library_class(desc))
         self._members: dict[str, dict[tuple[str, str], tuple[DexFile, MethodDef]]] = {}
         self._subtypes: dict[str, list[str]] = {}
         self._resolved: dict[tuple[int, MethodRef], tuple[MethodKey, ...]] = {}
@@ -36,7 +40,7 @@ class CallGraph:
         if got is None:
             got = {}
             found = self.code.find_class(desc)
-            if found is not None and not is_library_class(desc):
+            if found is not None and self.analysed(desc):
                 dex, cls = found
                 for m in cls.methods:
                     ref = dex.method_ref(m.method_idx)

@@ -22,6 +22,8 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.facts.manifest import Manifest
 from mobsec.ingest.dex import DexFile, DexSet, MethodDef
 
+from .reflection import class_names, fold_strings
+
 INTENT = "Landroid/content/Intent;"
 COMPONENT_NAME = "Landroid/content/ComponentName;"
 INTENT_FILTER = "Landroid/content/IntentFilter;"
@@ -95,10 +97,8 @@ class IccModel:
                 continue
             args = flow.args_at(call.offset)
             for i, values in enumerate(args[1:], start=1):
-                for v in values:
-                    if v.kind == "class":
-                        classes.add(str(v.data))
-                text = string_constants(values)
+                classes |= class_names(flow, values)
+                text = fold_strings(flow, values)
                 if not text:
                     continue
                 if ref.name == "setAction" or (
