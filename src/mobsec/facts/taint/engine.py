@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from mobsec.diagnostics import FormatError
 from mobsec.facts.dataflow import arg_registers, method_flow, string_constants
 from mobsec.facts.dataflow.cfg import MAX_CODE_UNITS, BrokenCode, Cfg, build_cfg
+from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
@@ -197,11 +198,17 @@ class TaintEngine:
 
     def find_roots(self) -> list[MethodKey]:
         roots: list[MethodKey] = []
+        # A component the manifest disables (android:enabled="false") never runs.
+        m = self.facts.manifest
+        disabled = {
+            java_to_descriptor(c.name) for c in (m.components if m else []) if not c.enabled
+        }
         for ep in self.facts.entry_points:
-            roots.extend(ep.methods)
+            if java_to_descriptor(ep.component) not in disabled:
+                roots.extend(ep.methods)
         onclick = layout_onclick_names(self.facts)
         for desc, (dex, cls) in self.code.classes.items():
-            if not self.is_analysed(desc):
+            if not self.is_analysed(desc) or desc in disabled:
                 continue
             framework = has_framework_ancestor(self.code, desc)
             for m in cls.methods:
