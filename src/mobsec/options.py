@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
@@ -17,6 +18,15 @@ class ScanOptions:
     # Worker threads for the per-file parsers that release the GIL (DEX). 0 = one per core.
     threads: int = 0
     progress: ProgressCallback | None = None
+    # Personal-information assessment: the app's type in the necessary-PI rules (id, number
+    # or zh/en name from facts/privacy/data/app_types.json) and its privacy policy (text or
+    # HTML file) to compare with what the app does. Both optional.
+    app_type: str | None = None
+    privacy_policy: Path | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"threads": self.threads}
+        return {
+            "threads": self.threads,
+            "app_type": self.app_type,
+            "privacy_policy": self.privacy_policy.name if self.privacy_policy else None,
+        }
