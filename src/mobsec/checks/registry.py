@@ -96,6 +96,7 @@ class CheckMeta:
             "owasp_mobile_2024": list(self.owasp_mobile_2024),
             "gbt_34975": list(self.gbt_34975),
             "references": list(self.references),
+            "standards": {k: list(v) for k, v in self.standards.items()},
         }
 
 
@@ -121,8 +122,13 @@ def check(
     owasp: Iterable[str],
     gbt_34975: Iterable[str],
     references: Iterable[str] = (),
+    standards: dict[str, Iterable[str]] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check. Texts are (en, zh-CN) pairs."""
+    """Register a check. Texts are (en, zh-CN) pairs.
+
+    ``standards`` names further rule items the check serves, e.g. ``{"191": ("3.1",)}``
+    for the scenarios of the 191 认定方法 or ``{"MIIT-164": ("2.2",)}``.
+    """
 
     meta = CheckMeta(
         id=id,
@@ -136,6 +142,7 @@ def check(
         owasp_mobile_2024=tuple(owasp),
         gbt_34975=tuple(gbt_34975),
         references=tuple(references),
+        standards={k: tuple(v) for k, v in (standards or {}).items()},
     )
 
     def register(fn: CheckFunction) -> CheckFunction:
