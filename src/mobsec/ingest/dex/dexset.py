@@ -176,7 +176,9 @@ class DexSet:
 
     # ---- code queries ------------------------------------------------------------------
 
-    def _sites(self, dex: DexFile, refs: list[Ref]) -> Iterator[CodeSite]:
+    def sites_of(self, dex: DexFile, refs: list[Ref]) -> Iterator[CodeSite]:
+        """The refs of ``dex`` as CodeSites, without those in dead code (a caller whose
+        class lost to an earlier definition of the same name)."""
         classes = self.classes
         for r in refs:
             caller = dex.method_ref(r.caller)
@@ -192,7 +194,7 @@ class DexSet:
         out: list[CodeSite] = []
         for dex in self.dexes:
             for m in dex.pools.find_method_ids(class_desc, name, proto):
-                out.extend(self._sites(dex, dex.call_sites(m)))
+                out.extend(self.sites_of(dex, dex.call_sites(m)))
         return out
 
     def string_refs(self, text: str) -> list[CodeSite]:
@@ -200,7 +202,7 @@ class DexSet:
         for dex in self.dexes:
             idx = dex.pools.find_string(text)
             if idx is not None:
-                out.extend(self._sites(dex, dex.string_refs(idx)))
+                out.extend(self.sites_of(dex, dex.string_refs(idx)))
         return out
 
     def field_reads(
@@ -209,7 +211,7 @@ class DexSet:
         out: list[CodeSite] = []
         for dex in self.dexes:
             for f in dex.pools.find_field_ids(class_desc, name, type_desc):
-                out.extend(self._sites(dex, dex.field_reads(f)))
+                out.extend(self.sites_of(dex, dex.field_reads(f)))
         return out
 
     def field_writes(
@@ -218,7 +220,7 @@ class DexSet:
         out: list[CodeSite] = []
         for dex in self.dexes:
             for f in dex.pools.find_field_ids(class_desc, name, type_desc):
-                out.extend(self._sites(dex, dex.field_writes(f)))
+                out.extend(self.sites_of(dex, dex.field_writes(f)))
         return out
 
     def type_refs(self, descriptor: str) -> list[CodeSite]:
@@ -227,7 +229,7 @@ class DexSet:
         for dex in self.dexes:
             t = dex.pools.find_type(descriptor)
             if t is not None:
-                out.extend(self._sites(dex, dex.type_refs(t)))
+                out.extend(self.sites_of(dex, dex.type_refs(t)))
         return out
 
     # ---- counts --------------------------------------------------------------------

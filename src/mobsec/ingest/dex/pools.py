@@ -226,6 +226,38 @@ class Pools:
             lambda i: self.proto(self._method_id(i)[1]).descriptor,
         )
 
+    def method_ids_named(self, name: str) -> list[int]:
+        """method_ids with this name, on any class (ascending).
+
+        The table is sorted by class first, so a name is spread over it; rather than keep
+        an index of every name, the table bytes are searched for the name's string index
+        (a C-speed ``bytes.find``, ~2 µs per thousand methods) and hits are kept only at
+        the name field of a row (offset 4 of 8).
+        """
+        nidx = self.find_string(name)
+        if nidx is None:
+            return []
+        start = self._method_off
+        end = start + 8 * self.n_methods
+        pattern = struct.pack("<I", nidx)
+        data = self._data
+        out: list[int] = []
+        pos = data.find(pattern, start, end)
+        while pos >= 0:
+            row, field = divmod(pos - start, 8)
+            if field == 4:
+                out.append(row)
+                pos = data.find(pattern, pos + 4, end)
+            else:
+                pos = data.find(pattern, pos + 1, end)
+        return out
+
+    def method_proto(self, idx: int) -> str:
+        """The proto descriptor of method_id ``idx`` (without decoding its class or name)."""
+        if not 0 <= idx < self.n_methods:
+            return self._bad("method", idx, "index out of range")
+        return self.proto(self._method_id(idx)[1]).descriptor
+
     def find_field_ids(
         self, class_desc: str, name: str | None = None, type_desc: str | None = None
     ) -> list[int]:
