@@ -35,6 +35,9 @@ SENSITIVE_PAIRS = frozenset(
         ("session", "id"), ("pin", "code"), ("secret", "key"), ("refresh", "token"),
     }
 )  # fmt: skip
+# A getter or field called loginData holds credentials; the words in log text
+# ("saveLoginInfo: opening file") are a method name, not a label: identifiers only.
+IDENTIFIER_PAIRS = frozenset({("login", "data"), ("login", "info"), ("login", "details")})
 # Personal-information APIs: (class, method) -> what it returns.
 PI_APIS = {
     ("Landroid/telephony/TelephonyManager;", "getDeviceId"): "IMEI/device id",
@@ -55,15 +58,23 @@ class Sensitive(NamedTuple):
 
 
 def name_is_sensitive(name: str) -> bool:
-    ws = words(name)
-    if any(w in SENSITIVE_WORDS for w in ws):
-        return True
-    return any(pair in SENSITIVE_PAIRS for pair in pairwise(ws))
+    """An identifier (field, getter, extra key) that names a secret."""
+    return _names_secret(name, identifier=True)
 
 
 def text_labels_secret(text: str) -> bool:
     """Constant text that names a secret ("Password: ", "credit card")."""
-    return name_is_sensitive(text)
+    return _names_secret(text, identifier=False)
+
+
+def _names_secret(name: str, identifier: bool) -> bool:
+    ws = words(name)
+    if any(w in SENSITIVE_WORDS for w in ws):
+        return True
+    return any(
+        pair in SENSITIVE_PAIRS or (identifier and pair in IDENTIFIER_PAIRS)
+        for pair in pairwise(ws)
+    )
 
 
 def sensitive_source(values: frozenset[Value]) -> Sensitive | None:
@@ -91,8 +102,10 @@ def _of(v: Value, depth: int) -> Sensitive | None:
         return None
     if v.kind == "concat" and depth < MAX_DEPTH:
         parts = v.data  # type: ignore[union-attr]
+        # A label names what FOLLOWS it ("password: " + x); text after the variable part
+        # ("Saved to " + dir + "/credentials.dat") names something else, here a file.
         label = None
-        variable = False
+        labelled = False
         best: Sensitive | None = None
         for p in parts:
             s = _of(p, depth + 1)
@@ -102,10 +115,10 @@ def _of(v: Value, depth: int) -> Sensitive | None:
             if t is not None:
                 if label is None and text_labels_secret(t):
                     label = t.strip()[:40]
-            else:
-                variable = True
+            elif label is not None:
+                labelled = True
         if best is not None:
             return best
-        if label is not None and variable:
+        if labelled:
             return Sensitive(f'value labelled "{label}"', False)
     return None

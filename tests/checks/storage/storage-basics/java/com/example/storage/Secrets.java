@@ -32,6 +32,8 @@ public class Secrets {
         Log.d("login", "user " + username + " logged in");
         // ok: android.storage.sensitive-log
         Log.d("login", "password is required");
+        // ok: android.storage.sensitive-log
+        Log.i("files", "saved to " + card + "/credentials.dat");
     }
 
     void copy(ClipboardManager clipboard, String shown) {
