@@ -11,9 +11,10 @@ Three recalls, from lenient to strict:
 
 - ``recall``: any finding of a mapped check anywhere in the app (SDK code included);
 - ``recall_app_code``: a finding of a mapped check outside known-SDK code;
-- ``recall_located``: when the item names a class, file or code fragment that exists in the
-  app (``WeakCrypto``, ``LogActivity.java:56``, ``jni/divajni.c``, `` `test_url` ``), a finding
-  of a mapped check at that place; otherwise as ``recall_app_code``.
+- ``recall_located``: when the item names a class, file, constant or code fragment that
+  exists in the app (``WeakCrypto``, ``LogActivity.java:56``, ``jni/divajni.c``,
+  ``UNPROTECTED_CREDENTIALS_DATA``, `` `test_url` ``), a finding of a mapped check at that
+  place, otherwise one outside SDK code; and each finding is credited to one item only.
 
 A label maps to check ids (``"android.secrets."`` matches the family); a label no static check
 can see carries ``why`` (its items are listed, not counted); a label static analysis could see
@@ -153,6 +154,7 @@ def matches(check_id: str, patterns: list[str]) -> bool:
 _TOKEN = re.compile(r"[A-Za-z_][\w$]*(?:\.(?:java|kt|c|cpp|xml))?")
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _CAMEL = re.compile(r"^[A-Z]\w*[a-z]\w*[A-Z]|\$")
+_CONSTANT = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ def item_hints(text: str, class_names: set[str], report: dict) -> Hints:
                 libraries.add(f"lib{stem}.so")
         elif _CAMEL.search(stem) and stem in class_names:
             classes.add(stem)
+    for const in _CONSTANT.findall(text):  # UNPROTECTED_CREDENTIALS_DATA, VIEW_CREDS
+        fragments.add(const.lower())
     for frag in _BACKTICKED.findall(text):
         if "/" not in frag and ":" not in frag and not _CAMEL.search(frag.split(".")[0]):
             fragments.add(frag.lower())
@@ -198,6 +202,27 @@ def located(finding: dict, hints: Hints) -> bool:
             return True
     lowered = text.lower()
     return any(frag in lowered for frag in hints.fragments)
+
+
+def _assign(candidates: dict[int, list[str]]) -> dict[int, bool]:
+    """Items that get a finding of their own when each finding may explain one item only.
+
+    One ``implicit-broadcast-sensitive`` finding must not count for three README items that
+    share the label. Maximum bipartite matching (augmenting paths; a few dozen items per app).
+    """
+    owner: dict[str, int] = {}
+
+    def place(item: int, seen: set[str]) -> bool:
+        for fp in candidates[item]:
+            if fp in seen:
+                continue
+            seen.add(fp)
+            if fp not in owner or place(owner[fp], seen):
+                owner[fp] = item
+                return True
+        return False
+
+    return {item: place(item, set()) for item in candidates}
 
 
 def _outside_sdk(finding: dict) -> bool:
@@ -235,6 +260,7 @@ def evaluate(items: list[Item], label_map: dict, reports: dict[str, dict]) -> di
         app_patterns = [p for it in app_items for lb in it.labels for p in label_map[lb]["checks"]]
         findings = doc["findings"]
         class_names = set(doc.get("_class_names") or ())
+        candidates: dict[int, list[str]] = {}
         for it in app_items:
             patterns = [p for lb in it.labels for p in label_map[lb]["checks"]]
             seeable = [
@@ -252,8 +278,10 @@ def evaluate(items: list[Item], label_map: dict, reports: dict[str, dict]) -> di
             # a crackme row's evidence names the files of all its labels together (and the
             # callers of the protections): no per-item place to check against
             hints = item_hints("" if it.ref == "crackmes" else it.text, class_names, doc)
-            located_items[id(it)] = any(located(f, hints) for f in hits) if hints else bool(own)
+            at_place = [f for f in hits if located(f, hints)] if hints else own
+            candidates[id(it)] = [f["fingerprint"] for f in at_place]
             it.hints = sorted(hints.classes | hints.libraries | hints.fragments)
+        located_items.update(_assign(candidates))
         unexplained = [f for f in findings if not matches(f["check_id"], app_patterns)]
         own = [f for f in unexplained if _outside_sdk(f)]
         per_app[app] = {
