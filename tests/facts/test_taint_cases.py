@@ -62,7 +62,7 @@ def _tags(facts: AppFacts) -> tuple[set[str], set[str], list]:
 def test_taint_cases_fire_where_marked(fixture_apk) -> None:  # type: ignore[no-untyped-def]
     reached, marks, leaks = _facts_run(fixture_apk("taint-cases"), _tags)
     expected = {m for m in marks if m.startswith("LEAK-")}
-    assert len(expected) == 8
+    assert len(expected) == 11
     assert reached == expected, (sorted(reached ^ expected), [str(x) for x in leaks])
 
 
@@ -71,16 +71,26 @@ def test_taint_leak_details(fixture_apk) -> None:  # type: ignore[no-untyped-def
         result = facts.pi_flow_analysis
         assert result.complete and result.incomplete_reason is None
         kinds = {(x.source.pi_type, x.sink.kind) for x in result.leaks}
-        assert kinds == {("device-id", "log"), ("location", "log")}
+        assert kinds == {
+            ("device-id", "log"),
+            ("device-id", "file"),
+            ("location", "log"),
+            ("credentials", "log"),
+        }
         # the ICC leak is reported in the receiving component, never at startActivity
         assert not any(x.sink.kind == "icc" for x in result.leaks)
         icc = [x for x in result.leaks if x.sink.method.startswith("Lcom/example/taint/Receiver;")]
         assert {x.source.method for x in icc} >= {
             "Lcom/example/taint/Cases;->imei()Ljava/lang/String;"
         }
-        # the location source is the callback parameter
-        loc = [x for x in result.leaks if x.source.pi_type == "location"]
-        assert loc and all(x.source.param == 1 and x.source.offset is None for x in loc)
+        # location: the catalog's Location getters are the sources, one site per getter, so
+        # latitude and longitude of one callback parameter are two sources at one sink
+        loc = [x for x in result.leaks if "Sources$Tracker" in x.sink.method]
+        assert {x.source.api.rsplit("->", 1)[1] for x in loc} == {"getLatitude", "getLongitude"}
+        assert len({(x.source, x.sink) for x in loc}) == 2
+        # the password field is a source at getText(); the plain text field is not
+        pw = [x for x in result.leaks if x.source.pi_type == "credentials"]
+        assert [x.source.api for x in pw] == ["Landroid/widget/EditText;->getText"]
         # helper summaries carry the path through the caller
         helper = [x for x in result.leaks if "identity" in " ".join(x.path)]
         assert helper == [] or all(x.path[0] == x.source.method for x in helper)

@@ -47,6 +47,7 @@ from .lifecycle import (
 )
 from .model import Leak, SinkSite, SourceSite, TaintResult
 from .reflection import reflective_target
+from .views import password_view_ids
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
@@ -71,6 +72,11 @@ INTENT_PARAMS = {
 }
 SAVED_STATE_READERS = {"onCreate": 1, "onRestoreInstanceState": 1, "onPostCreate": 1}
 RESULT_CHANNEL = ("result",)
+FILE_CHANNEL = ("file",)
+FILE_WRITERS = frozenset(("Ljava/io/FileOutputStream;", "Ljava/io/FileWriter;"))
+FILE_READERS = frozenset(("Ljava/io/FileInputStream;", "Ljava/io/FileReader;"))
+VIEW_LOOKUPS = frozenset(("findViewById", "requireViewById"))
+PASSWORD_PI = "credentials"  # what a password input field holds (see .views)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +118,9 @@ class TaintEngine:
         self.budget = budget
         self.cg = CallGraph(self.code, self.is_analysed)
         self.icc = IccModel.build(facts.manifest, self.code)
-        self.method_sources = specs.method_sources()
+        self.spec = specs.source_spec()
+        self.method_sources = self.spec.methods
+        self.password_ids = password_view_ids(facts)
         self.sources: list[SourceSite] = []
         self._source_ids: dict[tuple[Any, ...], int] = {}
         self.fields: dict[Any, frozenset] = {}
@@ -356,9 +364,16 @@ class MethodTaint:
         """What the framework passes to a root: PI parameters and component channels."""
         name, proto = self.ref.name, self.ref.proto
         out: dict[int, frozenset] = {}
-        for k, pi in specs.CALLBACK_SOURCES.get((name, proto), {}).items():
-            site = SourceSite(self.key, None, f"{self.key}#param{k}", pi, k)
-            out[k] = frozenset((self.e.source_label(site),))
+        nargs = len(arg_registers(proto, tuple(range(256)), self.is_static))
+        for cb in self.e.spec.callbacks.get(name, ()):
+            if cb.proto is not None and cb.proto != proto:
+                continue
+            if cb.iface and not self.e.code.is_subtype(self.cls, cb.iface):
+                continue
+            if cb.pos >= nargs:
+                continue
+            site = SourceSite(self.key, None, f"{self.key}#param{cb.pos}", cb.pi_type, cb.pos)
+            out[cb.pos] = out.get(cb.pos, EMPTY) | {self.e.source_label(site)}
         comp = self.e.component_of(self.cls)
         if comp is not None:
             k = INTENT_PARAMS.get(name)
@@ -470,7 +485,7 @@ class MethodTaint:
             ref = self.dex.pools.field_ref(insn.idx)
             key = self.e.field_key(ref)
             got = self.e.read_field(key, self.key) | {("F", key)}
-            pi = specs.FIELD_SOURCES.get((ref.class_desc, ref.name))
+            pi = self.e.spec.fields.get((ref.class_desc, ref.name))
             if pi is not None:
                 site = SourceSite(self.key, insn.pc, f"{ref.class_desc}->{ref.name}", pi)
                 got = got | {self.e.source_label(site)}
@@ -614,11 +629,26 @@ class MethodTaint:
 
         # sources
         pi = e.method_sources.get((fw, name)) or e.method_sources.get((ref.class_desc, name))
-        if pi is None and (fw, name) == specs.ANDROID_ID_CALL and self.android_id_arg(pc):
-            pi = "android-id"
+        if pi is None:
+            guards = e.spec.guarded.get((fw, name)) or e.spec.guarded.get((ref.class_desc, name))
+            if guards:
+                pi = self.guarded_source(pc, guards, insn.op in STATIC_INVOKES)
         if pi is not None:
             label = e.source_label(SourceSite(self.key, pc, api, pi))
             return frozenset((label,))
+
+        # password fields: findViewById(id of a password input) ... getText()
+        if e.password_ids and name in VIEW_LOOKUPS and len(args) >= 2:
+            ids = self.const_ints(pc, len(args) - 1) & e.password_ids
+            if ids:
+                return frozenset(("V", i) for i in sorted(ids))
+        if (
+            name == "getText"
+            and args
+            and any(isinstance(x, tuple) and x[0] == "V" for x in args[0])
+        ):
+            site = SourceSite(self.key, pc, f"{fw}->getText", PASSWORD_PI)
+            return frozenset((e.source_label(site),))
 
         if fw == "Ljava/lang/reflect/Method;" and name == "invoke" and len(args) >= 2:
             return self.reflective_call(st, pc, aregs, args)
@@ -629,6 +659,11 @@ class MethodTaint:
             if comp is not None:
                 return e.read_field(("icc", comp), self.key)
             return EMPTY
+
+        # app-private files: one channel, written through a stream opened on a file
+        got = self.file_channel(st, ref, aregs, args)
+        if got is not None:
+            return got
 
         # AsyncTask.execute(params) runs doInBackground(params), then onPostExecute(result)
         if name in ("execute", "executeOnExecutor") and fw == "Landroid/os/AsyncTask;":
@@ -720,12 +755,64 @@ class MethodTaint:
         elif not res.resolved:
             self.sink(SinkSite(self.key, pc, api, "icc"), labels, (self.key,))
 
-    def android_id_arg(self, pc: int) -> bool:
+    def file_channel(
+        self, st: list[frozenset], ref: MethodRef, aregs: tuple[int, ...], args: list
+    ) -> frozenset | None:
+        """Files as one abstract location: PI written to a file comes back from a read.
+
+        A stream or writer opened on a file carries the identity ``("F", FILE_CHANNEL)``
+        (wrappers such as ``BufferedWriter`` inherit it from their constructor argument),
+        so the ``write`` that stores PI into it stores into the channel; a stream opened for
+        reading returns what the channel holds. None: not a file call.
+        """
+        name, cls = ref.name, ref.class_desc
+        ident = frozenset((("F", FILE_CHANNEL),))
+        if name == "openFileOutput" or (name == "<init>" and cls in FILE_WRITERS):
+            if name == "openFileOutput":
+                return ident
+            if aregs and aregs[0] < self.slot:
+                st[aregs[0]] = st[aregs[0]] | ident
+            return None
+        if name == "<init>" and cls.startswith("Ljava/io/") and aregs and aregs[0] < self.slot:
+            carried = frozenset(x for a in args[1:] for x in a if x == ("F", FILE_CHANNEL))
+            if carried:
+                st[aregs[0]] = st[aregs[0]] | carried
+            return None
+        if name == "openFileInput" or (name == "<init>" and cls in FILE_READERS):
+            labels = self.e.read_field(FILE_CHANNEL, self.key)
+            if name == "openFileInput":
+                return labels
+            if labels and aregs:
+                self.mutate(st, aregs[0], labels)
+            return None
+        # InputStream.read(byte[]...) / Reader.read(char[]...): the buffer gets the content
+        if name == "read" and cls.startswith("Ljava/io/") and len(aregs) > 1:
+            self.mutate(st, aregs[1], taint_of(args[0]))
+        return None
+
+    def const_ints(self, pc: int, pos: int) -> frozenset[int]:
+        """The int constants argument ``pos`` (receiver counts) of the call at ``pc`` can be."""
         flow = method_flow(self.dex, self.method)
         if flow is None:
-            return False
+            return frozenset()
         args = flow.args_at(pc)
-        return len(args) > 1 and "android_id" in string_constants(args[1])
+        if pos >= len(args):
+            return frozenset()
+        return frozenset(v.data for v in args[pos] if v.kind == "const" and isinstance(v.data, int))
+
+    def guarded_source(
+        self, pc: int, guards: tuple[specs.GuardedSource, ...], is_static: bool
+    ) -> str | None:
+        """The PI type of an argument-sensitive source whose argument can be the constant."""
+        flow = method_flow(self.dex, self.method)
+        if flow is None:
+            return None
+        args = flow.args_at(pc)
+        for g in guards:
+            pos = g.java_index + (0 if is_static else 1)
+            if pos < len(args) and g.equals in string_constants(args[pos]):
+                return g.pi_type
+        return None
 
 
 def analyse_app(facts: AppFacts, budget: TaintBudget = TaintBudget()) -> TaintResult:

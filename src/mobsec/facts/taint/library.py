@@ -110,8 +110,14 @@ def is_data_holder(class_desc: str) -> bool:
     return class_desc.startswith(DATA_HOLDER_PREFIXES)
 
 
+# Immutable value classes: only their constructor takes data in (``new String(bytes)``).
+VALUE_CLASSES = frozenset(("Ljava/lang/String;", "Ljava/math/BigInteger;", "Ljava/util/UUID;"))
+
+
 def mutates_receiver(ref: MethodRef) -> bool:
     """True when the call stores its arguments into the receiver object."""
+    if ref.class_desc in VALUE_CLASSES:
+        return ref.name == "<init>"
     if not is_data_holder(ref.class_desc):
         return False
     return ref.name == "<init>" or ref.name.startswith(MUTATOR_PREFIXES)

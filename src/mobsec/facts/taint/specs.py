@@ -8,17 +8,19 @@ process or into storage other apps or logs can read, with the argument positions
 the data (receiver = 0 for instance methods).
 
 The PI catalog (``mobsec/facts/privacy/data/pi_catalog.json``, written by the PI engineer)
-extends the source list when it is present; :data:`BUILTIN_SOURCES` is the floor so the
-engine works (and DroidBench stays measurable) without it.
+is read by :func:`source_spec`: its method, argument-sensitive method, static-field and
+callback-parameter sources are all used, and its PI type names win.
+:data:`BUILTIN_SOURCES` is the floor so the engine works (and DroidBench stays measurable)
+without it. Content-URI sources (``ContentResolver.query`` on the contacts URI) are
+resolved by the engine from the query's URI argument (:data:`CONTENT_QUERIES`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+
+from mobsec.facts.privacy.catalog import ANY_PROTO, PiSource, load_pi_catalog
 
 # (class descriptor, method name) -> PI type
 BUILTIN_SOURCES: dict[tuple[str, str], str] = {
@@ -153,73 +155,84 @@ ICC_CLASSES = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def catalog_sources() -> dict[tuple[str, str], str]:
-    """Method sources from the PI catalog (empty when the catalog is absent or unreadable).
+def catalog_sources() -> tuple[PiSource, ...]:
+    """The PI catalog's taint sources (``taint_source`` true); empty if it cannot be read.
 
-    The catalog is package data maintained by the PI engineer; this reader accepts the
-    entries it understands (a class descriptor or Java class name plus a method name) and
-    skips the rest, so a catalog format change degrades to the built-in list, never a crash.
+    The catalog (:mod:`mobsec.facts.privacy.catalog`) is package data maintained by the PI
+    engineer and the single list of what counts as PI; a broken or missing file degrades to
+    :data:`BUILTIN_SOURCES`, never a crash.
     """
     try:
-        text = (
-            resources.files("mobsec.facts.privacy")
-            .joinpath("data/pi_catalog.json")
-            .read_text("utf-8")
-        )
-        doc = json.loads(text)
-    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
-        return {}
-    out: dict[tuple[str, str], str] = {}
-    for entry in _catalog_entries(doc):
-        pi_type = entry.get("pi_type") or entry.get("type") or entry.get("category")
-        for api in _as_list(entry.get("apis") or entry.get("api") or entry.get("methods")):
-            key = _api_key(api)
-            if key is not None and isinstance(pi_type, str):
-                out.setdefault(key, pi_type)
-    return out
+        return tuple(load_pi_catalog().taint_sources())
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
 
 
-def _catalog_entries(doc: Any) -> list[dict[str, Any]]:
-    if isinstance(doc, dict):
-        for name in ("entries", "pi_types", "types", "items"):
-            if isinstance(doc.get(name), list):
-                return [e for e in doc[name] if isinstance(e, dict)]
-        return [dict(v, pi_type=k) for k, v in doc.items() if isinstance(v, dict)]
-    if isinstance(doc, list):
-        return [e for e in doc if isinstance(e, dict)]
-    return []
+@dataclass(frozen=True, slots=True)
+class GuardedSource:
+    """A call that is a source only when argument ``pos`` (receiver counts) can be ``equals``."""
+
+    pi_type: str
+    java_index: int  # 0 = first declared parameter
+    equals: str
 
 
-def _as_list(v: Any) -> list[Any]:
-    return v if isinstance(v, list) else [v] if v else []
+@dataclass(frozen=True, slots=True)
+class CallbackSource:
+    """The framework fills parameter ``pos`` (receiver = 0) of an override with PI."""
+
+    iface: str  # the framework type the app class implements or extends
+    proto: str | None  # None: every overload
+    pos: int
+    pi_type: str
 
 
-def _api_key(api: Any) -> tuple[str, str] | None:
-    """``"Landroid/x/Y;->m(...)"``, ``"android.x.Y.m"`` or ``{"class":..,"method":..}``."""
-    if isinstance(api, dict):
-        cls, name = api.get("class"), api.get("method") or api.get("name")
-        if not isinstance(cls, str) or not isinstance(name, str):
-            return None
-        return (_desc(cls), name.split("(")[0])
-    if not isinstance(api, str):
-        return None
-    if "->" in api:
-        cls, rest = api.split("->", 1)
-        return (_desc(cls), rest.split("(")[0].split(":")[0])
-    head = api.split("(")[0]
-    if "." not in head:
-        return None
-    cls, name = head.rsplit(".", 1)
-    return (_desc(cls), name)
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """Every source the engine knows, merged from the built-ins and the catalog."""
+
+    methods: dict[tuple[str, str], str]
+    guarded: dict[tuple[str, str], tuple[GuardedSource, ...]]
+    fields: dict[tuple[str, str], str]
+    callbacks: dict[str, tuple[CallbackSource, ...]]  # method name -> candidates
 
 
-def _desc(cls: str) -> str:
-    return cls if cls.startswith("L") and cls.endswith(";") else "L" + cls.replace(".", "/") + ";"
+@lru_cache(maxsize=1)
+def source_spec() -> SourceSpec:
+    """Built-in sources overlaid with the catalog's (the catalog's PI type wins)."""
+    methods = dict(BUILTIN_SOURCES)
+    guarded: dict[tuple[str, str], list[GuardedSource]] = {
+        ANDROID_ID_CALL: [GuardedSource("android-id", 1, "android_id")]
+    }
+    fields = dict(FIELD_SOURCES)
+    callbacks: dict[str, list[CallbackSource]] = {}
+    for (name, proto), params in CALLBACK_SOURCES.items():
+        for pos, pi in params.items():
+            callbacks.setdefault(name, []).append(CallbackSource("", proto, pos, pi))
+    for src in catalog_sources():
+        key = (src.class_desc, src.method or src.field)
+        if src.kind == "method" and src.argument_index is not None and src.argument_equals:
+            g = GuardedSource(src.pi_type, src.argument_index, src.argument_equals)
+            lst = guarded.setdefault(key, [])
+            lst[:] = [x for x in lst if x.equals != g.equals] + [g]
+            methods.pop(key, None)
+        elif src.kind == "method":
+            methods[key] = src.pi_type
+        elif src.kind == "field":
+            fields[key] = src.pi_type
+        elif src.kind == "callback-param" and src.param is not None:
+            proto = None if src.proto == ANY_PROTO else src.proto
+            cb = CallbackSource(src.class_desc, proto, src.param + 1, src.pi_type)
+            lst2 = callbacks.setdefault(src.method, [])
+            lst2[:] = [x for x in lst2 if (x.proto, x.pos) != (proto, cb.pos) or x.iface] + [cb]
+    return SourceSpec(
+        methods,
+        {k: tuple(v) for k, v in guarded.items()},
+        fields,
+        {k: tuple(v) for k, v in callbacks.items()},
+    )
 
 
 def method_sources() -> dict[tuple[str, str], str]:
-    """Built-in sources merged with the catalog's (built-in names win on conflicts)."""
-    merged = dict(catalog_sources())
-    merged.update(BUILTIN_SOURCES)
-    return merged
+    """Unconditional method sources, built-in and catalogued (the catalog's type wins)."""
+    return source_spec().methods
