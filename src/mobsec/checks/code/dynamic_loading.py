@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mobsec.checks.code._common import GBT_CODE, context_classes
+from mobsec.checks.code._common import CONTEXT, GBT_CODE
 from mobsec.checks.code._flow import arg_ints, arg_strings, flow_at
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
@@ -186,27 +186,26 @@ CONTEXT_IGNORE_SECURITY = 0x2
     gbt_34975=GBT_CODE,
 )
 def package_context_code(ctx: CheckContext) -> Iterator[Finding]:
-    for cls in context_classes(ctx):
-        for site in ctx.code.call_sites(
-            cls, "createPackageContext", "(Ljava/lang/String;I)Landroid/content/Context;"
-        ):
-            flags = arg_ints(site, 2)
-            if not any(f & CONTEXT_INCLUDE_CODE for f in flags):
-                continue
-            ignore = any(f & CONTEXT_IGNORE_SECURITY for f in flags)
-            loads = _loads_class(site)
-            how = " | CONTEXT_IGNORE_SECURITY" if ignore else ""
-            then = ", then getClassLoader().loadClass()" if loads else ""
-            then_zh = ",随后调用 getClassLoader().loadClass()" if loads else ""
-            yield ctx.code_finding(
-                site,
-                severity=None if ignore or loads else Severity.MEDIUM,
-                confidence=None if loads else Confidence.MEDIUM,
-                message=Text(
-                    f"createPackageContext(…, CONTEXT_INCLUDE_CODE{how}){then}",
-                    f"createPackageContext(…, CONTEXT_INCLUDE_CODE{how}){then_zh}",
-                ),
-            )
+    for site in ctx.facts.calls.of(
+        CONTEXT, "createPackageContext", "(Ljava/lang/String;I)Landroid/content/Context;"
+    ):
+        flags = arg_ints(site, 2)
+        if not any(f & CONTEXT_INCLUDE_CODE for f in flags):
+            continue
+        ignore = any(f & CONTEXT_IGNORE_SECURITY for f in flags)
+        loads = _loads_class(site)
+        how = " | CONTEXT_IGNORE_SECURITY" if ignore else ""
+        then = ", then getClassLoader().loadClass()" if loads else ""
+        then_zh = ",随后调用 getClassLoader().loadClass()" if loads else ""
+        yield ctx.code_finding(
+            site,
+            severity=None if ignore or loads else Severity.MEDIUM,
+            confidence=None if loads else Confidence.MEDIUM,
+            message=Text(
+                f"createPackageContext(…, CONTEXT_INCLUDE_CODE{how}){then}",
+                f"createPackageContext(…, CONTEXT_INCLUDE_CODE{how}){then_zh}",
+            ),
+        )
 
 
 def _loads_class(site: CodeSite) -> bool:

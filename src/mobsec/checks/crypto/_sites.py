@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
-from mobsec.ingest.dex import CodeSite, DexSet
+from mobsec.ingest.dex import CodeSite
 
 from ._values import ArgResolver, Reached, texts
 
@@ -17,24 +16,13 @@ MESSAGE_DIGEST = "Ljava/security/MessageDigest;"
 MAC = "Ljavax/crypto/Mac;"
 
 
-# Several crypto checks ask for the same APIs (Cipher.getInstance feeds four of them) and a
-# lookup by name costs a binary search per DEX file; the answers are kept per app.
-_CALLS: weakref.WeakKeyDictionary[DexSet, dict[tuple[str, str], list[CodeSite]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def calls(ctx: CheckContext, class_desc: str, name: str) -> list[CodeSite]:
-    """Invokes of ``class_desc->name`` (every overload), in a stable order."""
-    per_app = _CALLS.setdefault(ctx.code, {})
-    sites = per_app.get((class_desc, name))
-    if sites is None:
-        sites = sorted(
-            ctx.code.call_sites(class_desc, name),
-            key=lambda s: (s.dex.name, s.caller_idx, s.offset),
-        )
-        per_app[(class_desc, name)] = sites
-    return sites
+    """Invokes of ``class_desc->name`` (every overload), in a stable order.
+
+    Exactly this class: the crypto APIs are framework classes apps call directly (several
+    checks ask for the same ones; the facts keep the answer).
+    """
+    return ctx.facts.calls.of(class_desc, name, exact=True)
 
 
 def algorithm_names(

@@ -9,7 +9,6 @@ from mobsec.checks.registry import check
 from mobsec.checks.storage._common import (
     BROADCAST_RECEIVER,
     CONTEXT,
-    api_sites,
     callee_of,
     int_constants,
     is_null,
@@ -50,7 +49,7 @@ STICKY = ("sendStickyBroadcast", "sendStickyBroadcastAsUser", "sendStickyOrdered
 )
 def sticky_broadcast(ctx: CheckContext) -> Iterator[Finding]:
     for name in STICKY:
-        for site in api_sites(ctx.code, CONTEXT, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             yield ctx.code_finding(site, key=name, message=Text(name, name))
 
 
@@ -84,7 +83,7 @@ RESULT_READS = ("getResultData", "getResultExtras")
 )
 def ordered_broadcast_result(ctx: CheckContext) -> Iterator[Finding]:
     for name in RESULT_READS:
-        for site in api_sites(ctx.code, BROADCAST_RECEIVER, name):
+        for site in ctx.facts.calls.of(BROADCAST_RECEIVER, name):
             yield ctx.code_finding(site, key=name, message=Text(name, name))
 
 
@@ -126,7 +125,7 @@ SYSTEM_ACTION_PREFIXES = (
     gbt_34975=[GBT_COMPONENT],
 )
 def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
-    sites = [(s, 2) for s in api_sites(ctx.code, CONTEXT, "registerReceiver")]
+    sites = [(s, 2) for s in ctx.facts.calls.of(CONTEXT, "registerReceiver")]
     sites += [(s, 3) for s in ctx.code.call_sites(CONTEXT_COMPAT, "registerReceiver")]
     for site, skip in sites:  # skip: parameters up to the IntentFilter (plus the Context)
         args = site_args(site)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.registry import check
-from mobsec.checks.storage._common import CONTENT_PROVIDER, CONTEXT, api_sites, family, forward_uses
+from mobsec.checks.storage._common import CONTENT_PROVIDER, CONTEXT, forward_uses
 from mobsec.checks.storage._meta import GBT_COMPONENT
 from mobsec.facts.dataflow import method_flow
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -47,7 +47,7 @@ CANONICALISERS = ("getCanonicalPath", "getCanonicalFile", "normalize", "toRealPa
 )
 def provider_path_traversal(ctx: CheckContext) -> Iterator[Finding]:
     code = ctx.code
-    for desc in family(code, CONTENT_PROVIDER)[1:]:
+    for desc in ctx.facts.hierarchy.app_subtypes([CONTENT_PROVIDER]):
         found = code.find_class(desc)
         if found is None:
             continue
@@ -117,7 +117,7 @@ def calling_or_self_permission(ctx: CheckContext) -> Iterator[Finding]:
     m = ctx.manifest
     exported = {c.name for c in m.components if c.exported} if m else set()
     for name in SELF_CHECKS:
-        for site in api_sites(ctx.code, CONTEXT, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             desc = site.caller.class_desc
             outer = desc.split("$", 1)[0] + ";" if "$" in desc else desc
             reachable = java_name(outer) in exported or java_name(desc) in exported
@@ -162,7 +162,7 @@ def fragment_injection(ctx: CheckContext) -> Iterator[Finding]:
         return
     comps = {c.name: c for c in m.components if c.kind == "activity" and c.exported}
     code = ctx.code
-    for desc in family(code, (PREFERENCE_ACTIVITY,))[1:]:
+    for desc in ctx.facts.hierarchy.app_subtypes([PREFERENCE_ACTIVITY]):
         comp = comps.get(java_name(desc))
         if comp is None:
             continue
@@ -252,12 +252,12 @@ SERIALIZABLE_EXTRAS = (("Landroid/content/Intent;", "getSerializableExtra"),
 def object_deserialization(ctx: CheckContext) -> Iterator[Finding]:
     code = ctx.code
     streams = [
-        d for d in family(code, (OBJECT_INPUT_STREAM,))
+        d for d in ctx.facts.hierarchy.subtypes(OBJECT_INPUT_STREAM)
         if d == OBJECT_INPUT_STREAM or not _restricts_classes(ctx, d)
     ]  # fmt: skip
     for d in streams:
         for name in ("readObject", "readUnshared"):
-            for site in code.call_sites(d, name, "()Ljava/lang/Object;"):
+            for site in ctx.facts.calls.of(d, name, "()Ljava/lang/Object;", exact=True):
                 if _restricts_classes(ctx, site.caller.class_desc) and site.caller.name == name:
                     continue  # a stream subclass delegating to super
                 yield ctx.code_finding(

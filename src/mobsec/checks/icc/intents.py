@@ -9,7 +9,6 @@ from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.checks.storage._common import (
     CONTEXT,
-    api_sites,
     int_constants,
     is_null,
     site_args,
@@ -114,7 +113,7 @@ BROADCASTS = ("sendBroadcast", "sendBroadcastAsUser", "sendOrderedBroadcast")
 )
 def implicit_broadcast_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     for name in BROADCASTS:
-        for site in api_sites(ctx.code, CONTEXT, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             args = site_args(site)
             flow = site_flow(site)
             if args is None or flow is None or len(args) < 2:
@@ -174,7 +173,7 @@ SERVICE_STARTS = ("startService", "bindService", "startForegroundService")
 )
 def implicit_service_intent(ctx: CheckContext) -> Iterator[Finding]:
     for name in SERVICE_STARTS:
-        for site in api_sites(ctx.code, CONTEXT, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             args = site_args(site)
             flow = site_flow(site)
             if args is None or flow is None or len(args) < 2:
@@ -242,8 +241,7 @@ EMBEDDED_SOURCES = {
 )
 def intent_redirection(ctx: CheckContext) -> Iterator[Finding]:
     for name, pos in LAUNCHERS.items():
-        roots = CONTEXT
-        for site in api_sites(ctx.code, roots, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             args = site_args(site)
             if args is None or len(args) <= pos:
                 continue

@@ -7,9 +7,8 @@ let a reviewer find the key, never use it.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from mobsec.checks.code._flow import flow_at
 from mobsec.checks.context import CheckContext
@@ -25,6 +24,7 @@ from ._sources import (
     MAX_TEXT_FILES,
     MIN_LEN,
     TEXT_SUFFIXES,
+    Hit,
     native_strings,
     referenced_string_ids,
     search_many,
@@ -37,35 +37,42 @@ OWASP = ["M1", "M9"]
 MAX_SITES_PER_STRING = 20  # places reported for one secret string (distinct methods)
 
 
-_STRINGS_CACHE: weakref.WeakKeyDictionary[DexFile, tuple[list[int], list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass(frozen=True, slots=True)
+class CodeStrings:
+    """The code-referenced strings of one DEX long enough to be a secret, and the
+    known-format matches among them (both code checks need them)."""
+
+    dex: DexFile
+    ids: list[int]
+    texts: list[str]
+    hits: list[Hit]
 
 
-def _code_strings(ctx: CheckContext) -> list[tuple[DexFile, list[int], list[str]]]:
-    """Per DEX: ids and texts of the code-referenced strings long enough to be a secret.
+def _code_strings(ctx: CheckContext) -> list[CodeStrings]:
+    """Per DEX, decoded and searched once per app (kept in the app's facts)."""
+    return ctx.facts.memo(
+        ("secrets", "code strings"), lambda: [_decode(dex) for dex in ctx.code.dexes]
+    )
 
-    Decoding every referenced string is the costly part of both code checks, so it is
-    kept (weakly, for as long as the DEX object lives) for the second one.
-    """
-    out = []
-    for dex in ctx.code.dexes:
-        cached = _STRINGS_CACHE.get(dex)
-        if cached is not None:
-            out.append((dex, *cached))
+
+def _decode(dex: DexFile) -> CodeStrings:
+    # A string's UTF-16 length leads its data; one byte below 0x80 *is* the length, so
+    # short strings are dropped before decoding (Python's len is never above it).
+    data, offsets = dex.data, dex.pools.string_ids
+    size = len(data)
+    ids, texts = [], []
+    for i in referenced_string_ids(dex):
+        off = offsets[i] if i < len(offsets) else size
+        if off < size and data[off] < MIN_LEN:
             continue
-        ids, texts = [], []
-        for i in referenced_string_ids(dex):
-            try:
-                t = dex.string(i)
-            except FormatError:  # a broken pool entry: the DEX reader reported it
-                continue
-            if len(t) >= MIN_LEN:
-                ids.append(i)
-                texts.append(t)
-        _STRINGS_CACHE[dex] = (ids, texts)
-        out.append((dex, ids, texts))
-    return out
+        try:
+            t = dex.string(i)
+        except FormatError:  # a broken pool entry: the DEX reader reported it
+            continue
+        if len(t) >= MIN_LEN:
+            ids.append(i)
+            texts.append(t)
+    return CodeStrings(dex, ids, texts, list(search_many(texts)))
 
 
 def _sites_of(ctx: CheckContext, dex: DexFile, string_idx: int) -> list[CodeSite]:
@@ -128,10 +135,10 @@ def _message(name: Text, value: str, where: str = "") -> Text:
 
 
 def _in_code(ctx: CheckContext) -> Iterator[Finding]:
-    for dex, ids, texts in _code_strings(ctx):
-        for hit in search_many(texts):
+    for strings in _code_strings(ctx):
+        for hit in strings.hits:
             p, value = hit.match.pattern, hit.match.value
-            for site in _sites_of(ctx, dex, ids[hit.text_index]):
+            for site in _sites_of(ctx, strings.dex, strings.ids[hit.text_index]):
                 yield _masked_code_finding(
                     ctx,
                     site,
@@ -292,12 +299,12 @@ def _in_native(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=GBT,
 )
 def high_entropy_key(ctx: CheckContext) -> Iterator[Finding]:
-    for dex, ids, texts in _code_strings(ctx):
-        known = {h.text_index for h in search_many(texts)}
-        for i, text in enumerate(texts):
+    for strings in _code_strings(ctx):
+        known = {h.text_index for h in strings.hits}
+        for i, text in enumerate(strings.texts):
             if i in known or not looks_random(text):
                 continue
-            for site in _sites_of(ctx, dex, ids[i]):
+            for site in _sites_of(ctx, strings.dex, strings.ids[i]):
                 why = _key_context(site, text)
                 if why is None:
                     continue
@@ -357,6 +364,8 @@ def _key_context(site: CodeSite, text: str) -> str | None:
     method = site.dex.method_by_idx(site.caller_idx)
     if method is None or site.dex.instruction_count(method) > MAX_CONTEXT_INSNS:
         return None  # generated tables and huge initialisers: no key-name context to find
+    if not _may_name_a_key(site.dex, site.caller_idx):
+        return None  # nothing in the method can supply a key name: skip the data flow
     flow = flow_at(site)
     if flow is None:
         return None
@@ -394,6 +403,27 @@ def _key_context(site: CodeSite, text: str) -> str | None:
             if KEY_NAME.search(field.name):
                 return f"field {field.name}"
     return None
+
+
+STRING = "Ljava/lang/String;"
+STRING_BUILDERS = frozenset(("<init>", "valueOf"))  # new String(bytes/chars), valueOf(char[])
+
+
+def _may_name_a_key(dex: DexFile, method_idx: int) -> bool:
+    """Whether the method holds anything :func:`_key_context` could name: a key-named
+    callee or written field, or a key-named string. Strings in the intra-procedural flow
+    come from const-string loads, or from bytes/chars turned into a String, so the code
+    index answers this without running the data flow.
+    """
+    for r in dex.invokes_in(method_idx):
+        ref = dex.method_ref(r.target)
+        if KEY_NAME.search(ref.name) or (ref.class_desc == STRING and ref.name in STRING_BUILDERS):
+            return True
+    if any(
+        KEY_NAME.search(dex.pools.field_ref(r.target).name) for r in dex.field_writes_in(method_idx)
+    ):
+        return True
+    return any(KEY_NAME.search(dex.string(r.target)) for r in dex.strings_in(method_idx))
 
 
 # ---------------------------------------------------------------------------------------

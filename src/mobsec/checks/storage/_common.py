@@ -1,10 +1,9 @@
 """Code queries shared by the storage and ICC checks.
 
-Why a helper: javac names the *static type of the receiver* in a method reference, so
-``openFileOutput(..)`` called inside an Activity is ``Lcom/app/Main;->openFileOutput``, not
-``Landroid/content/Context;->openFileOutput``. Asking the code index for the framework class
-alone misses most real calls; :func:`api_sites` asks for the framework class, the framework
-classes between it and the app, and every app class that extends them.
+Call sites of an API come from :attr:`AppFacts.calls <mobsec.facts.app.AppFacts.calls>`,
+which also finds ``this.openFileOutput(..)`` inside an Activity (javac names the receiver's
+static type, ``Lcom/app/Main;->openFileOutput``, not Context): ask it for the framework
+class that declares the method.
 
 Values reaching an argument always come from :mod:`mobsec.facts.dataflow` (never from a
 string existing somewhere in the app); :func:`site_args` is the one place that asks it.
@@ -13,99 +12,17 @@ string existing somewhere in the app); :func:`site_args` is the one place that a
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Iterator
 
 from mobsec.facts.dataflow import CallInfo, MethodFlow, Value, method_flow
-from mobsec.ingest.dex import CodeSite, DexSet, MethodRef
+from mobsec.ingest.dex import CodeSite, MethodRef
 
-MAX_FAMILY = 5_000  # app classes followed below one framework root (hostile hierarchies)
 MAX_FORWARD = 48  # values followed by forward_uses in one method
 
-# Framework classes a call on a Context can be compiled against (the app's own subclasses
-# are added from the code index).
-CONTEXT = (
-    "Landroid/content/Context;",
-    "Landroid/content/ContextWrapper;",
-    "Landroid/content/MutableContextWrapper;",
-    "Landroid/view/ContextThemeWrapper;",
-    "Landroid/app/Activity;",
-    "Landroid/app/ListActivity;",
-    "Landroid/app/ExpandableListActivity;",
-    "Landroid/app/ActivityGroup;",
-    "Landroid/app/TabActivity;",
-    "Landroid/app/AliasActivity;",
-    "Landroid/app/LauncherActivity;",
-    "Landroid/app/NativeActivity;",
-    "Landroid/preference/PreferenceActivity;",
-    "Landroid/app/Service;",
-    "Landroid/app/IntentService;",
-    "Landroid/app/job/JobService;",
-    "Landroid/inputmethodservice/InputMethodService;",
-    "Landroid/accessibilityservice/AccessibilityService;",
-    "Landroid/service/wallpaper/WallpaperService;",
-    "Landroid/app/Application;",
-    "Landroid/app/backup/BackupAgent;",
-    "Landroid/app/backup/BackupAgentHelper;",
-)
-BROADCAST_RECEIVER = ("Landroid/content/BroadcastReceiver;",)
-CONTENT_PROVIDER = ("Landroid/content/ContentProvider;",)
-ACTIVITY = (
-    "Landroid/app/Activity;",
-    "Landroid/app/ListActivity;",
-    "Landroid/app/ExpandableListActivity;",
-    "Landroid/app/ActivityGroup;",
-    "Landroid/app/TabActivity;",
-    "Landroid/app/AliasActivity;",
-    "Landroid/app/LauncherActivity;",
-    "Landroid/app/NativeActivity;",
-    "Landroid/preference/PreferenceActivity;",
-)
-
-
-# Families per code index, computed once per app rather than once per check. Keyed weakly
-# by the DexSet, so it lives exactly as long as the app's facts.
-_FAMILIES: weakref.WeakKeyDictionary[DexSet, dict[tuple[str, ...], list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def family(code: DexSet, roots: Iterable[str]) -> list[str]:
-    """``roots`` and every app class that extends or implements one of them."""
-    key = tuple(roots)
-    per_app = _FAMILIES.setdefault(code, {})
-    if key not in per_app:
-        per_app[key] = _family(code, key)
-    return per_app[key]
-
-
-def _family(code: DexSet, roots: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo and len(seen) < MAX_FAMILY:
-        desc = todo.pop()
-        if desc in seen:
-            continue
-        seen.add(desc)
-        out.append(desc)
-        todo.extend(code.subclasses(desc))
-    return out
-
-
-def api_sites(
-    code: DexSet, roots: Iterable[str], name: str, proto: str | None = None
-) -> list[CodeSite]:
-    """Call sites of ``name`` on any class of the family of ``roots`` (see module doc)."""
-    out: list[CodeSite] = []
-    seen: set[tuple[int, int, int]] = set()
-    for cls in family(code, roots):
-        for site in code.call_sites(cls, name, proto):
-            k = (id(site.dex), site.caller_idx, site.offset)
-            if k not in seen:
-                seen.add(k)
-                out.append(site)
-    return out
+CONTEXT = "Landroid/content/Context;"
+BROADCAST_RECEIVER = "Landroid/content/BroadcastReceiver;"
+CONTENT_PROVIDER = "Landroid/content/ContentProvider;"
+ACTIVITY = "Landroid/app/Activity;"
 
 
 def site_flow(site: CodeSite) -> MethodFlow | None:

@@ -9,7 +9,7 @@ from mobsec.checks.registry import check
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
-from ._common import CONTEXT, api_sites, forward_uses, site_flow
+from ._common import CONTEXT, forward_uses, site_flow
 from ._meta import GBT_STORAGE
 
 ENVIRONMENT = "Landroid/os/Environment;"
@@ -34,7 +34,7 @@ DATABASE_OPENERS = {
 def _sources(ctx: CheckContext) -> list[tuple[CodeSite, str]]:
     out = [(s, name) for name in ENV_SOURCES for s in ctx.code.call_sites(ENVIRONMENT, name)]
     for name in CONTEXT_SOURCES:
-        out.extend((s, name) for s in api_sites(ctx.code, CONTEXT, name))
+        out.extend((s, name) for s in ctx.facts.calls.of(CONTEXT, name))
     return out
 
 

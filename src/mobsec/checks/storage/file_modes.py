@@ -8,7 +8,7 @@ from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
-from ._common import CONTEXT, api_sites, int_constants, site_args
+from ._common import CONTEXT, int_constants, site_args
 from ._meta import GBT_STORAGE
 
 MODE_WORLD_READABLE = 0x1
@@ -48,7 +48,7 @@ MODE_APIS = {
 )
 def world_accessible_mode(ctx: CheckContext) -> Iterator[Finding]:
     for name, pos in MODE_APIS.items():
-        for site in api_sites(ctx.code, CONTEXT, name):
+        for site in ctx.facts.calls.of(CONTEXT, name):
             args = site_args(site)
             if args is None or len(args) <= pos:
                 continue

@@ -127,6 +127,7 @@ class MethodFlow:
         self._names = _names(dex)
         self._entry: list[list[frozenset[Value]] | None] = []
         self._slot = cfg.registers  # pseudo register holding the last invoke's result
+        self._uses: dict[int, list[tuple[int, int]]] | None = None  # see result_users
         if complete:
             self.complete = self._solve()
 
@@ -495,7 +496,14 @@ class MethodFlow:
         stores (position 0 = the stored value) and returns; a value that merely *contains*
         the result (a concat part) counts as a use too.
         """
-        out: list[tuple[int, int]] = []
+        if self._uses is None:
+            self._uses = self._index_uses()
+        return list(self._uses.get(offset, ()))
+
+    def _index_uses(self) -> dict[int, list[tuple[int, int]]]:
+        """Producer offset -> its uses, for every producer at once: one pass over the
+        states instead of one per ``result_users`` question (forward walks ask many)."""
+        index: dict[int, list[tuple[int, int]]] = {}
         for insn, st in self.iter_states():
             op = insn.op
             if op in INVOKES:
@@ -506,19 +514,23 @@ class MethodFlow:
             else:
                 continue
             for pos, r in enumerate(regs):
-                if r < len(st) - 1 and any(_from_call(v, offset) for v in st[r]):
-                    out.append((insn.pc, pos))
-        return out
+                if r < len(st) - 1:
+                    for producer in _producers(st[r]):
+                        index.setdefault(producer, []).append((insn.pc, pos))
+        return index
 
 
-def _from_call(v: Value, offset: int) -> bool:
-    if v.offset == offset and v.kind != "concat":
-        return True
-    if v.kind == "concat":
-        if v.offset == offset:
-            return True
-        return any(_from_call(p, offset) for p in v.data)  # type: ignore[union-attr]
-    return False
+def _producers(values: frozenset[Value]) -> set[int]:
+    """Offsets whose result these values are, or contain as a concat part."""
+    out: set[int] = set()
+    todo = list(values)
+    while todo:
+        v = todo.pop()
+        if v.offset is not None:
+            out.add(v.offset)
+        if v.kind == "concat":
+            todo.extend(v.data)  # type: ignore[arg-type]
+    return out
 
 
 def _set_high(st: list[frozenset[Value]], low: int, src_low: int | None) -> None:
