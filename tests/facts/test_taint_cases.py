@@ -62,7 +62,7 @@ def _tags(facts: AppFacts) -> tuple[set[str], set[str], list]:
 def test_taint_cases_fire_where_marked(fixture_apk) -> None:  # type: ignore[no-untyped-def]
     reached, marks, leaks = _facts_run(fixture_apk("taint-cases"), _tags)
     expected = {m for m in marks if m.startswith("LEAK-")}
-    assert len(expected) == 11
+    assert len(expected) == 14
     assert reached == expected, (sorted(reached ^ expected), [str(x) for x in leaks])
 
 
@@ -76,6 +76,7 @@ def test_taint_leak_details(fixture_apk) -> None:  # type: ignore[no-untyped-def
             ("device-id", "file"),
             ("location", "log"),
             ("credentials", "log"),
+            ("device-id", "process"),
         }
         # the ICC leak is reported in the receiving component, never at startActivity
         assert not any(x.sink.kind == "icc" for x in result.leaks)

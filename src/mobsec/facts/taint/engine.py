@@ -72,9 +72,17 @@ INTENT_PARAMS = {
 }
 SAVED_STATE_READERS = {"onCreate": 1, "onRestoreInstanceState": 1, "onPostCreate": 1}
 RESULT_CHANNEL = ("result",)
+REFLECTIVE_INVOKE = ("Ljava/lang/reflect/Method;", "invoke")
 FILE_CHANNEL = ("file",)
+ORDERED_CHANNEL = ("ordered-result",)
+ORDERED_RESULT_SETTERS = frozenset(("setResultData", "setResult", "setResultExtras"))
+ORDERED_RESULT_GETTERS = frozenset(("getResultData", "getResultExtras"))
 FILE_WRITERS = frozenset(("Ljava/io/FileOutputStream;", "Ljava/io/FileWriter;"))
 FILE_READERS = frozenset(("Ljava/io/FileInputStream;", "Ljava/io/FileReader;"))
+# Writers and formatters over another object write into it (``new Formatter(sb)``).
+WRAPPERS = ("Ljava/io/", "Ljava/util/Formatter;")
+# Receiver content copied into an argument: (class, method) -> argument position.
+COPY_INTO = {("Ljava/lang/String;", "getChars"): 3, ("Ljava/lang/String;", "getBytes"): 3}
 VIEW_LOOKUPS = frozenset(("findViewById", "requireViewById"))
 PASSWORD_PI = "credentials"  # what a password input field holds (see .views)
 
@@ -238,9 +246,42 @@ class TaintEngine:
 
     # ---- driver ------------------------------------------------------------------------
 
+    def has_source_in_scope(self) -> bool:
+        """Whether any analysed code can produce PI; if not, there is nothing to track.
+
+        Uses the DEX cross-reference index (no method is decoded): a call of a method
+        source, a read of a field source, an override of a callback source, a password
+        field, or a ``Method.invoke`` (which may hide a source) inside analysed classes.
+        Apps whose PI reads are all in SDK or library code (Appium's server) skip the
+        fixpoint entirely.
+        """
+        if self.password_ids:
+            return True
+        code = self.code
+
+        def in_scope(sites: list) -> bool:
+            return any(self.is_analysed(x.caller.class_desc) for x in sites)
+
+        for cls, name in (*self.spec.methods, *self.spec.guarded, REFLECTIVE_INVOKE):
+            if in_scope(code.call_sites(cls, name)):
+                return True
+        for cls, name in self.spec.fields:
+            if in_scope(code.field_reads(cls, name)):
+                return True
+        names = set(self.spec.callbacks)
+        for desc, (dex, c) in code.classes.items():
+            if self.is_analysed(desc) and any(
+                dex.method_ref(m.method_idx).name in names for m in c.methods
+            ):
+                return True
+        return False
+
     def run(self) -> TaintResult:
         started = time.perf_counter()
         result = TaintResult()
+        if not self.has_source_in_scope():
+            result.seconds = time.perf_counter() - started
+            return result
         roots = self.find_roots()
         self.roots = set(roots)
         for r in roots:
@@ -468,7 +509,9 @@ class MethodTaint:
             st[regs[0]] = self.exc
         elif 0x0F <= op <= 0x11:
             self.summary.ret = self.summary.ret | taint_of(st[regs[0]])
-        elif 0x12 <= op <= 0x1C or op in (0x20, 0x21, 0x22, 0x23) or 0x2D <= op <= 0x31:
+        elif op == 0x22:  # new-instance: the allocation site is the object's identity
+            st[regs[0]] = frozenset((("N", insn.pc),))
+        elif 0x12 <= op <= 0x1C or op in (0x20, 0x21, 0x23) or 0x2D <= op <= 0x31:
             st[regs[0]] = EMPTY
         elif op in (0x24, 0x25):
             acc: frozenset = EMPTY
@@ -528,7 +571,11 @@ class MethodTaint:
         st[reg] = cur | labels
         for ident in cur:
             if isinstance(ident, tuple):
-                if ident[0] == "A":
+                if ident[0] == "N":  # other registers holding the same allocation
+                    for r in range(self.slot):
+                        if ident in st[r] and not labels <= st[r]:
+                            st[r] = st[r] | labels
+                elif ident[0] == "A":
                     po = self.summary.param_out
                     po[ident[1]] = po.get(ident[1], EMPTY) | labels
                 elif ident[0] == "F":
@@ -660,6 +707,17 @@ class MethodTaint:
                 return e.read_field(("icc", comp), self.key)
             return EMPTY
 
+        # ordered broadcasts: a receiver's result goes to the next receivers in the chain
+        if fw == "Landroid/content/BroadcastReceiver;":
+            if name in ORDERED_RESULT_SETTERS:
+                acc: frozenset = EMPTY
+                for t in taints[1:]:
+                    acc = acc | t
+                self.store(ORDERED_CHANNEL, acc)
+                return EMPTY
+            if name in ORDERED_RESULT_GETTERS:
+                return e.read_field(ORDERED_CHANNEL, self.key)
+
         # app-private files: one channel, written through a stream opened on a file
         got = self.file_channel(st, ref, aregs, args)
         if got is not None:
@@ -773,8 +831,9 @@ class MethodTaint:
             if aregs and aregs[0] < self.slot:
                 st[aregs[0]] = st[aregs[0]] | ident
             return None
-        if name == "<init>" and cls.startswith("Ljava/io/") and aregs and aregs[0] < self.slot:
-            carried = frozenset(x for a in args[1:] for x in a if x == ("F", FILE_CHANNEL))
+        if name == "<init>" and cls.startswith(WRAPPERS) and aregs and aregs[0] < self.slot:
+            # a writer over an object writes into it: the wrapper takes its identities
+            carried = frozenset(x for a in args[1:] for x in a if not is_taint(x))
             if carried:
                 st[aregs[0]] = st[aregs[0]] | carried
             return None
@@ -788,6 +847,9 @@ class MethodTaint:
         # InputStream.read(byte[]...) / Reader.read(char[]...): the buffer gets the content
         if name == "read" and cls.startswith("Ljava/io/") and len(aregs) > 1:
             self.mutate(st, aregs[1], taint_of(args[0]))
+        # String.getChars(begin, end, char[] dst, at): the destination gets the content
+        if (cls, name) in COPY_INTO and COPY_INTO[(cls, name)] < len(aregs):
+            self.mutate(st, aregs[COPY_INTO[(cls, name)]], taint_of(args[0]))
         return None
 
     def const_ints(self, pc: int, pos: int) -> frozenset[int]:

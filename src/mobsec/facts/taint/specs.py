@@ -11,8 +11,8 @@ The PI catalog (``mobsec/facts/privacy/data/pi_catalog.json``, written by the PI
 is read by :func:`source_spec`: its method, argument-sensitive method, static-field and
 callback-parameter sources are all used, and its PI type names win.
 :data:`BUILTIN_SOURCES` is the floor so the engine works (and DroidBench stays measurable)
-without it. Content-URI sources (``ContentResolver.query`` on the contacts URI) are
-resolved by the engine from the query's URI argument (:data:`CONTENT_QUERIES`).
+without it. The catalog's content-URI sources (``ContentResolver.query`` on the contacts
+URI) are not used yet.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ SINKS[("Landroid/webkit/WebView;", "loadDataWithBaseURL")] = SinkSpec("webview",
 SINKS[("Landroid/webkit/WebView;", "evaluateJavascript")] = _WEB_URL
 SINKS[("Landroid/webkit/WebView;", "postUrl")] = SinkSpec("webview", (1, 2))
 SINKS[("Ljava/lang/ProcessBuilder;", "<init>")] = SinkSpec("process", None)
+SINKS[("Ljava/lang/ProcessBuilder;", "start")] = SinkSpec("process", (0,))  # its command
 SINKS[("Ljava/lang/Runtime;", "exec")] = SinkSpec("process", None)
 
 # Inter-component calls: the Intent argument position. When the target component is
