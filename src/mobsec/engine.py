@@ -17,6 +17,7 @@ from pathlib import Path
 from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
+from mobsec.facts.privacy.assessment import assess_privacy
 from mobsec.ingest.apk import ApkPackage, read_apk
 from mobsec.ingest.archive import Archive
 from mobsec.options import ScanOptions
@@ -44,7 +45,7 @@ def scan(path: str | os.PathLike[str], options: ScanOptions | None = None) -> Re
             if archive.get("AndroidManifest.xml") is not None:
                 identity.format = "apk"
             pkg = read_apk(archive, diags, phases, options.limits, options.threads)
-            _fill_report(report, pkg, diags, phases)
+            _fill_report(report, pkg, diags, phases, options)
     else:
         identity.format = "unknown"
 
@@ -55,8 +56,14 @@ def scan(path: str | os.PathLike[str], options: ScanOptions | None = None) -> Re
     return report
 
 
-def _fill_report(report: Report, pkg: ApkPackage, diags: Diagnostics, phases: PhaseRunner) -> None:
-    facts = AppFacts(pkg, diags)
+def _fill_report(
+    report: Report,
+    pkg: ApkPackage,
+    diags: Diagnostics,
+    phases: PhaseRunner,
+    options: ScanOptions,
+) -> None:
+    facts = AppFacts(pkg, diags, options)
     with phases.phase("facts.manifest", "AndroidManifest.xml"):
         manifest = facts.manifest
         if manifest is not None:
@@ -72,6 +79,9 @@ def _fill_report(report: Report, pkg: ApkPackage, diags: Diagnostics, phases: Ph
     report.nested_code = [n.to_json() for n in pkg.nested_code]
     with phases.phase("checks"):
         report.findings = run_checks(facts, diags, phases.timings, phases.progress)
+    if manifest is not None:
+        with phases.phase("facts.privacy"):
+            report.privacy = assess_privacy(facts).to_json()
 
 
 def _identify(path: Path) -> PackageIdentity:

@@ -155,6 +155,9 @@ class Report:
     native_libraries: list[dict[str, Any]] = field(default_factory=list)
     nested_code: list[dict[str, Any]] = field(default_factory=list)
     sdks: list[dict[str, Any]] = field(default_factory=list)
+    # Personal-information compliance (mobsec.facts.privacy.assessment): None when the app
+    # could not be assessed (no manifest) or the section was not computed.
+    privacy: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MiB) after each phase
@@ -189,6 +192,7 @@ class Report:
             "native_libraries": self.native_libraries,
             "nested_code": self.nested_code,
             "sdks": self.sdks,
+            "privacy": self.privacy,
             "findings": [f.to_json() for f in self.findings],
             "summary": {
                 "findings_by_severity": self.severity_counts(),

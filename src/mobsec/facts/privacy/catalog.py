@@ -29,6 +29,10 @@ Source kinds (``PiSource.kind``) and what the tainted value is:
     ``CursorLoader``) whose URI argument starts with one of ``uri_prefixes`` or comes from
     one of ``uri_fields`` (``Landroid/provider/CallLog$Calls;->CONTENT_URI``).
 
+``confidence`` "low" marks sources that often do not read the PI at all
+(``queryIntentActivities`` usually resolves one intent); reports keep them, rules and
+checks that judge an app skip them.
+
 ``taint_source`` false marks sources that prove *access* (the camera is opened, location
 updates are requested, a biometric prompt is shown) but return no PI value themselves;
 their data arrives through a callback source or never reaches the app at all.
@@ -123,6 +127,7 @@ class PiSource:
     uri_fields: tuple[tuple[str, str], ...] = ()  # (class descriptor, field name)
     min_api: int | None = None
     note: str = ""
+    confidence: str = "high"  # low: the call often does not read the PI (see note)
 
     @property
     def proto_or_none(self) -> str | None:
@@ -231,6 +236,7 @@ def catalog_from_json(doc: dict[str, Any]) -> PiCatalog:
                 uri_fields=tuple(fields),
                 min_api=s.get("min_api"),
                 note=s.get("note", ""),
+                confidence=s.get("confidence", "high"),
             )
         )
     perms = {p["permission"]: tuple(p["pi_types"]) for p in doc["permissions"]}

@@ -58,7 +58,7 @@ class PiAccess:
     site: CodeSite
     owner: Owner
     how: str  # call | field-read | callback | uri-string | uri-field
-    confidence: str = "high"  # high | medium
+    confidence: str = "high"  # high | medium | low (from the source or the URI's use)
     detail: str = ""  # the URI for content-uri sources
     flows: list[dict[str, Any]] = field(default_factory=list)  # filled by the taint engine
 
@@ -209,7 +209,7 @@ def _accesses(code: DexSet, facts: AppFacts, s: PiSource) -> Iterator[PiAccess]:
         for site in code.call_sites(s.class_desc, s.method, s.proto_or_none):
             if s.argument_index is not None and not _argument_is(site, s):
                 continue
-            yield PiAccess(s, site, owner_of(site.caller.class_desc), "call")
+            yield PiAccess(s, site, owner_of(site.caller.class_desc), "call", s.confidence)
     elif s.kind == "field":
         for site in code.field_reads(s.class_desc, s.field):
             yield PiAccess(s, site, owner_of(site.caller.class_desc), "field-read")

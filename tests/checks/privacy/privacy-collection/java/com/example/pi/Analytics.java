@@ -1,0 +1,17 @@
+package com.example.pi;
+
+import android.content.Context;
+import android.provider.Settings;
+
+/** An "SDK init" called from Application.onCreate: one call level below the root. */
+public class Analytics {
+    static String id;
+    static String deviceName;
+
+    static void init(Context context) {
+        // ruleid: android.privacy.device-identifier, android.privacy.pi-before-consent
+        id = Settings.Secure.getString(context.getContentResolver(), Settings.Secure.ANDROID_ID);
+        // ok: android.privacy.device-identifier, android.privacy.pi-before-consent
+        deviceName = Settings.Secure.getString(context.getContentResolver(), "bluetooth_name");
+    }
+}
