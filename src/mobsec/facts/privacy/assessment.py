@@ -292,6 +292,14 @@ class _Rules:
 
     def s1_1(self, r: ScenarioResult) -> None:
         r.heuristic = True
+        if not self.a.policy_evidence and not self.col.uses and not self.col.permission_pi_types():
+            r.result = NOT_APPLICABLE
+            r.reason = Text(
+                "No privacy policy found, but the app reads no catalogued PI and declares no "
+                "PI permission.",
+                "未发现隐私政策，但应用未读取目录中的个人信息，也未声明可获取个人信息的权限。",
+            )
+            return
         if self.a.policy_evidence:
             r.result = COMPLIANT
             r.reason = Text(
