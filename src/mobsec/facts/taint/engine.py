@@ -775,11 +775,13 @@ class MethodTaint:
         array_reg = aregs[2] if len(aregs) > 2 else -1
         result: frozenset = EMPTY
         for cls, mname in sorted(reflective_target(flow, values[0], e.code)):
+            found = False
             for d in (cls, *self.e.code.superclasses(cls)):
                 for (n, proto), (_dex, m) in e.cg.members(d).items():
                     key = e.cg.define(d, n, proto) if n == mname else None
                     if key is None:
                         continue
+                    found = True
                     nparams = len(arg_registers(proto, tuple(range(64)), True))
                     if m.access_flags & ACC_STATIC:
                         regs, vals = (array_reg,) * nparams, [array] * nparams
@@ -795,7 +797,37 @@ class MethodTaint:
             labels = taint_of(array)
             if spec is not None and labels:
                 self.sink(SinkSite(self.key, pc, api, spec.kind), labels, (self.key,))
+            if not found and pi is None:
+                result = result | self.reflective_library_call(st, pc, cls, mname, aregs, args)
         return result
+
+    def reflective_library_call(
+        self,
+        st: list[frozenset],
+        pc: int,
+        cls: str,
+        mname: str,
+        aregs: tuple[int, ...],
+        args: list,
+    ) -> frozenset:
+        """A framework method called through ``Method.invoke``: as if called directly.
+
+        Why: ``putExtra`` or ``startActivity`` reached by reflection move data exactly as
+        the direct call does. The argument array stands for every argument (its elements are
+        one abstract location), ``args[1]`` is the receiver.
+        """
+        fw = self.e.cg.framework_class(cls)
+        array = taint_of(args[2]) if len(args) > 2 else EMPTY
+        icc_pos = specs.ICC_SENDS.get(mname)
+        if icc_pos is not None and fw in specs.ICC_CLASSES:
+            self.icc_send(pc, f"{fw}->{mname}", mname, array)
+        ref = MethodRef(fw, mname, "(Ljava/lang/Object;)Ljava/lang/Object;")
+        if len(aregs) > 1 and library.mutates_receiver(ref):
+            self.mutate(st, aregs[1], array)
+        if library.result_is_clean(ref):
+            return EMPTY
+        receiver = args[1] if len(args) > 1 else EMPTY
+        return array | taint_of(receiver)
 
     def icc_send(self, pc: int, api: str, name: str, labels: frozenset) -> None:
         e = self.e

@@ -15,11 +15,16 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexSet, FieldRef
 
 MAX_DEPTH = 6
+# Field hops followed when naming a class (object kept in a field, created from a Class kept
+# in another field): each hop fans out to at most MAX_WRITES write sites.
+FIELD_DEPTH = 4
 MAX_STRINGS = 8
 MAX_WRITES = 8
 STRING = "Ljava/lang/String;"
 BUILDERS = ("Ljava/lang/StringBuilder;", "Ljava/lang/StringBuffer;")
 CLASS = "Ljava/lang/Class;"
+CONSTRUCTOR = "Ljava/lang/reflect/Constructor;"
+CONSTRUCTOR_LOOKUPS = ("getConstructor", "getDeclaredConstructor")
 
 
 def fold_strings(
@@ -84,7 +89,7 @@ def class_names(
     """Class descriptors a ``Class`` value may stand for (const-class, forName, getClass)."""
     out: set[str] = set()
     for v in values:
-        if v.kind == "field" and code is not None and depth < 2:
+        if v.kind == "field" and code is not None and depth < FIELD_DEPTH:
             for flow2, values2 in field_values(code, v.data):  # type: ignore[arg-type]
                 out |= class_names(flow2, values2, code, depth + 1)
         elif v.kind == "class":
@@ -97,9 +102,45 @@ def class_names(
                 arg = args[0] if name == "forName" else (args[1] if len(args) > 1 else set())
                 out |= {java_to_descriptor(s) for s in fold_strings(flow, frozenset(arg), 0, code)}
             elif name == "getClass" and args:
-                for r in args[0]:
-                    if r.kind in ("this", "new"):
-                        out.add(str(r.data))
+                out |= object_classes(flow, args[0], code, depth + 1)
+    return out
+
+
+def object_classes(
+    flow: MethodFlow, values: frozenset[Value], code: DexSet | None = None, depth: int = 0
+) -> set[str]:
+    """Class descriptors of the objects ``values`` stand for (for ``obj.getClass()``).
+
+    Why: reflective code often keeps the instance in a field (``o = c.newInstance()`` in one
+    place, ``o.getClass().getMethod(..)`` in another); the object's class is then the class
+    the ``Class`` value it was created from stands for.
+    """
+    out: set[str] = set()
+    for r in values:
+        if r.kind in ("this", "new"):
+            out.add(str(r.data))
+        elif r.kind == "field" and code is not None and depth < FIELD_DEPTH:
+            for flow2, values2 in field_values(code, r.data):  # type: ignore[arg-type]
+                out |= object_classes(flow2, values2, code, depth + 1)
+        elif r.kind == "result" and r.offset is not None and depth < MAX_DEPTH:
+            ref = r.data
+            if getattr(ref, "name", "") != "newInstance":
+                continue
+            args = flow.args_at(r.offset)
+            if not args:
+                continue
+            owner = getattr(ref, "class_desc", "")
+            if owner == CLASS:
+                out |= class_names(flow, args[0], code, depth + 1)
+            elif owner == CONSTRUCTOR:  # c.getConstructor(..).newInstance(..)
+                for g in args[0]:
+                    if g.kind != "result" or g.offset is None:
+                        continue
+                    if getattr(g.data, "name", "") not in CONSTRUCTOR_LOOKUPS:
+                        continue
+                    got = flow.args_at(g.offset)
+                    if got:
+                        out |= class_names(flow, got[0], code, depth + 1)
     return out
 
 
