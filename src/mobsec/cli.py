@@ -2,7 +2,8 @@
 
 Commands:
   mobsec scan APK [-o FILE]... [--format F]... [--lang L] [--fail-on SEV]
-                  [--baseline FILE] [--suppressions FILE] [-q]
+                  [--baseline FILE] [--suppressions FILE] [--app-type TYPE]
+                  [--privacy-policy FILE] [-q]
   mobsec baseline APK|REPORT.json -o FILE
   mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
 
@@ -79,6 +80,20 @@ def _parser() -> argparse.ArgumentParser:
         "--suppressions",
         type=Path,
         help="suppressions file (TOML or JSON) with reasons and expiry / 抑制规则文件",
+    )
+    s.add_argument(
+        "--app-type",
+        metavar="TYPE",
+        help="app type of the necessary-PI rules (id, number 1-39 or name, e.g. 地图导航类): "
+        "enables the necessity checks (191 category 4) / 应用类型（《常见类型移动互联网应用程序"
+        "必要个人信息范围规定》的编号、标识或名称），用于评估必要原则",
+    )
+    s.add_argument(
+        "--privacy-policy",
+        metavar="FILE",
+        type=Path,
+        help="the app's privacy policy (text or HTML) to compare with what the code reads / "
+        "应用的隐私政策（文本或 HTML），与代码实际读取的个人信息比对",
     )
     s.add_argument(
         "-q", "--quiet", action="store_true", help="no progress or summary / 不显示进度和摘要"
@@ -239,15 +254,42 @@ def _write_atomically(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------------------- scan
 
 
-def _scan(path: Path, quiet: bool, threads: int = 0) -> dict[str, Any]:
+def _scan(
+    path: Path,
+    quiet: bool,
+    threads: int = 0,
+    app_type: str | None = None,
+    privacy_policy: Path | None = None,
+) -> dict[str, Any]:
     from mobsec.engine import scan
     from mobsec.progress import ProgressDisplay
 
     show = not quiet and sys.stderr.isatty()
     with ProgressDisplay(enabled=show) as progress:
-        options = ScanOptions(threads=threads, progress=progress.update)
+        options = ScanOptions(
+            threads=threads,
+            progress=progress.update,
+            app_type=app_type,
+            privacy_policy=privacy_policy,
+        )
         report = scan(path, options)
     return report.to_json()
+
+
+def _check_privacy_args(args: argparse.Namespace) -> None:
+    """A mistyped app type or policy path fails at once, not as a note after a long scan."""
+    if args.app_type is not None:
+        from mobsec.facts.privacy.app_types import find_app_type
+
+        if find_app_type(args.app_type) is None:
+            raise UsageError(
+                f"--app-type {args.app_type!r}: unknown app type; give an id, a number 1-39 or "
+                "a name from the necessary-PI rules / 未知的应用类型"
+            )
+    if args.privacy_policy is not None and not args.privacy_policy.is_file():
+        raise UsageError(
+            f"--privacy-policy {args.privacy_policy}: file not found / 隐私政策文件不存在"
+        )
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -257,7 +299,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     # Read the user's files before the (long) scan, so a typo fails at once.
     baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
-    doc = _scan(args.package, args.quiet, args.threads)
+    _check_privacy_args(args)
+    doc = _scan(args.package, args.quiet, args.threads, args.app_type, args.privacy_policy)
     if baseline is not None or suppressions is not None:
         apply_triage(doc, baseline, suppressions)
     try:

@@ -18,6 +18,17 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from mobsec.report.render.messages import pick, t
+from mobsec.report.render.privacy import (
+    RESULT_STYLE,
+    RESULTS,
+    collection_rows,
+    evidence_location,
+    policy_rows,
+    privacy_of,
+    result_counts,
+    result_label,
+    scenario_groups,
+)
 from mobsec.report.render.view import (
     areas_of,
     certificates,
@@ -32,6 +43,7 @@ SECTIONS = (
     ("overview", "section.overview"),
     ("app", "section.app"),
     ("findings", "section.findings"),
+    ("privacy", "section.privacy"),
     ("permissions", "section.permissions"),
     ("components", "section.components"),
     ("signing", "section.signing"),
@@ -119,6 +131,14 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
             return ""
         return t("yes", lang) if value else t("no", lang)
 
+    priv = privacy_of(doc)
+
+    def scenario_search(s: dict[str, Any]) -> str:
+        parts = [s.get("id", ""), pick(s.get("title"), "en"), pick(s.get("title"), "zh-CN")]
+        parts += [pick(s.get("reason"), lang), result_label(s.get("result", ""), lang)]
+        parts += [pick(e.get("text"), lang) for e in s.get("evidence") or []]
+        return " ".join(p for p in parts if p).lower()
+
     template = _environment().get_template("report.html.j2")
     return template.render(
         doc=_wrap(doc),
@@ -153,4 +173,17 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
         what=what,
         yesno=yesno,
         is_dangerous=is_dangerous,
+        priv=_wrap(priv),
+        privacy_rows=collection_rows(priv, lang) if priv else [],
+        privacy_groups=[
+            _wrap({"label": g.label, "scenarios": g.scenarios})
+            for g in (scenario_groups(priv, lang) if priv else [])
+        ],
+        privacy_counts=result_counts(priv) if priv else {},
+        privacy_policy_rows=policy_rows(priv, lang) if priv else [],
+        privacy_results=RESULTS,
+        result_style=RESULT_STYLE,
+        result_label=lambda r: result_label(r, lang),
+        evidence_location=evidence_location,
+        scenario_search=scenario_search,
     )

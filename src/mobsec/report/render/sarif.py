@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mobsec.report.render.messages import pick
+from mobsec.report.render.privacy import privacy_of, sarif_properties
 from mobsec.report.render.view import RANK, sorted_findings
 
 SARIF_VERSION = "2.1.0"
@@ -67,6 +68,9 @@ def render_sarif(doc: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     }
     if doc.get("triage"):
         run["properties"]["triage"] = doc["triage"]
+    priv = privacy_of(doc)
+    if priv is not None:  # the PI findings are results above; the assessment rides along
+        run["properties"]["privacy"] = sarif_properties(priv)
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from mobsec.report.render.messages import both, pick, t
+from mobsec.report.render.privacy import collectors_by_pi, privacy_of, result_counts
 from mobsec.report.render.view import (
     certificates,
     exported_components,
@@ -107,6 +108,7 @@ def summary_lines(
         names = ", ".join(pick(s.get("name"), text_lang) for s in sdks[:12])
         more = f" … +{len(sdks) - 12}" if len(sdks) > 12 else ""
         lines.append(f"{L('section.sdks')} ({len(sdks)}): {escape(names)}{more}")
+    lines += _privacy_lines(doc, L, text_lang)
     m = doc.get("manifest") or {}
     dangerous = [p["name"] for p in m.get("uses_permissions") or [] if is_dangerous(p)]
     if dangerous:
@@ -127,6 +129,38 @@ def summary_lines(
     lines.append(f"{L('summary.time')}: {total:.2f} s" + (f" ({detail})" if detail else ""))
     for path in output_paths or []:
         lines.append(f"{L('summary.report')}: {escape(path)}")
+    return lines
+
+
+def _privacy_lines(doc: dict[str, Any], L: Callable[..., str], lang: str) -> list[str]:
+    """Scenarios by result, the suspected ones by id, and which PI is read by whom."""
+    priv = privacy_of(doc)
+    if priv is None:
+        return []
+    c = result_counts(priv)
+    summary = L(
+        "privacy.summary",
+        violation=c["violation-suspected"],
+        compliant=c["compliant-statically"],
+        not_assessed=c["not-assessed-statically"],
+        na=c["not-applicable"],
+    )
+    style = "red" if c["violation-suspected"] else "green"
+    lines = [f"{L('section.privacy')} (191): [{style}]{escape(summary)}[/]"]
+    suspected = [
+        str(s.get("id", ""))
+        for s in list(priv.get("scenarios") or []) + list(priv.get("miit") or [])
+        if s.get("result") == "violation-suspected"
+    ]
+    if suspected:
+        lines.append(
+            f"  {L('privacy.result.violation-suspected')}: " + escape(", ".join(suspected))
+        )
+    who = collectors_by_pi(priv, lang)
+    if who:
+        parts = [f"{pi} ({', '.join(by)})" for pi, by in who[:12]]
+        more = f" … +{len(who) - 12}" if len(who) > 12 else ""
+        lines.append(f"  {L('privacy.collected')}: " + escape("; ".join(parts)) + more)
     return lines
 
 

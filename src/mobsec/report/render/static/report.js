@@ -35,3 +35,36 @@
   });
   apply();
 })();
+
+// The personal-information scenarios: search and result filter, independent of the findings.
+(function () {
+  "use strict";
+  var search = document.getElementById("privacy-search");
+  if (!search) { return; }
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("input.result-filter"));
+  var items = Array.prototype.slice.call(document.querySelectorAll("article.scenario"));
+  var groups = Array.prototype.slice.call(document.querySelectorAll("section.scenario-group"));
+  var shown = document.getElementById("privacy-shown-count");
+
+  function apply() {
+    var q = search.value.trim().toLowerCase();
+    var wanted = {};
+    boxes.forEach(function (b) { wanted[b.value] = b.checked; });
+    var count = 0;
+    items.forEach(function (s) {
+      var ok = wanted[s.dataset.result] !== false && (!q || s.dataset.search.indexOf(q) !== -1);
+      s.classList.toggle("hidden", !ok);
+      if (ok) { count += 1; }
+    });
+    groups.forEach(function (g) {
+      g.classList.toggle("hidden", !g.querySelector("article.scenario:not(.hidden)"));
+    });
+    shown.textContent = String(count);
+  }
+
+  [search].concat(boxes).forEach(function (el) {
+    el.addEventListener("input", apply);
+    el.addEventListener("change", apply);
+  });
+  apply();
+})();
