@@ -89,6 +89,8 @@ def test_html_privacy_section(doc: dict[str, Any], lang: str) -> None:
     assert "com.example.pi" in s41  # evidence with its place in the code
     cmp = html.split('id="privacy-policy-comparison"', 1)[1].split("</table>", 1)[0]
     assert "我们会收集您的位置信息用于导航。" in cmp  # declared, not seen: its sentence
+    assert ("位置" if lang == "zh-CN" else "ocation") in cmp  # named from the PI catalog
+    assert "<td>location</td>" not in cmp
     assert ("已安装应用列表" if lang == "zh-CN" else "Installed-app list") in cmp
 
 

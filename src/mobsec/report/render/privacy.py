@@ -83,9 +83,17 @@ def _owner_key(owner: dict[str, Any] | None) -> str:
 
 
 def pi_names(priv: dict[str, Any], lang: str) -> dict[str, str]:
-    """PI type id → its name in ``lang`` (for comparisons that list ids only)."""
-    types = (priv.get("collection") or {}).get("pi_types") or []
-    return {p.get("id", ""): pick(p.get("name"), lang) or p.get("id", "") for p in types}
+    """PI type id → its name in ``lang`` (for comparisons that list ids only).
+
+    Names come from the report first; PI declared in a policy but never read is not in the
+    report's collection, so its name comes from the bundled PI catalog (ids are stable).
+    """
+    from mobsec.facts.privacy.catalog import load_pi_catalog
+
+    names = {k: pick(v.name.to_json(), lang) for k, v in load_pi_catalog().types.items()}
+    for p in (priv.get("collection") or {}).get("pi_types") or []:
+        names[p.get("id", "")] = pick(p.get("name"), lang) or p.get("id", "")
+    return names
 
 
 def collection_rows(priv: dict[str, Any], lang: str) -> list[CollectionRow]:
