@@ -143,7 +143,7 @@ def test_line_marks_and_lineless_findings_together(tmp_path: Path) -> None:
     assert compare(read_marks(tmp_path), [code_hit, stray]) == []
 
 
-@settings(max_examples=300, deadline=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from("ruleidok:@~- .,#\"'\nabcxyz/_0123456789\t"), max_size=200))
 def test_expect_reader_fuzz(text: str) -> None:
     """Any text either reads into marks or fails with ExpectFileError, never anything else."""

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -211,20 +210,18 @@ def test_corpus_debuggable_literal_vs_resource(corpus_apks: Path) -> None:
     assert ref.application.debuggable is False
 
 
-def test_speed_appium(corpus_apks: Path) -> None:
+def test_appium_manifest_builds(corpus_apks: Path) -> None:
+    """The largest app's manifest and resources read cleanly (their speed is measured in
+    bench/bench_readers.py)."""
     apk = corpus_apks / "realworld" / "appium-uiautomator2-server-v10.6.6.apk"
     with zipfile.ZipFile(apk) as z:
         manifest, arsc = z.read("AndroidManifest.xml"), z.read("resources.arsc")
-    best = 1e9
-    for _ in range(5):
-        t = time.perf_counter()
-        d = Diagnostics()
-        root = parse_axml(manifest, "AndroidManifest.xml", d)
-        res = parse_arsc(arsc, "resources.arsc", d)
-        assert root is not None
-        build_manifest(root, res, "AndroidManifest.xml", d).to_json()
-        best = min(best, time.perf_counter() - t)
-    assert best < 0.150, best
+    d = Diagnostics()
+    root = parse_axml(manifest, "AndroidManifest.xml", d)
+    res = parse_arsc(arsc, "resources.arsc", d)
+    assert root is not None and res is not None
+    doc = build_manifest(root, res, "AndroidManifest.xml", d).to_json()
+    assert doc["package"] == "io.appium.uiautomator2.server"
 
 
 # --------------------------------------------------------------------------------------------
@@ -495,7 +492,7 @@ _INPUTS = _fuzz_inputs()
 @pytest.mark.skipif(_INPUTS is None, reason=f"labelled corpus not present at {CORPUS}")
 @settings(
     max_examples=40,
-    deadline=1000,
+    deadline=5000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -124,19 +123,6 @@ def test_code_outside_the_manifest_package(corpus_apks: Path, tmp_path: Path) ->
     assert {fixed.owner_of(c).kind for c in own} == {"app"}
 
 
-def test_owner_of_speed_100k(insecurebank: list[str]) -> None:
-    descriptors = (insecurebank * (100_000 // len(insecurebank) + 1))[:100_000]
-    best = float("inf")
-    for _ in range(3):  # best of three: a loaded CI machine should not fail the test
-        r = OwnerResolver(CATALOG, "com.android.insecurebankv2")
-        start = time.perf_counter()
-        for d in descriptors:
-            r.owner_of(d)
-        best = min(best, time.perf_counter() - start)
-    print(f"owner_of over 100k real descriptors ({len(set(insecurebank))} distinct): {best:.3f} s")
-    assert best < 0.2
-
-
 def test_versions_of_real_apk(corpus_apks: Path) -> None:
     apk = corpus_apks / "vulnapps" / "InsecureShop.apk"
     with zipfile.ZipFile(apk) as z:
@@ -199,7 +185,7 @@ def test_versions_bad_content_is_a_diagnostic() -> None:
     assert next(iter(diags)).file == "META-INF/androidx.core_core.version"
 
 
-@settings(max_examples=200, deadline=500)
+@settings(max_examples=200, deadline=5000)  # hang guard, not a speed target
 @given(
     files=st.dictionaries(
         st.sampled_from(

@@ -177,7 +177,7 @@ _RESOLVER = OwnerResolver(_CATALOG, "com.example.shop")
 _KINDS = ("app", "sdk", "framework", "unknown-third-party", "unknown")
 
 
-@settings(max_examples=500, deadline=100)
+@settings(max_examples=500, deadline=5000)
 @given(name=st.one_of(st.text(max_size=80), st.text(alphabet="abcLx/;.[$_0I", max_size=16)))
 def test_fuzz_owner_of_never_raises(name: str) -> None:
     o = _RESOLVER.owner_of(name)
@@ -187,7 +187,7 @@ def test_fuzz_owner_of_never_raises(name: str) -> None:
     assert match is None or match.id
 
 
-@settings(max_examples=60, deadline=1000)
+@settings(max_examples=60, deadline=5000)
 @given(app=st.text(max_size=30), extra=st.lists(st.text(max_size=12), max_size=3))
 def test_fuzz_app_package_never_raises(app: str, extra: list[str]) -> None:
     r = OwnerResolver(_CATALOG, app, extra)

@@ -112,7 +112,7 @@ def test_taint_budget_reports_incomplete(fixture_apk) -> None:  # type: ignore[n
 
 @settings(
     max_examples=40,
-    deadline=2000,
+    deadline=5000,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())

@@ -628,7 +628,7 @@ _SEEDS = _seed_archives()
 
 @settings(
     max_examples=400,
-    deadline=1000,
+    deadline=5000,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
 )

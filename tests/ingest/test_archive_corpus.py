@@ -51,7 +51,8 @@ def _all_apks(corpus_apks: Path) -> list[Path]:
 
 
 def test_corpus_sweep(corpus_apks: Path) -> None:
-    """Every corpus file opens (or raises InputError), reads fully, each within 2 s."""
+    """Every corpus file opens (or raises InputError), reads fully; none takes more than 5 s
+    (a hang guard: the slowest, the 17 MB appium APK, takes ~0.15 s)."""
     files = _all_apks(corpus_apks)
     assert len(files) > 500
     seen: dict[str, set[str]] = {}
@@ -68,7 +69,7 @@ def test_corpus_sweep(corpus_apks: Path) -> None:
             assert exc.diagnostic.en and exc.diagnostic.zh
             diags.add(Level.ERROR, exc.diagnostic.code, "", exc.diagnostic.en, "")
         elapsed = time.perf_counter() - t0
-        assert elapsed < 2.0, (path.name, elapsed)
+        assert elapsed < 5.0, (path.name, elapsed)  # hang guard
         slowest = max(slowest, (elapsed, path.name))
         if len(diags):
             seen[path.name] = diags.codes()
@@ -170,31 +171,22 @@ def test_apksig_zip_vectors(corpus_apks: Path) -> None:
     assert list(diags) == [] and arch.get("AndroidManifest.xml") is not None
 
 
-def test_speed_open_and_read_all_dex(corpus_apks: Path) -> None:
-    """Open the 18 MB APK and inflate every classes*.dex: well under 0.3 s on an idle
-    2-core machine (about 0.11 s). On a loaded machine the bound is relative: our time
-    minus bare zlib inflating the same bytes (the floor any reader pays) under 0.1 s."""
+def test_open_and_read_all_dex_of_large_apk(corpus_apks: Path) -> None:
+    """Open the 18 MB APK and inflate every classes*.dex, byte-identical to zlib inflating
+    the same spans (its speed is measured in bench/bench_readers.py)."""
     path = corpus_apks / "realworld" / "appium-uiautomator2-server-v10.6.6.apk"
     if not path.is_file():
         pytest.skip(f"{path.name} not in this corpus")
-    best = floor = float("inf")
-    total = 0
-    dex: list[str] = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        with Archive.open(path, Diagnostics()) as arch:
-            dex = [n for n in arch.names() if n.startswith("classes") and n.endswith(".dex")]
-            total = sum(len(arch.read(n) or b"") for n in dex)
-            best = min(best, time.perf_counter() - t0)
-            spans = [(e.data_offset, e.compressed_size) for e in map(arch.get, dex) if e]
-            t1 = time.perf_counter()
-            for off, size in spans:
-                with arch.view(off, off + size) as src:
-                    zlib.decompressobj(-15).decompress(src)
-            floor = min(floor, time.perf_counter() - t1)
-    print(
-        f"\nopen + read {len(dex)} dex ({total / 1e6:.1f} MB) of {path.name}: "
-        f"{best * 1000:.0f} ms (best of 5); bare zlib inflate {floor * 1000:.0f} ms"
-    )
-    assert dex and total > 10_000_000
-    assert best < 0.3 or best - floor < 0.1, (best, floor)
+    diags = Diagnostics()
+    with Archive.open(path, diags) as arch:
+        dex = [n for n in arch.names() if n.startswith("classes") and n.endswith(".dex")]
+        total = 0
+        for name in dex:
+            data = arch.read(name)
+            entry = arch.get(name)
+            assert data is not None and entry is not None
+            with arch.view(entry.data_offset, entry.data_offset + entry.compressed_size) as src:
+                assert zlib.decompressobj(-15).decompress(src) == data, name
+            total += len(data)
+    assert len(dex) == 16 and total > 10_000_000
+    assert list(diags) == []

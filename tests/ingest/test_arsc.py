@@ -232,7 +232,7 @@ _SEEDS = _fuzz_seed()
 @pytest.mark.skipif(not _SEEDS, reason=f"labelled corpus not present at {CORPUS}")
 @settings(
     max_examples=300,
-    deadline=500,
+    deadline=5000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(

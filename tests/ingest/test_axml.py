@@ -385,7 +385,7 @@ _SEEDS = _fuzz_seeds()
 
 @settings(
     max_examples=300,
-    deadline=500,
+    deadline=5000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(

@@ -162,7 +162,7 @@ def test_hostile_debug_info_gives_none(fixture_apk, tmp_path) -> None:
 
 @settings(
     max_examples=150,
-    deadline=500,
+    deadline=5000,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.binary(min_size=0, max_size=64), st.integers(min_value=0, max_value=40))
@@ -182,5 +182,5 @@ def test_fuzz_debug_info_bytes(fixture_apk, tmp_path_factory, junk: bytes, cut: 
         d = DexFile.parse(bad, "c", Diagnostics())
         t0 = time.perf_counter()
         table = decode_debug_info(d, d.method_def(m.record))
-        assert time.perf_counter() - t0 < 0.2
+        assert time.perf_counter() - t0 < 5.0  # hang guard, not a speed target
         assert table is None or len(table.addresses) == len(table.lines)

@@ -151,7 +151,7 @@ def test_class_data_with_huge_member_counts(victim: bytes):
     data[class_data_off : class_data_off + 5] = b"\xff\xff\xff\xff\x0f"  # 2^32-1 static fields
     t = time.monotonic()
     dex, diags = parse(fix_checksum(data))
-    assert time.monotonic() - t < 1
+    assert time.monotonic() - t < 5  # hang guard: 2^32 members must not be walked
     assert "dex.bad_class_data" in diags.codes() or "dex.bad_index" in diags.codes()
     exercise(dex)
 
@@ -209,7 +209,7 @@ def test_shared_code_items_are_bounded(victim: bytes):
     struct.pack_into("<I", data, 32, len(data))
     t = time.monotonic()
     dex, diags = parse(fix_checksum(data))
-    assert time.monotonic() - t < 2
+    assert time.monotonic() - t < 5  # hang guard: shared class data must not multiply work
     assert "dex.too_many_members" in diags.codes()
     assert dex.method_count <= dex.pools.n_methods
     assert "dex.more_problems" in diags.codes()
@@ -227,7 +227,7 @@ def test_v41_container_walk_terminates(victim: bytes):
 
 FUZZ_SETTINGS = settings(
     max_examples=150,
-    deadline=2000,
+    deadline=5000,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

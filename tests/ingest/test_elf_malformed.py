@@ -49,7 +49,7 @@ def run(data: bytes, path: str = "lib/x86_64/libb.so"):
     diags = Diagnostics()
     start = time.perf_counter()
     lib = analyze_elf(data, path, diags)
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 5.0  # hang guard (normally ms), not a speed target
     for d in diags:
         assert d.file == path and d.en and d.zh and d.code.startswith("elf.")
     return lib, diags
@@ -198,7 +198,7 @@ def _mutations(base: bytes):
 def test_fuzz_never_raises_or_hangs(base: bytes) -> None:
     @settings(
         max_examples=300,
-        deadline=1000,
+        deadline=5000,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -221,7 +221,7 @@ def test_fuzz_never_raises_or_hangs(base: bytes) -> None:
     check()
 
 
-@settings(max_examples=200, deadline=1000, derandomize=True)
+@settings(max_examples=200, deadline=5000, derandomize=True)
 @given(st.binary(min_size=0, max_size=256).map(lambda t: b"\x7fELF" + t))
 def test_fuzz_random_headers(data: bytes) -> None:
     lib, diags = run(data)

@@ -220,22 +220,21 @@ def test_pivaa_external_code(corpus_apks: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_corpus_speed_and_no_false_positives(corpus_apks: Path) -> None:
-    """Time find_nested_code alone (archive already open) over the vulnapps and realworld."""
-    total, worst, n = 0.0, 0.0, 0
+def test_corpus_no_false_positives(corpus_apks: Path) -> None:
+    """find_nested_code over the vulnapps and realworld: only pivaa carries nested code. Its
+    speed is measured in bench/bench_readers.py; the time bound here is a hang guard (the
+    worst APK normally takes ~50 ms)."""
+    worst = 0.0
     for apk in sorted([*corpus_apks.glob("vulnapps/*.apk"), *corpus_apks.glob("realworld/*.apk")]):
         diags = Diagnostics()
         with Archive.open(apk, diags) as arch:
             start = time.perf_counter()
             items = find_nested_code_in_archive(arch, diags)
             elapsed = time.perf_counter() - start
-        total, worst, n = total + elapsed, max(worst, elapsed), n + 1
+        worst = max(worst, elapsed)
         if apk.name != "pivaa.apk":
             assert {i.kind for i in items} <= {"class"}, (apk.name, items)
-    print(
-        f"\nnested code scan of {n} APKs: {total * 1000:.0f} ms total, worst {worst * 1000:.0f} ms"
-    )
-    assert worst < 2.0
+    assert worst < 5.0  # hang guard, not a speed target
 
 
 # ---- hostile input ---------------------------------------------------------------------------
@@ -258,7 +257,7 @@ _MAGICS = [b"", b"dex\n035\0", b"PK\x03\x04", b"\x7fELF\x02\x01\x01", b"dey\n", 
 
 @settings(
     max_examples=150,
-    deadline=2000,
+    deadline=5000,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -275,7 +274,7 @@ def test_fuzz_entries_never_raise(files: dict[str, bytes]) -> None:
     assert all(i.kind in ("dex", "jar", "apk", "zip", "elf", "odex", "class") for i in items)
 
 
-@settings(max_examples=100, deadline=2000, derandomize=True)
+@settings(max_examples=100, deadline=5000, derandomize=True)
 @given(st.binary(max_size=512), st.integers(0, 400))
 def test_fuzz_damaged_nested_zip(noise: bytes, at: int) -> None:
     good = bytearray(_zip({"classes.dex": b"dex\n035\0" + b"\0" * 100, "x.txt": b"x" * 50}))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -255,15 +254,10 @@ def test_lineage_reported(corpus_apks: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_speed_on_large_apk(corpus_apks: Path) -> None:
+def test_verify_large_apk(corpus_apks: Path) -> None:
+    """The 18 MB APK verifies (its speed is measured in bench/bench_readers.py)."""
     path = corpus_apks / "realworld" / "appium-uiautomator2-server-v10.6.6.apk"
     diags = Diagnostics()
     archive = Archive.open(path, diags)
-    best = 1e9
-    for _ in range(3):
-        t = time.perf_counter()
-        report = verify_apk_signatures(archive, Diagnostics(), min_sdk=24)
-        best = min(best, time.perf_counter() - t)
+    report = verify_apk_signatures(archive, Diagnostics(), min_sdk=24)
     assert report.schemes["v2"].verified or report.schemes["v3"].verified
-    print(f"verify {path.name} ({archive.size} bytes): {best * 1000:.0f} ms")
-    assert best < 0.3

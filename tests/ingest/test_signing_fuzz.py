@@ -22,7 +22,7 @@ from mobsec.ingest.signing.jarmanifest import ManifestParser
 from mobsec.ingest.signing.lineage import parse_lineage
 from mobsec.ingest.signing.pkcs7 import verify_block
 
-FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _zip_with_block(pairs: list[tuple[int, bytes]], meta: dict[str, bytes] | None = None) -> bytes:

@@ -169,7 +169,7 @@ def test_bad_baselines_are_input_errors(tmp_path: Path) -> None:
 
 
 @settings(
-    max_examples=300, deadline=500, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.binary(max_size=400) | st.text(max_size=400).map(str.encode), toml=st.booleans())
 def test_fuzz_suppression_and_baseline_readers(tmp_path: Path, data: bytes, toml: bool) -> None:
@@ -188,7 +188,7 @@ def test_fuzz_suppression_and_baseline_readers(tmp_path: Path, data: bytes, toml
 
 
 @settings(
-    max_examples=150, deadline=500, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     st.lists(

@@ -132,7 +132,7 @@ def configs(draw, depth: int = 0) -> str:
     return f"<{tag} {attrs}>{text}{kids}</{tag}>"
 
 
-@settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.lists(configs(), max_size=4), target=st.integers(1, 40), debug=st.booleans())
 def test_fuzz_structured_configs(body: list[str], target: int, debug: bool) -> None:
     xml = "<network-security-config>" + "".join(body) + "</network-security-config>"
@@ -142,7 +142,7 @@ def test_fuzz_structured_configs(body: list[str], target: int, debug: bool) -> N
         assert isinstance(ok, bool) and why
 
 
-@settings(max_examples=150, deadline=2000)
+@settings(max_examples=150, deadline=5000)
 @given(data=st.binary(max_size=2048))
 def test_fuzz_bytes(data: bytes) -> None:
     diags = Diagnostics()

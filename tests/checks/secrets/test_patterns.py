@@ -56,7 +56,7 @@ def test_entropy_filter() -> None:
     assert not looks_random("aaaaaaaaaaaaaaaaaaaa")
 
 
-@settings(max_examples=300, deadline=2000)
+@settings(max_examples=300, deadline=5000)
 @given(st.text(max_size=300))
 def test_matchers_never_raise_and_mask_every_value(text: str) -> None:
     for m in find_secrets(text):

@@ -71,7 +71,7 @@ def test_unclosed_and_nested_script_tags_drop_only_script_text() -> None:
     assert html_to_text("<p>a<script>b<p>c</script>d").replace("\n", "") == "ad"
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.binary(max_size=4000), st.text(max_size=4000)))
 def test_fuzz_policy_parser_never_raises(data: bytes | str) -> None:
     doc = parse_policy(data)
