@@ -97,3 +97,14 @@ def test_every_corpus_method(corpus_apks: Path, apk: str, name: str) -> None:
         elif not flow.complete:
             incomplete += 1
     assert broken == 0 and incomplete == 0
+
+
+def test_arity_follows_the_prototype() -> None:
+    """Broken code may pass fewer registers than the prototype declares (found by the fuzz
+    test above: a model indexed a missing argument); the count comes from the prototype."""
+    from mobsec.facts.dataflow.analysis import arg_count, arg_registers
+
+    assert arg_count("(Ljava/lang/String;[BJI)V", is_static=False) == 5
+    assert arg_count("()V", is_static=True) == 0
+    assert arg_count("([[Ljava/lang/Object;D)Z", is_static=True) == 2
+    assert len(arg_registers("(Ljava/lang/String;[B)V", (3,), is_static=False)) == 1

@@ -91,6 +91,21 @@ def _names(dex: DexFile) -> _DexNames:
     return n
 
 
+def arg_count(proto: str, is_static: bool) -> int:
+    """Java arguments the prototype declares (receiver included for instance calls)."""
+    n = 0 if is_static else 1
+    p, end = 1, proto.find(")")
+    while 0 < p < end:
+        while p < end and proto[p] == "[":
+            p += 1
+        if p < end and proto[p] == "L":
+            k = proto.find(";", p, end)
+            p = end if k < 0 else k
+        n += 1
+        p += 1
+    return n
+
+
 def arg_registers(proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
     """First register of each argument (receiver first), wide arguments collapsed."""
     out: list[int] = []
@@ -299,6 +314,9 @@ class MethodFlow:
         firsts = arg_registers(ref.proto, insn.regs, is_static)
         nregs = len(st) - 1
         args = [st[r] if r < nregs else EMPTY for r in firsts]
+        # Hostile or broken code can pass fewer registers than the prototype declares; the
+        # missing arguments are unknown, so models and checks always see the full arity.
+        args += [EMPTY] * (arg_count(ref.proto, is_static) - len(args))
         result: frozenset[Value] | None = None
         updates: dict[Value, Value] | None = None
         model = MODELS.get((ref.class_desc, ref.name))
@@ -468,12 +486,14 @@ class MethodFlow:
             return []
         insn = self.cfg.insns[i]
         ref = self._names.method(insn.idx)  # type: ignore[arg-type]
-        firsts = arg_registers(ref.proto, insn.regs, insn.op in STATIC_INVOKES)
+        is_static = insn.op in STATIC_INVOKES
+        firsts = arg_registers(ref.proto, insn.regs, is_static)
+        missing = [EMPTY] * (arg_count(ref.proto, is_static) - len(firsts))  # broken code
         st = self._state_before(offset)
         if st is None:
             fill = NOT_ANALYSED if not self.complete else EMPTY
-            return [fill for _ in firsts]
-        return [st[r] if r < len(st) - 1 else EMPTY for r in firsts]
+            return [fill for _ in firsts] + missing
+        return [st[r] if r < len(st) - 1 else EMPTY for r in firsts] + missing
 
     def iter_states(self) -> Iterator[tuple[Insn, list[frozenset[Value]]]]:
         """Each reachable instruction with the state before it (a fresh list per block)."""
