@@ -4,8 +4,8 @@ Why our own parser and not pyelftools (pinned 0.33, installed):
 
 * Speed. Listing the dynamic symbols of a shared object with 20,000 exports (built with host
   gcc) takes 390-700 ms with pyelftools (20-35 µs per symbol, one ``Container`` each) and
-  19-30 ms here, sha256 included (``struct.iter_unpack``; ``tests/ingest/test_elf_speed.py``
-  measures both on every run). All 46 native libraries of the corpus (5.7 MB) take 9 ms
+  19-30 ms here, sha256 included (``struct.iter_unpack``; ``bench/bench_readers.py``
+  measures both, numbers in bench/RESULTS.md). All 46 native libraries of the corpus (5.7 MB) take 9 ms
   together here, 0.2 ms mean, 1.3 ms for the largest (UnCrackable-Level4's 1.9 MB
   ``libnative-lib.so``, mostly hashing; pyelftools: ~8 ms for its symbols alone).
 * Hostile input. pyelftools raises ``ELFError``, ``struct.error``, ``ValueError``,
