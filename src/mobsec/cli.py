@@ -437,10 +437,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if complete else EXIT_INCOMPLETE
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 # ------------------------------------------------------------------------------------- checks
 
 
@@ -457,3 +453,7 @@ def _cmd_checks(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(catalog_text(checks, args.lang))
     return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
