@@ -18,6 +18,7 @@ from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
 from mobsec.facts.privacy.assessment import assess_privacy
+from mobsec.facts.privacy.collection import attach_flows
 from mobsec.ingest.apk import ApkPackage, read_apk
 from mobsec.ingest.archive import Archive
 from mobsec.options import ScanOptions
@@ -80,8 +81,24 @@ def _fill_report(
     with phases.phase("checks"):
         report.findings = run_checks(facts, diags, phases.timings, phases.progress)
     if manifest is not None:
+        with phases.phase("facts.taint"):
+            _attach_pi_flows(facts, diags)
         with phases.phase("facts.privacy"):
             report.privacy = assess_privacy(facts).to_json()
+
+
+def _attach_pi_flows(facts: AppFacts, diags: Diagnostics) -> None:
+    """Where the PI the app reads goes (taint analysis), shown with each read."""
+    result = facts.pi_flow_analysis
+    attach_flows(facts.pi_collection, result.leaks)
+    if not result.complete:
+        diags.warning(
+            "taint.incomplete",
+            "",
+            f"PI data-flow analysis stopped early ({result.incomplete_reason}); "
+            "flows may be missing",
+            f"个人信息数据流分析提前结束({result.incomplete_reason}),可能遗漏数据流",
+        )
 
 
 def _identify(path: Path) -> PackageIdentity:

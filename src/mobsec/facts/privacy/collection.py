@@ -37,6 +37,7 @@ from mobsec.ingest.dex.index import Ref
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
+    from mobsec.facts.taint.model import Leak
 
 MAX_ACCESSES_PER_SOURCE = 500  # enough to show a pattern; bounded for huge apps
 MAX_HOSTS_PER_COLLECTOR = 50
@@ -358,3 +359,30 @@ def _java(desc: str) -> str:
 
 def pi_types_of(accesses: Iterable[PiAccess]) -> set[str]:
     return {a.source.pi_type for a in accesses}
+
+
+MAX_FLOWS_PER_ACCESS = 20
+
+
+def attach_flows(collection: PiCollection, leaks: Iterable[Leak]) -> int:
+    """Fill :attr:`PiAccess.flows` from the taint analysis: where each read PI goes.
+
+    A leak's source site is matched to the access at the same method and offset (a callback
+    source has no offset: it is the method's entry). Returns how many leaks matched.
+    """
+    by_site: dict[tuple[str, int], list[PiAccess]] = {}
+    for access in collection.accesses():
+        ref = access.site.caller
+        key = (f"{ref.class_desc}->{ref.name}{ref.proto}", access.site.offset)
+        by_site.setdefault(key, []).append(access)
+    matched = 0
+    for leak in leaks:
+        src = leak.source
+        offset = CALLBACK_OFFSET if src.offset is None else src.offset
+        for access in by_site.get((src.method, offset), ()):
+            if len(access.flows) < MAX_FLOWS_PER_ACCESS:
+                access.flows.append(
+                    {"sink": leak.sink.to_json(), "path": list(leak.path), "pi_type": src.pi_type}
+                )
+            matched += 1
+    return matched
