@@ -54,6 +54,14 @@ def _view(m: Manifest) -> Iterator[tuple[Component, IntentFilter]]:
             yield c, f
 
 
+def _enabled_receiver_filters(m: Manifest) -> Iterator[tuple[Component, IntentFilter]]:
+    """(receiver, intent filter) for every enabled receiver: what a broadcast can reach."""
+    for c in m.components_of("receiver"):
+        if c.enabled:
+            for f in c.intent_filters:
+                yield c, f
+
+
 @check(
     "android.manifest.deeplink-custom-scheme",
     title=("Deep link with a custom URL scheme", "使用自定义 URL scheme 的深度链接"),
@@ -190,23 +198,20 @@ def high_intent_priority(ctx: CheckContext) -> Iterator[Finding]:
     # Priority only orders ordered broadcasts for ordinary apps (activities' and services'
     # priorities are clamped for non-system apps), so receivers are what matters; they
     # need not be exported to receive the platform's own ordered broadcasts.
-    for c in m.components_of("receiver"):
-        if not c.enabled:
+    for c, f in _enabled_receiver_filters(m):
+        if f.priority < HIGH_PRIORITY:
             continue
-        for f in c.intent_filters:
-            if f.priority < HIGH_PRIORITY:
-                continue
-            actions = ", ".join(f.actions[:3]) or "no action"
-            yield ctx.manifest_finding(
-                line=f.line,
-                subject=c.name,
-                key=",".join(f.actions[:10]),
-                owner_class=c.name,
-                message=Text(
-                    f"receiver {c.name} has priority {f.priority} for {actions}",
-                    f"广播接收器 {c.name} 对 {actions} 的优先级为 {f.priority}",
-                ),
-            )
+        actions = ", ".join(f.actions[:3]) or "no action"
+        yield ctx.manifest_finding(
+            line=f.line,
+            subject=c.name,
+            key=",".join(f.actions[:10]),
+            owner_class=c.name,
+            message=Text(
+                f"receiver {c.name} has priority {f.priority} for {actions}",
+                f"广播接收器 {c.name} 对 {actions} 的优先级为 {f.priority}",
+            ),
+        )
 
 
 @check(
@@ -237,24 +242,21 @@ def secret_code(ctx: CheckContext) -> Iterator[Finding]:
     m = ctx.manifest
     if m is None:
         return
-    for c in m.components_of("receiver"):
-        if not c.enabled:
+    for c, f in _enabled_receiver_filters(m):
+        if SECRET_CODE not in f.actions:
             continue
-        for f in c.intent_filters:
-            if SECRET_CODE not in f.actions:
-                continue
-            codes = sorted({d.host for d in f.data if d.host})
-            shown = ", ".join(f"*#*#{code}#*#*" for code in codes[:5]) or "any code"
-            yield ctx.manifest_finding(
-                line=f.line,
-                subject=c.name,
-                key=",".join(codes[:20]),
-                owner_class=c.name,
-                message=Text(
-                    f"receiver {c.name} runs on the dialer code {shown}",
-                    f"广播接收器 {c.name} 会在拨号暗码 {shown} 时运行",
-                ),
-            )
+        codes = sorted({d.host for d in f.data if d.host})
+        shown = ", ".join(f"*#*#{code}#*#*" for code in codes[:5]) or "any code"
+        yield ctx.manifest_finding(
+            line=f.line,
+            subject=c.name,
+            key=",".join(codes[:20]),
+            owner_class=c.name,
+            message=Text(
+                f"receiver {c.name} runs on the dialer code {shown}",
+                f"广播接收器 {c.name} 会在拨号暗码 {shown} 时运行",
+            ),
+        )
 
 
 @check(
@@ -284,26 +286,23 @@ def data_sms_receiver(ctx: CheckContext) -> Iterator[Finding]:
     m = ctx.manifest
     if m is None:
         return
-    for c in m.components_of("receiver"):
-        if not c.enabled:
+    for c, f in _enabled_receiver_filters(m):
+        if DATA_SMS not in f.actions:
             continue
-        for f in c.intent_filters:
-            if DATA_SMS not in f.actions:
-                continue
-            ports = sorted({d.port for d in f.data if d.port})
-            where = f"port {', '.join(ports[:5])}" if ports else "any port"
-            guarded = protection(m, c.permission)
-            # BROADCAST_SMS (signature) only stops other apps from faking it; the network
-            # sender is still anyone, so the finding stands either way.
-            yield ctx.manifest_finding(
-                line=f.line,
-                subject=c.name,
-                key=",".join(ports[:20]),
-                owner_class=c.name,
-                message=Text(
-                    f"receiver {c.name} takes data SMS on {where}"
-                    + ("" if guarded.protects else "; other apps can also send it the broadcast"),
-                    f"广播接收器 {c.name} 接收{('端口 ' + ', '.join(ports[:5])) if ports else '任意端口'}"
-                    f"的数据短信" + ("" if guarded.protects else ";其他应用也可向其发送该广播"),
-                ),
-            )
+        ports = sorted({d.port for d in f.data if d.port})
+        where = f"port {', '.join(ports[:5])}" if ports else "any port"
+        guarded = protection(m, c.permission)
+        # BROADCAST_SMS (signature) only stops other apps from faking it; the network
+        # sender is still anyone, so the finding stands either way.
+        yield ctx.manifest_finding(
+            line=f.line,
+            subject=c.name,
+            key=",".join(ports[:20]),
+            owner_class=c.name,
+            message=Text(
+                f"receiver {c.name} takes data SMS on {where}"
+                + ("" if guarded.protects else "; other apps can also send it the broadcast"),
+                f"广播接收器 {c.name} 接收{('端口 ' + ', '.join(ports[:5])) if ports else '任意端口'}"
+                f"的数据短信" + ("" if guarded.protects else ";其他应用也可向其发送该广播"),
+            ),
+        )
