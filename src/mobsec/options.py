@@ -23,10 +23,15 @@ class ScanOptions:
     # HTML file) to compare with what the app does. Both optional.
     app_type: str | None = None
     privacy_policy: Path | None = None
+    # Time budget of the inter-procedural PI taint analysis per app: large obfuscated apps
+    # can take far longer than the rest of the scan; past the budget the flows found so far
+    # are reported and a ``taint.incomplete`` warning says so.
+    taint_seconds: float = 10.0
 
     def to_json(self) -> dict[str, object]:
         return {
             "threads": self.threads,
             "app_type": self.app_type,
             "privacy_policy": self.privacy_policy.name if self.privacy_policy else None,
+            "taint_seconds": self.taint_seconds,
         }

@@ -14,13 +14,16 @@ import pytest
 
 from mobsec.report.schema import report_validator
 
-PER_FILE_TIMEOUT_S = 30
+PER_FILE_TIMEOUT_S = 60  # a hang guard: normal scans take well under 5 s
+# The taint analysis has its own budget (incomplete results are reported, not an error);
+# a short one keeps the sweep of 542 files quick.
+TAINT_SECONDS = 3.0
 
 
 def _scan_one(path: str) -> dict:
     from mobsec import ScanOptions, scan
 
-    report = scan(path, ScanOptions(threads=1))
+    report = scan(path, ScanOptions(threads=1, taint_seconds=TAINT_SECONDS))
     doc = report.to_json()
     json.dumps(doc)  # must serialise
     return doc

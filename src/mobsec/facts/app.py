@@ -24,7 +24,7 @@ from mobsec.facts.owners import (
     detect_sdks,
     sdk_versions_from_files,
 )
-from mobsec.facts.taint import Leak, TaintResult, analyse_app
+from mobsec.facts.taint import Leak, TaintBudget, TaintResult, analyse_app
 from mobsec.ingest.apk import MANIFEST, ApkPackage
 from mobsec.ingest.axml import XmlElement, parse_axml
 from mobsec.ingest.dex import DexSet
@@ -124,7 +124,7 @@ class AppFacts:
     @cached_property
     def pi_flow_analysis(self) -> TaintResult:
         """Inter-procedural PI taint analysis (see :mod:`mobsec.facts.taint`), with its budget."""
-        return analyse_app(self)
+        return analyse_app(self, TaintBudget(seconds=self.options.taint_seconds))
 
     @property
     def pi_flows(self) -> list[Leak]:
