@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
 
-# "android.<area>.<name>": stable forever once published (baselines and suppressions use it).
-_ID = re.compile(r"^android\.[a-z0-9_]+\.[a-z0-9_-]+$")
+# "<platform>.<area>.<name>": stable forever once published (baselines and suppressions use
+# it). The platform prefix also says which facts a check reads: the runner gives a check only
+# the facts of its own platform (an ``ios.*`` check never sees an APK).
+PLATFORMS = ("android", "ios", "harmony", "miniprogram")
+_ID = re.compile(r"^(" + "|".join(PLATFORMS) + r")\.[a-z0-9_]+\.[a-z0-9_-]+$")
 # OWASP Mobile Top 10 (2024)
 OWASP_MOBILE_2024 = {
     "M1": Text("Improper Credential Usage", "凭证使用不当"),
@@ -58,6 +61,10 @@ class CheckMeta:
     standards: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
+    def platform(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
     def area(self) -> str:
         return self.id.split(".")[1]
 
@@ -65,7 +72,7 @@ class CheckMeta:
         """What is missing or malformed in the metadata (tests assert there is nothing)."""
         out = []
         if not _ID.match(self.id):
-            out.append(f"id {self.id!r} is not android.<area>.<name>")
+            out.append(f"id {self.id!r} is not <platform>.<area>.<name>")
         for name in ("title", "description", "remediation"):
             t: Text = getattr(self, name)
             if not t.en.strip() or not t.zh.strip():
@@ -85,6 +92,7 @@ class CheckMeta:
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,
+            "platform": self.platform,
             "area": self.area,
             "title": self.title.to_json(),
             "description": self.description.to_json(),
@@ -154,8 +162,9 @@ def check(
     return register
 
 
-def load_all() -> dict[str, Check]:
-    """Import every check module under mobsec.checks.<area> (registration is the import)."""
+def load_all(platform: str | None = None) -> dict[str, Check]:
+    """Import every check module under mobsec.checks (registration is the import); with
+    ``platform``, only the checks of that platform (see :data:`PLATFORMS`)."""
     import mobsec.checks as root
 
     for info in pkgutil.walk_packages(root.__path__, prefix="mobsec.checks."):
@@ -163,4 +172,6 @@ def load_all() -> dict[str, Check]:
         if name.startswith("_") or name in ("registry", "context", "evidence", "runner", "catalog"):
             continue
         importlib.import_module(info.name)
-    return dict(sorted(REGISTRY.items()))
+    return {
+        k: c for k, c in sorted(REGISTRY.items()) if platform is None or c.meta.platform == platform
+    }

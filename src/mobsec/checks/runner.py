@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Iterable
+from typing import Any
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import Check, load_all
@@ -19,13 +20,16 @@ from mobsec.report.model import SEVERITY_ORDER, Finding
 
 
 def run_checks(
-    facts: AppFacts,
+    facts: AppFacts | Any,  # the facts object of ``platform``
     diags: Diagnostics,
     timings: dict[str, float],
     progress: ProgressCallback | None = None,
     checks: Iterable[Check] | None = None,
+    platform: str = "android",
 ) -> list[Finding]:
-    selected = list(checks) if checks is not None else list(load_all().values())
+    """``facts`` are the facts of one ``platform`` (AppFacts for Android); only that
+    platform's checks run on them."""
+    selected = list(checks) if checks is not None else list(load_all(platform).values())
     findings: list[Finding] = []
     for n, chk in enumerate(selected):
         if progress:
