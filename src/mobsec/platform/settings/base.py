@@ -1,0 +1,149 @@
+"""Settings shared by every deployment. Environment-specific modules import * from here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+PLATFORM_DIR = Path(__file__).resolve().parent.parent
+
+# The data directory holds the package store (and, locally, the SQLite database and keys).
+DATA_DIR = Path(os.environ.get("MOBSEC_DATA_DIR", "mobsec-data")).resolve()
+PACKAGE_STORE = Path(os.environ.get("MOBSEC_PACKAGE_STORE", DATA_DIR / "packages"))
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mobsec.platform.core",
+    "mobsec.platform.accounts",
+    "mobsec.platform.registry",
+    "mobsec.platform.scans",
+]
+# The job system (owned by platform/jobs) joins when it is present.
+try:  # pragma: no cover - depends on which apps have landed
+    import mobsec.platform.jobs.apps  # noqa: F401
+
+    INSTALLED_APPS.append("mobsec.platform.jobs")
+except ImportError:
+    pass
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mobsec.platform.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mobsec.platform.urls"
+WSGI_APPLICATION = "mobsec.platform.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "mobsec.platform.core.context.platform",
+            ],
+        },
+    }
+]
+
+# Argon2 first: new passwords are hashed with it; the others only verify old hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# zh-CN is the default language; en is the other one. Both are complete.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Serve static files straight from the apps (no collectstatic needed for mobsec serve).
+WHITENOISE_USE_FINDERS = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # the report iframe is same-origin; nothing else frames us
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Uploads: a package larger than this is refused before it is stored (bytes).
+MOBSEC_MAX_UPLOAD_BYTES = int(os.environ.get("MOBSEC_MAX_UPLOAD_BYTES", 300 << 20))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 << 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
+# Anonymous public upload page (free testing service): off unless the operator enables it.
+MOBSEC_PUBLIC_UPLOAD = os.environ.get("MOBSEC_PUBLIC_UPLOAD", "") == "1"
+MOBSEC_PUBLIC_UPLOADS_PER_HOUR = int(os.environ.get("MOBSEC_PUBLIC_UPLOADS_PER_HOUR", 5))
+# Login throttling: failures per (username, client) within the window lock it out.
+MOBSEC_LOGIN_MAX_FAILURES = 5
+MOBSEC_LOGIN_WINDOW_SECONDS = 15 * 60
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mobsec.platform.accounts.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "mobsec.platform.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "mobsec platform API",
+    "DESCRIPTION": "Upload app packages, follow scans, read reports and findings, triage.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+PLATFORM_NAME = _("mobsec testing platform")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
