@@ -1,0 +1,260 @@
+"""Run one scan in a child process with hard limits, so a hostile package cannot take the
+worker (let alone the service) down.
+
+The child (``scan_child.py``) gets its own session, so a kill reaches its whole process
+group; it sets its CPU-time and address-space rlimits before it imports the engine or looks
+at the package, and dies with its parent (``PR_SET_PDEATHSIG``) so a worker killed with
+SIGKILL leaves no orphan scan behind. The parent enforces the wall-clock limit and any
+cancellation by killing the group, and turns every abnormal end into a :class:`SandboxError`
+with the diagnostics (exit status, signal, CPU seconds, peak RSS, the tail of stderr).
+
+No Django here: the local pool, Celery tasks and benchmarks all call this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from mobsec.platform.jobs.errors import SandboxError
+
+# Exit codes the child uses for endings it can still report itself.
+EXIT_INPUT_ERROR = 3
+EXIT_MEMORY = 4
+EXIT_CRASH = 5
+
+STDERR_TAIL = 4000
+POLL_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxLimits:
+    """Per-scan bounds. Defaults fit the largest corpus apps with room to spare; the
+    environment (``MOBSEC_SCAN_CPU_SECONDS``, ``MOBSEC_SCAN_MEMORY_MB``,
+    ``MOBSEC_SCAN_WALL_SECONDS``) or the platform settings override them."""
+
+    cpu_seconds: int = 600
+    memory_mb: int = (
+        4096  # address space, not RSS: Python and its threads reserve more than they touch
+    )
+    wall_seconds: int = 900
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> SandboxLimits:
+        env = os.environ if env is None else env
+        d = cls()
+        return cls(
+            cpu_seconds=int(env.get("MOBSEC_SCAN_CPU_SECONDS", d.cpu_seconds)),
+            memory_mb=int(env.get("MOBSEC_SCAN_MEMORY_MB", d.memory_mb)),
+            wall_seconds=int(env.get("MOBSEC_SCAN_WALL_SECONDS", d.wall_seconds)),
+        )
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def run_scan_sandboxed(
+    package_path: str | os.PathLike[str],
+    options_json: dict[str, Any] | None = None,
+    limits: SandboxLimits | None = None,
+    progress: ProgressFn | None = None,
+    keep_going: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
+    """Scan ``package_path`` in a limited child and return the Report JSON document.
+
+    ``options_json``: ``threads``, ``app_type``, ``privacy_policy`` (a path), ``taint_seconds``
+    and ``file_name`` (the name shown in the report: the store keeps packages under their
+    hash). ``progress(phase, done, total)`` is called from a reader thread as the child
+    reports. ``keep_going()`` is polled a few times a second; when it returns False the child
+    is killed (a cancelled job, a lost lease) and :class:`SandboxError` ``sandbox.cancelled``
+    is raised.
+    """
+    limits = limits or SandboxLimits.from_env()
+    package = Path(package_path)
+    with tempfile.TemporaryDirectory(prefix="mobsec-scan-") as tmp:
+        out = Path(tmp) / "report.json"
+        request = {
+            "package": str(package),
+            "options": options_json or {},
+            "out": str(out),
+            "cpu_seconds": limits.cpu_seconds,
+            "memory_mb": limits.memory_mb,
+            "parent_pid": os.getpid(),
+        }
+        with open(Path(tmp) / "stderr", "w+b") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "mobsec.platform.jobs.scan_child"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                start_new_session=True,  # own process group: one killpg ends all of it
+                env=_child_env(),
+                cwd=tmp,
+            )
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps(request).encode())
+            proc.stdin.close()
+            reader = threading.Thread(
+                target=_read_progress, args=(proc.stdout, progress), daemon=True
+            )
+            reader.start()
+            status, usage, why_killed = _wait(proc, limits, keep_going)
+            reader.join(timeout=5)
+            err.seek(0, os.SEEK_END)
+            size = err.tell()
+            err.seek(max(0, size - STDERR_TAIL))
+            stderr_tail = err.read().decode("utf-8", "replace")
+        diag = {
+            "package": package.name,
+            "limits": asdict(limits),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "stderr_tail": stderr_tail,
+        }
+        if why_killed:
+            raise _killed_error(why_killed, limits, diag)
+        if os.WIFSIGNALED(status):
+            raise _signal_error(os.WTERMSIG(status), limits, diag)
+        code = os.WEXITSTATUS(status)
+        if code == 0:
+            return json.loads(out.read_text(encoding="utf-8"))
+        raise _exit_error(code, out, limits, diag)
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # glibc gives each thread a 64 MB malloc arena of address space; without a cap the
+    # address-space limit would count reservations, not use.
+    env["MALLOC_ARENA_MAX"] = "2"
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the child is engine only
+    return env
+
+
+def _read_progress(stream: Any, progress: ProgressFn | None) -> None:
+    for line in stream:
+        if progress is None:
+            continue
+        try:
+            phase, done, total = json.loads(line)
+            progress(str(phase), int(done), int(total))
+        except (ValueError, TypeError):
+            continue  # a garbled line from a dying child is no reason to fail the reader
+
+
+def _wait(
+    proc: subprocess.Popen[bytes], limits: SandboxLimits, keep_going: Callable[[], bool] | None
+) -> tuple[int, Any, str]:
+    """Reap the child with its resource usage; kill its group on a wall-clock excess or
+    when ``keep_going`` says stop. Returns (wait status, rusage, reason killed or '')."""
+    deadline = time.monotonic() + limits.wall_seconds
+    next_check = time.monotonic() + 0.5
+    why = ""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = -1  # reaped here with wait4; stop Popen from waiting again
+            _kill_group(proc.pid)  # anything the child left in its group goes too
+            return status, usage, why
+        now = time.monotonic()
+        if not why and now >= deadline:
+            why = "wall"
+            _kill_group(proc.pid)
+        elif not why and keep_going is not None and now >= next_check:
+            next_check = now + 0.5
+            if not keep_going():
+                why = "cancelled"
+                _kill_group(proc.pid)
+        time.sleep(POLL_S)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _killed_error(why: str, limits: SandboxLimits, diag: dict[str, Any]) -> SandboxError:
+    if why == "wall":
+        return SandboxError(
+            f"the scan took longer than its wall-clock limit of {limits.wall_seconds} s and was stopped",
+            f"检测超过了 {limits.wall_seconds} 秒的运行时间上限，已被终止",
+            code="sandbox.wall-time",
+            **diag,
+        )
+    return SandboxError(
+        "the scan was stopped (job cancelled or taken over by another worker)",
+        "检测已被终止（任务已取消或已由其他工作进程接管）",
+        code="sandbox.cancelled",
+        **diag,
+    )
+
+
+def _signal_error(signum: int, limits: SandboxLimits, diag: dict[str, Any]) -> SandboxError:
+    name = (
+        signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
+    )
+    diag["signal"] = name
+    if signum == signal.SIGXCPU or (
+        signum == signal.SIGKILL and diag["cpu_seconds"] >= limits.cpu_seconds
+    ):
+        return SandboxError(
+            f"the scan used more than its CPU-time limit of {limits.cpu_seconds} s and was stopped",
+            f"检测超过了 {limits.cpu_seconds} 秒的 CPU 时间上限，已被终止",
+            code="sandbox.cpu-time",
+            **diag,
+        )
+    if signum == signal.SIGSEGV and "MemoryError" in diag["stderr_tail"]:
+        return _memory_error(limits, diag)
+    return SandboxError(
+        f"the scan process was killed by signal {name}",
+        f"检测进程被信号 {name} 终止",
+        code="sandbox.crashed",
+        **diag,
+    )
+
+
+def _memory_error(limits: SandboxLimits, diag: dict[str, Any]) -> SandboxError:
+    return SandboxError(
+        f"the scan needed more than its memory limit of {limits.memory_mb} MB and was stopped",
+        f"检测所需内存超过了 {limits.memory_mb} MB 的上限，已被终止",
+        code="sandbox.memory",
+        **diag,
+    )
+
+
+def _exit_error(code: int, out: Path, limits: SandboxLimits, diag: dict[str, Any]) -> SandboxError:
+    diag["exit_code"] = code
+    if code == EXIT_MEMORY:
+        return _memory_error(limits, diag)
+    if code == EXIT_INPUT_ERROR:
+        try:
+            d = json.loads(out.read_text(encoding="utf-8"))
+            return SandboxError(d["en"], d["zh"], code=d["code"], file=d["file"], **diag)
+        except (OSError, ValueError, KeyError):
+            pass  # fall through to the generic message with the stderr tail
+    return SandboxError(
+        f"the scan failed unexpectedly (exit code {code}); see the diagnostics",
+        f"检测意外失败（退出码 {code}），请查看诊断信息",
+        code="sandbox.crashed",
+        **diag,
+    )
+
+
+def self_rlimits(cpu_seconds: int, memory_mb: int) -> None:
+    """Called by the child on itself, first thing (preexec_fn is unsafe with threads)."""
+    # SIGXCPU at the soft limit, SIGKILL a few seconds later should it be caught.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    as_bytes = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -1,0 +1,87 @@
+"""The scan sandbox: a child process with CPU, memory and wall-clock limits (no Django)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import mobsec
+from mobsec.platform.jobs.errors import SandboxError
+from mobsec.platform.jobs.sandbox import SandboxLimits, run_scan_sandboxed
+from tests.platform.jobs.hostile import memory_bomb
+
+APPIUM = "realworld/appium-uiautomator2-server-v10.6.6.apk"  # ~1.5 s CPU to scan
+
+
+@pytest.fixture(scope="module")
+def appium(corpus_apks: Path) -> Path:
+    return corpus_apks / APPIUM
+
+
+def test_sandboxed_scan_is_the_engine_scan(fixture_apk):
+    apk = fixture_apk("java-basic")
+    seen: list[str] = []
+    doc = run_scan_sandboxed(
+        apk, {"file_name": "upload.apk"}, progress=lambda p, d, t: seen.append(p)
+    )
+    direct = mobsec.scan(apk).to_json()
+    assert doc["package"]["file_name"] == "upload.apk"
+    assert doc["package"]["hashes"] == direct["package"]["hashes"]
+    assert sorted(f["fingerprint"] for f in doc["findings"]) == sorted(
+        f["fingerprint"] for f in direct["findings"]
+    )
+    assert "ingest.dex" in seen and "checks" in seen  # progress came through the pipe
+
+
+def test_memory_bomb_is_held_to_the_memory_limit(tmp_path):
+    bomb = memory_bomb(tmp_path / "bomb.apk", dex_mb=300)
+    limited = run_scan_sandboxed(bomb, {}, SandboxLimits(memory_mb=256, wall_seconds=60))
+    # The engine survives the refused allocation as a diagnostic; the process stayed small.
+    errors = [d for d in limited["diagnostics"] if d["code"] == "internal.error"]
+    assert any("MemoryError" in d["message"]["en"] for d in errors), limited["diagnostics"]
+    assert limited["memory"]["ingest.dex"] < 256
+    # The same package without that limit really does take the memory.
+    free = run_scan_sandboxed(bomb, {}, SandboxLimits(memory_mb=2048, wall_seconds=60))
+    assert free["memory"]["ingest.dex"] > 300
+
+
+def test_too_little_memory_to_start_is_a_memory_error(fixture_apk):
+    with pytest.raises(SandboxError) as e:
+        run_scan_sandboxed(fixture_apk("java-basic"), {}, SandboxLimits(memory_mb=40))
+    assert e.value.code == "sandbox.memory"
+    assert "40 MB" in e.value.en and "40 MB" in e.value.zh
+
+
+def test_cpu_time_limit_kills_the_scan(appium):
+    with pytest.raises(SandboxError) as e:
+        run_scan_sandboxed(appium, {}, SandboxLimits(cpu_seconds=1, wall_seconds=60))
+    err = e.value
+    assert err.code == "sandbox.cpu-time"
+    assert err.details["signal"] == "SIGXCPU"
+    assert 1.0 <= err.details["cpu_seconds"] < 3
+    assert "CPU" in err.zh and err.details["package"] == appium.name
+
+
+def test_wall_clock_limit_kills_the_whole_group(appium):
+    t0 = time.monotonic()
+    with pytest.raises(SandboxError) as e:
+        run_scan_sandboxed(appium, {}, SandboxLimits(wall_seconds=1))
+    assert e.value.code == "sandbox.wall-time"
+    assert time.monotonic() - t0 < 10  # hang guard: killed, not waited for
+
+
+def test_keep_going_false_cancels(appium):
+    t0 = time.monotonic()
+    with pytest.raises(SandboxError) as e:
+        run_scan_sandboxed(appium, {}, keep_going=lambda: time.monotonic() - t0 < 0.3)
+    assert e.value.code == "sandbox.cancelled"
+
+
+def test_unreadable_input_is_a_clear_error(tmp_path):
+    with pytest.raises(SandboxError) as e:
+        run_scan_sandboxed(tmp_path / "missing.apk", {})
+    assert e.value.code.startswith("input.")
+    assert e.value.details["file"].endswith("missing.apk")
+    assert e.value.zh
