@@ -24,20 +24,41 @@ AREA_NAMES = {
     "ui": ("User interface", "用户界面"),
     "files": ("Files shared", "文件共享"),
     "privacy": ("Personal information", "个人信息"),
+    # areas of the HarmonyOS / mini-program checks
+    "config": ("App configuration", "应用配置"),
+    "permissions": ("Permissions", "权限"),
+}
+
+
+PLATFORM_NAMES = {
+    "ios": ("iOS", "iOS"),
+    "harmony": ("HarmonyOS", "鸿蒙"),
+    "miniprogram": ("WeChat mini-program", "微信小程序"),
 }
 
 
 def _by_area(checks: dict[str, Check]) -> dict[str, list[Check]]:
+    """Android checks by area; other platforms' checks by "<platform>.<area>", after them."""
     groups: dict[str, list[Check]] = defaultdict(list)
     for c in checks.values():
-        groups[c.meta.area].append(c)
-    return dict(sorted(groups.items()))
+        m = c.meta
+        groups[m.area if m.platform == "android" else f"{m.platform}.{m.area}"].append(c)
+    return dict(sorted(groups.items(), key=lambda kv: ("." in kv[0], kv[0])))
+
+
+def _area_names(group: str) -> tuple[str, str]:
+    platform, _, area = group.rpartition(".")
+    en, zh = AREA_NAMES.get(area, (area, area))
+    if platform:
+        pen, pzh = PLATFORM_NAMES.get(platform, (platform, platform))
+        return f"{pen}: {en}", f"{pzh}:{zh}"
+    return en, zh
 
 
 def catalog_text(checks: dict[str, Check], lang: str | None) -> str:
     lines = []
     for area, items in _by_area(checks).items():
-        en, zh = AREA_NAMES.get(area, (area, area))
+        en, zh = _area_names(area)
         lines.append(f"{en} / {zh}" if lang is None else (zh if lang == "zh-CN" else en))
         for c in items:
             m = c.meta
@@ -62,7 +83,7 @@ def catalog_markdown(checks: dict[str, Check]) -> str:
         "",
     ]
     for area, items in _by_area(checks).items():
-        en, zh = AREA_NAMES.get(area, (area, area))
+        en, zh = _area_names(area)
         out += [f"## {en} / {zh}", ""]
         out += [
             "| id | title | severity | confidence | CWE | MASVS | OWASP Mobile 2024 | GB/T 34975 |"

@@ -1,0 +1,1 @@
+"""``harmony.*`` checks: they read :class:`mobsec.facts.harmony.HarmonyFacts`."""
