@@ -20,7 +20,7 @@ from mobsec.ingest.ios.plist import parse_plist, to_json
 from mobsec.ingest.ios.profile import read_profile
 from tests.conftest import CORPUS
 
-FUZZ = settings(max_examples=120, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 IPA = CORPUS / "formats" / "ipa"
 
 

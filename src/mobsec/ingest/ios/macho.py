@@ -297,7 +297,7 @@ def _parse_slice(
             offset=offset,
         )
         return None
-    fat = lief.MachO.parse(raw)
+    fat = lief.MachO.parse(raw) if len(raw) >= 28 else None  # 28: the 32-bit header
     b = fat.at(0) if fat is not None and fat.size > 0 else None
     if b is None:
         diags.error(
@@ -308,14 +308,12 @@ def _parse_slice(
             offset=offset,
         )
         return None
-    h = b.header
-    sl = MachOSlice(
-        cpu=cpu or _cpu_name(int(h.cpu_type.value), int(h.cpu_subtype)),
-        offset=offset,
-        size=len(raw),
-    )
-    sl.file_type = FILE_TYPES.get(int(h.file_type.value), str(int(h.file_type.value)))
-    flags = int(h.flags)
+    # The header's fixed fields straight from the bytes (LIEF turns unknown values into
+    # warnings).
+    order = "<" if raw[:4] in (b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe") else ">"
+    cputype, subtype, filetype, _n, _size, flags = struct.unpack_from(order + "iiIIII", raw, 4)
+    sl = MachOSlice(cpu=cpu or _cpu_name(cputype, subtype), offset=offset, size=len(raw))
+    sl.file_type = FILE_TYPES.get(filetype, str(filetype))
     sl.pie = bool(flags & MH_PIE)
     sl.stack_executable = bool(flags & MH_ALLOW_STACK_EXECUTION)
     imports = _names(b.imported_symbols, "name", MAX_IMPORTS)
