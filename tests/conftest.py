@@ -44,3 +44,24 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped in CI, where nothing may be missing: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _sarif_written_is_accepted(request: pytest.FixtureRequest):
+    """Every SARIF file a test writes must pass GitHub code scanning's upload rules."""
+    yield
+    tmp = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
+    if tmp is None:
+        return
+    import json
+
+    from tests.report.sarif_github import github_upload_problems
+
+    for path in list(tmp.rglob("*.sarif")) + list(tmp.rglob("*.sarif.json")):
+        try:
+            log = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a test of a broken output; its own asserts judge it
+        problems = github_upload_problems(log)
+        if problems:
+            pytest.fail(f"{path.name} would be refused by GitHub: {problems[:5]}", pytrace=False)

@@ -82,8 +82,16 @@ def _parser() -> argparse.ArgumentParser:
         help="suppressions file (TOML or JSON) with reasons and expiry / 抑制规则文件",
     )
     s.add_argument(
+        "--source-root",
+        metavar="DIR",
+        help="SARIF: where the Java/Kotlin sources are, relative to the repository root "
+        "(e.g. app/src/main/java) / SARIF 中源码文件相对仓库根目录的位置",
+    )
+    s.add_argument(
         "--app-type",
         metavar="TYPE",
+        nargs="?",
+        const="",
         help="app type of the necessary-PI rules (id, number 1-39 or name, e.g. 地图导航类): "
         "enables the necessity checks (191 category 4) / 应用类型（《常见类型移动互联网应用程序"
         "必要个人信息范围规定》的编号、标识或名称），用于评估必要原则",
@@ -226,15 +234,35 @@ def plan_outputs(outputs: list[Path], formats: list[str]) -> list[tuple[str, Pat
     return plan
 
 
+def check_outputs(plan: list[tuple[str, Path | None]]) -> str | None:
+    """Why an output file cannot be written (checked before the scan), or None."""
+    for _, path in plan:
+        if path is None:
+            continue
+        parent = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            return f"{path}: is a directory / 是目录"
+        if not parent.is_dir():
+            return f"{path}: directory {parent} does not exist / 目录不存在"
+        if not os.access(parent, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.W_OK)
+        ):
+            return f"{path}: not writable / 无写入权限"
+    return None
+
+
 def write_outputs(
-    doc: dict[str, Any], plan: list[tuple[str, Path | None]], lang: str | None
+    doc: dict[str, Any],
+    plan: list[tuple[str, Path | None]],
+    lang: str | None,
+    source_root: str | None = None,
 ) -> list[str]:
     """Render and write every planned output; raises OSError/RenderError on failure."""
     from mobsec.report.render import render
 
     written = []
     for fmt, path in plan:
-        data = render(doc, fmt, lang)
+        data = render(doc, fmt, lang, source_root=source_root)
         if path is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -279,12 +307,17 @@ def _scan(
 def _check_privacy_args(args: argparse.Namespace) -> None:
     """A mistyped app type or policy path fails at once, not as a note after a long scan."""
     if args.app_type is not None:
-        from mobsec.facts.privacy.app_types import find_app_type
+        from mobsec.facts.privacy.app_types import find_app_type, load_app_types
 
-        if find_app_type(args.app_type) is None:
+        if not args.app_type or find_app_type(args.app_type) is None:
+            what = f"{args.app_type!r}: unknown app type" if args.app_type else "needs a value"
+            listing = "\n".join(
+                f"  {t.number:>2}  {t.id:<28} {t.name.zh}  {t.name.en}"
+                for t in load_app_types().values()
+            )
             raise UsageError(
-                f"--app-type {args.app_type!r}: unknown app type; give an id, a number 1-39 or "
-                "a name from the necessary-PI rules / 未知的应用类型"
+                f"--app-type {what}; give a number, id or name of the necessary-PI rules / "
+                f"应用类型无效，请给出以下编号、标识或名称之一:\n{listing}"
             )
     if args.privacy_policy is not None and not args.privacy_policy.is_file():
         raise UsageError(
@@ -297,14 +330,24 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
     plan = plan_outputs(args.output, args.format)
     # Read the user's files before the (long) scan, so a typo fails at once.
+    try:
+        from mobsec.report.render.sarif_locations import check_source_root
+
+        check_source_root(args.source_root)
+    except ValueError as e:
+        raise UsageError(str(e)) from e
     baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     _check_privacy_args(args)
+    problem = check_outputs(plan)
+    if problem:
+        print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
+        return EXIT_INTERNAL
     doc = _scan(args.package, args.quiet, args.threads, args.app_type, args.privacy_policy)
     if baseline is not None or suppressions is not None:
         apply_triage(doc, baseline, suppressions)
     try:
-        written = write_outputs(doc, plan, args.lang)
+        written = write_outputs(doc, plan, args.lang, args.source_root)
     except (OSError, RenderError) as e:
         print(f"mobsec: cannot write report: {e}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -57,9 +57,13 @@ def test_sarif_is_valid_and_complete(doc: dict[str, Any], sarif_validator: Draft
         res = by_fp[f["fingerprint"]]
         assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == f["check_id"]
         (loc,) = res["locations"]
-        assert loc["physicalLocation"]["artifactLocation"]["uri"] == f["location"]["file"]
+        art = loc["physicalLocation"]["artifactLocation"]
+        expected = f["location"]["file"] or doc["package"]["file_name"]  # package-level
+        if art["uriBaseId"] == "SRCROOT":  # a source line names the source file
+            expected = f["location"]["source_file"]
+        assert art["uri"].endswith(expected)
         if f["location"]["class"]:
-            (logical,) = loc["logicalLocations"]
+            logical = loc["logicalLocations"][-1]
             assert logical["fullyQualifiedName"].startswith(f["location"]["class"])
             if f["location"]["method"]:
                 assert logical["kind"] == "function"

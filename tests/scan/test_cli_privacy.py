@@ -61,6 +61,6 @@ def test_help_names_the_flags_in_both_languages() -> None:
     proc = mobsec("scan", "--help")
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
-    assert "--app-type TYPE" in text and "--privacy-policy FILE" in text
+    assert "--app-type [TYPE]" in text and "--privacy-policy FILE" in text
     assert "necessary-PI rules" in text and "必要原则" in text
     assert "privacy policy" in text and "隐私政策" in text

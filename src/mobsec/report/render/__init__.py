@@ -44,14 +44,18 @@ def format_for_path(path: Path) -> str | None:
     return SUFFIXES.get(path.suffix.lower())
 
 
-def render(doc: dict[str, Any], fmt: str, lang: str | None = None) -> bytes:
-    """Render ``doc`` as ``fmt``; ``lang`` None means each format's default language."""
+def render(
+    doc: dict[str, Any], fmt: str, lang: str | None = None, *, source_root: str | None = None
+) -> bytes:
+    """Render ``doc`` as ``fmt``; ``lang`` None means each format's default language.
+
+    ``source_root``: SARIF source paths relative to it (see ``sarif_locations``)."""
     if fmt == "json":
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "sarif":
         from mobsec.report.render.sarif import render_sarif
 
-        log = render_sarif(doc, lang or "en")
+        log = render_sarif(doc, lang or "en", source_root)
         return (json.dumps(log, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "text":
         from mobsec.report.render.terminal import render_text

@@ -5,9 +5,11 @@ Mapping choices (each one is something a code-scanning service relies on):
 * one ``rule`` per check id, with short/full description and ``help`` (the remediation),
   ``defaultConfiguration.level`` and GitHub's ``security-severity`` score so alerts get the
   right severity badge;
-* ``physicalLocation.artifactLocation.uri`` is the file *inside the package*
-  ("classes2.dex", "AndroidManifest.xml") relative to the ``PACKAGE`` base id, because an
-  APK has no source tree; the class and method go to ``logicalLocations``;
+* every result has a relative ``artifactLocation.uri`` and a ``region.startLine`` (GitHub
+  refuses or cannot place a result without them; ``locations.py`` decides which file):
+  a line from a Java/Kotlin source names that source (``SRCROOT``), bytecode without one
+  the ``.dex`` inside the package (``PACKAGE``), a package-level result the package file
+  (``PACKAGE_DIR``); the ``.dex`` and class/method go to ``logicalLocations``;
 * ``partialFingerprints`` carries our rebuild-stable fingerprint, so the service tracks an
   alert across builds instead of reopening it;
 * baseline status and suppressions use SARIF's own ``baselineState`` and ``suppressions``.
@@ -16,16 +18,21 @@ Mapping choices (each one is something a code-scanning service relies on):
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from mobsec.report.render.messages import pick
 from mobsec.report.render.privacy import privacy_of, sarif_properties
+from mobsec.report.render.sarif_locations import (
+    artifact_uri,
+    base_ids,
+    check_source_root,
+    logical_locations,
+    physical_location,
+)
 from mobsec.report.render.view import RANK, sorted_findings
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "mobsecFingerprint/v1"
-URI_BASE = "PACKAGE"
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # GitHub reads properties.security-severity (0.0-10.0) to show critical/high/medium/low.
@@ -33,13 +40,24 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 DIAG_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render_sarif(doc: dict[str, Any], lang: str = "en") -> dict[str, Any]:
-    """The SARIF log (a JSON-ready dict) for one Report document."""
+def render_sarif(
+    doc: dict[str, Any], lang: str = "en", source_root: str | None = None
+) -> dict[str, Any]:
+    """The SARIF log (a JSON-ready dict) for one Report document.
+
+    ``source_root``: where the app's Java/Kotlin sources live relative to the repository
+    root ("app/src/main/java"); ValueError when it is absolute or leaves the repository.
+    """
+    root = check_source_root(source_root)
     findings = sorted_findings(doc.get("findings") or [])
     rules, index = _rules(findings, lang)
-    results = [_result(f, index[f["check_id"]], lang) for f in findings]
-    files = sorted({(f.get("location") or {}).get("file") or "" for f in findings} - {""})
     package = doc.get("package") or {}
+    results = [_result(f, index[f["check_id"]], lang, package, root) for f in findings]
+    artifacts = {
+        (loc["artifactLocation"]["uri"], loc["artifactLocation"]["uriBaseId"])
+        for r in results
+        for loc in (x["physicalLocation"] for x in r["locations"])
+    }
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -50,14 +68,10 @@ def render_sarif(doc: dict[str, Any], lang: str = "en") -> dict[str, Any]:
                 "rules": rules,
             }
         },
-        "originalUriBaseIds": {
-            URI_BASE: {
-                "description": {
-                    "text": f"Files inside the app package {package.get('file_name', '')}"
-                }
-            }
-        },
-        "artifacts": [{"location": {"uri": _uri(name), "uriBaseId": URI_BASE}} for name in files],
+        "originalUriBaseIds": base_ids(package.get("file_name") or ""),
+        "artifacts": [
+            {"location": {"uri": uri, "uriBaseId": base}} for uri, base in sorted(artifacts)
+        ],
         "invocations": [_invocation(doc, lang)],
         "results": results,
         "properties": {
@@ -72,11 +86,6 @@ def render_sarif(doc: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     if priv is not None:  # the PI findings are results above; the assessment rides along
         run["properties"]["privacy"] = sarif_properties(priv)
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
-
-
-def _uri(path: str) -> str:
-    """A relative URI reference for a path inside the package (spaces etc. percent-encoded)."""
-    return quote(path.lstrip("/"), safe="/!$&'()*+,;=:@-._~")
 
 
 def _rules(
@@ -125,16 +134,13 @@ def _rule_name(check_id: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p) or "Rule"
 
 
-def _result(f: dict[str, Any], rule_index: int, lang: str) -> dict[str, Any]:
+def _result(
+    f: dict[str, Any], rule_index: int, lang: str, package: dict[str, Any], root: str
+) -> dict[str, Any]:
     loc = f.get("location") or {}
     text = pick(f.get("message"), lang) or pick(f.get("title"), lang)
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(loc.get("file") or ""), "uriBaseId": URI_BASE}
-    }
-    if isinstance(loc.get("line"), int) and loc["line"] >= 1:
-        physical["region"] = {"startLine": loc["line"]}
-    location: dict[str, Any] = {"physicalLocation": physical}
-    logical = _logical(loc)
+    location: dict[str, Any] = {"physicalLocation": physical_location(loc, package, root)}
+    logical = logical_locations(loc)
     if logical:
         location["logicalLocations"] = logical
     result: dict[str, Any] = {
@@ -169,18 +175,6 @@ def _result(f: dict[str, Any], rule_index: int, lang: str) -> dict[str, Any]:
     return result
 
 
-def _logical(loc: dict[str, Any]) -> list[dict[str, Any]]:
-    cls, method = loc.get("class"), loc.get("method")
-    if cls and method:
-        name = method.split("(", 1)[0]
-        return [
-            {"name": name, "fullyQualifiedName": f"{cls}.{method}", "kind": "function"},
-        ]
-    if cls:
-        return [{"name": cls.rsplit(".", 1)[-1], "fullyQualifiedName": cls, "kind": "type"}]
-    return []
-
-
 def _invocation(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     scan = doc.get("scan") or {}
     notes = []
@@ -196,7 +190,7 @@ def _invocation(doc: dict[str, Any], lang: str) -> dict[str, Any]:
             note["locations"] = [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d["file"]), "uriBaseId": URI_BASE}
+                        "artifactLocation": {"uri": artifact_uri(d["file"]), "uriBaseId": "PACKAGE"}
                     }
                 }
             ]
