@@ -62,7 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         ".txt) and/or --format F (to stdout when no -o goes with it). Default: JSON on "
         "stdout. / 输出：-o 文件（按扩展名确定格式）或 --format（无 -o 时输出到标准输出）。",
     )
-    s.add_argument("package", type=Path, help="APK file / APK 文件")
+    s.add_argument(
+        "package",
+        type=Path,
+        help="app package: APK, APKS, XAPK, APKM, AAB, ... (detected by content) / "
+        "应用安装包(按内容识别格式)",
+    )
     _add_output_args(s, FORMATS)
     _add_lang_arg(s)
     s.add_argument(
@@ -344,6 +349,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
         return EXIT_INTERNAL
     doc = _scan(args.package, args.quiet, args.threads, args.app_type, args.privacy_policy)
+    _print_unsupported(doc)
     if baseline is not None or suppressions is not None:
         apply_triage(doc, baseline, suppressions)
     try:
@@ -361,6 +367,15 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if gate:
         return EXIT_FAIL_ON
     return EXIT_OK if doc["scan"]["complete"] else EXIT_INCOMPLETE
+
+
+def _print_unsupported(doc: dict[str, Any]) -> None:
+    """A file that is no supported package is said at once, even with --quiet (exit 3)."""
+    for d in doc.get("diagnostics") or []:
+        if d.get("code") == "input.unsupported_format":
+            m = d["message"]
+            name = doc["package"]["file_name"]
+            print(f"mobsec: {name}: {m['en']} / {m['zh-CN']} [{d['code']}]", file=sys.stderr)
 
 
 def _gate(doc: dict[str, Any], threshold: str | None) -> int:

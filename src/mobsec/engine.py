@@ -1,9 +1,11 @@
 """The library entry point: ``scan(path, options) -> Report``.
 
-ingest (untrusted bytes → ApkPackage) → facts (computed once, lazily) → checks → Report.
-Every problem in the package ends up in the report's diagnostics; only a path that is not a
-readable file raises (:class:`~mobsec.diagnostics.InputError`), since then there is no
-package to report on.
+identify (hashes) → detect the format by content (:mod:`mobsec.ingest.detect`) → the
+pipeline registered for it (:mod:`mobsec.pipelines`: ingest → facts → checks → report
+sections). Every problem in the package ends up in the report's diagnostics; a file that is
+no supported package gets an ``input.unsupported_format`` error naming what it looks like.
+Only a path that is not a readable file raises (:class:`~mobsec.diagnostics.InputError`),
+since then there is no package to report on.
 """
 
 from __future__ import annotations
@@ -11,18 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics, InputError
-from mobsec.facts.app import AppFacts
-from mobsec.facts.privacy.assessment import assess_privacy
-from mobsec.facts.privacy.collection import attach_flows
-from mobsec.ingest.apk import ApkPackage, read_apk
 from mobsec.ingest.archive import Archive
+from mobsec.ingest.detect import SNIFF_BYTES, Detection, classify_archive, describe_non_zip, sniff
 from mobsec.options import ScanOptions
 from mobsec.phases import PhaseRunner
+from mobsec.pipelines import pipeline_for
 from mobsec.report.model import PackageIdentity, Report
 
 
@@ -34,21 +34,27 @@ def scan(path: str | os.PathLike[str], options: ScanOptions | None = None) -> Re
     started = _now()
 
     t0 = time.perf_counter()
-    identity = _identify(path)  # raises: with no readable file there is nothing to report on
+    identity, head = _identify(path)  # raises: with no readable file there is nothing to report
     phases.timings["ingest.identity"] = time.perf_counter() - t0
     report = Report(package=identity, started_at=started, options=options.to_json())
 
     archive: Archive | None = None
-    with phases.phase("ingest.archive", identity.file_name):
-        archive = Archive.open(path, diags, options.limits, display_name=identity.file_name)
-    if archive is not None:
-        with archive:
-            if archive.get("AndroidManifest.xml") is not None:
-                identity.format = "apk"
-            pkg = read_apk(archive, diags, phases, options.limits, options.threads)
-            _fill_report(report, pkg, diags, phases, options)
-    else:
-        identity.format = "unknown"
+    detected = sniff(head)
+    if detected is None:  # a ZIP (or data that may hide one): the entry names decide
+        with phases.phase("ingest.archive", identity.file_name):
+            archive = _open_archive(path, head, diags, options, identity.file_name)
+        if archive is not None:
+            detected = classify_archive(archive)
+        elif head[:2] != b"PK":
+            detected = describe_non_zip(head)
+    try:
+        if detected is not None:
+            identity.format = detected.format
+            identity.platform = detected.platform
+            _run_pipeline(path, archive, report, diags, phases, options, detected)
+    finally:
+        if archive is not None:
+            archive.close()
 
     report.timings = phases.timings
     report.memory = phases.peak_rss_mb
@@ -57,60 +63,74 @@ def scan(path: str | os.PathLike[str], options: ScanOptions | None = None) -> Re
     return report
 
 
-def _fill_report(
+def _open_archive(
+    path: Path, head: bytes, diags: Diagnostics, options: ScanOptions, name: str
+) -> Archive | None:
+    """The bounded ZIP view, or None. A damaged ZIP is reported by the ZIP reader; data that
+    is no ZIP at all is left to the unsupported-format message (the caller's)."""
+    try:
+        return Archive.open(path, diags, options.limits, display_name=name)
+    except InputError:
+        if head[:2] == b"PK":
+            raise  # the phase records the ZIP reader's own diagnosis
+        return None
+
+
+def _run_pipeline(
+    path: Path,
+    archive: Archive | None,
     report: Report,
-    pkg: ApkPackage,
     diags: Diagnostics,
     phases: PhaseRunner,
     options: ScanOptions,
+    detected: Detection,
 ) -> None:
-    facts = AppFacts(pkg, diags, options)
-    with phases.phase("facts.manifest", "AndroidManifest.xml"):
-        manifest = facts.manifest
-        if manifest is not None:
-            report.manifest = manifest.to_json()
-            report.app = facts.app_summary()
-    if pkg.signing is not None:
-        report.signing = pkg.signing.to_json()
-    with phases.phase("facts.code"):
-        report.code = facts.code_summary()
-    with phases.phase("facts.sdks"):
-        report.sdks = facts.sdks_json()
-    report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
-    report.nested_code = [n.to_json() for n in pkg.nested_code]
-    with phases.phase("checks"):
-        report.findings = run_checks(facts, diags, phases.timings, phases.progress)
-    if manifest is not None:
-        with phases.phase("facts.taint"):
-            _attach_pi_flows(facts, diags)
-        with phases.phase("facts.privacy"):
-            report.privacy = assess_privacy(facts).to_json()
-
-
-def _attach_pi_flows(facts: AppFacts, diags: Diagnostics) -> None:
-    """Where the PI the app reads goes (taint analysis), shown with each read."""
-    result = facts.pi_flow_analysis
-    attach_flows(facts.pi_collection, result.leaks)
-    if not result.complete:
-        diags.warning(
-            "taint.incomplete",
+    pipeline = pipeline_for(detected.format) if detected.is_package else None
+    if pipeline is None:
+        _unsupported(diags, detected)
+        return
+    try:
+        pipeline(path, archive, report, diags, phases, options)
+    except (MemoryError, RecursionError, Exception) as e:  # noqa: BLE001 - a bug of ours
+        diags.error(
+            "internal.error",
             "",
-            f"PI data-flow analysis stopped early ({result.incomplete_reason}); "
-            "flows may be missing",
-            f"个人信息数据流分析提前结束({result.incomplete_reason}),可能遗漏数据流",
+            f"Internal error in the {detected.format} pipeline: {type(e).__name__}: {e}",
+            f"{detected.format} 流程内部错误:{type(e).__name__}: {e}",
+            traceback=traceback.format_exc(limit=8),
         )
 
 
-def _identify(path: Path) -> PackageIdentity:
+def _unsupported(diags: Diagnostics, detected: Detection) -> None:
+    if detected.is_package:
+        en = f"The file is {detected.en}: this format is not supported yet"
+        zh = f"该文件是{detected.zh}:暂不支持此格式"
+    else:
+        en = f"The file is not a mobile app package: it looks like {detected.en}"
+        zh = f"该文件不是移动应用安装包:看起来是{detected.zh}"
+    diags.error(
+        "input.unsupported_format",
+        "",
+        en,
+        zh,
+        format=detected.format,
+        looks_like=detected.kind or detected.format,
+    )
+
+
+def _identify(path: Path) -> tuple[PackageIdentity, bytes]:
     if not path.exists():
         raise InputError("input.not_found", str(path), "File not found", "文件不存在")
     if not path.is_file():
         raise InputError("input.not_a_file", str(path), "Not a regular file", "不是普通文件")
     md5, sha1, sha256 = hashlib.md5(), hashlib.sha1(), hashlib.sha256()
     size = 0
+    head = b""
     try:
         with path.open("rb") as f:
             while chunk := f.read(1 << 20):
+                if not head:
+                    head = chunk[:SNIFF_BYTES]
                 size += len(chunk)
                 md5.update(chunk)
                 sha1.update(chunk)
@@ -119,14 +139,15 @@ def _identify(path: Path) -> PackageIdentity:
         raise InputError(
             "input.unreadable", str(path), f"Cannot read file: {e}", f"无法读取文件:{e}"
         ) from e
-    return PackageIdentity(
+    identity = PackageIdentity(
         file_name=path.name,
         size=size,
         md5=md5.hexdigest(),
         sha1=sha1.hexdigest(),
         sha256=sha256.hexdigest(),
-        format="zip",
+        format="unknown",
     )
+    return identity, head
 
 
 def _now() -> str:

@@ -63,8 +63,10 @@ def test_not_a_zip_gives_exit_3_and_still_a_report(tmp_path: Path) -> None:
     assert doc["scan"]["complete"] is False
     assert doc["package"]["hashes"]["sha256"]  # what the user gave is identified
     (err,) = [d for d in doc["diagnostics"] if d["level"] == "error"]
-    assert err["code"].startswith("zip.")
-    assert err["message"]["en"] and err["message"]["zh-CN"]
+    assert err["code"] == "input.unsupported_format"
+    assert "plain text" in err["message"]["en"] and "纯文本" in err["message"]["zh-CN"]
+    assert doc["package"]["format"] == "unknown" and doc["package"]["platform"] is None
+    assert "input.unsupported_format" in proc.stderr  # said even without reading the report
 
 
 def test_truncated_apk_is_partially_reported(fixture_apk_or_corpus: Path, tmp_path: Path) -> None:

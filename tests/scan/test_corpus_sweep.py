@@ -90,7 +90,8 @@ def test_well_formed_apps_are_read_completely(corpus_reports: dict[str, dict]) -
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("androguard/APK__apksig__empty-unsigned.apk", "apk.no_manifest"),
+        # an empty ZIP: no app package content at all, named as such
+        ("androguard/APK__apksig__empty-unsigned.apk", "input.unsupported_format"),
         ("androguard/APK__apksig__v1-only-with-nul-in-entry-name.apk", "zip.unsafe_name"),
         ("androguard/APK__apksig__v1-only-with-cr-in-entry-name.apk", "zip.unsafe_name"),
         ("androguard/APK__apksig__v1-only-with-lf-in-entry-name.apk", "zip.unsafe_name"),

@@ -129,14 +129,38 @@ class PackageIdentity:
     md5: str
     sha1: str
     sha256: str
-    format: str  # "apk" for now; later "xapk", "aab", "ipa", "hap", ...
+    format: str  # mobsec.ingest.detect.FORMATS: "apk", "aab", "ipa", "hap", ... or "unknown"
+    platform: str | None = None  # "android" | "ios" | "harmony" | "miniprogram"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file_name": self.file_name,
             "size": self.size,
             "format": self.format,
+            "platform": self.platform,
             "hashes": {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256},
+        }
+
+
+@dataclass(slots=True)
+class DetailSection:
+    """One titled key/value table of platform facts (e.g. iOS "Info.plist", HarmonyOS
+    "module.json"). Values are JSON: scalars, lists or small objects; renderers show them as
+    they are, so put the facts a reviewer reads, not whole files."""
+
+    id: str  # stable, e.g. "ios.info_plist"
+    title: Text
+    rows: list[tuple[str, Any]] = field(default_factory=list)  # (key as in the file, value)
+
+    def add(self, key: str, value: Any) -> DetailSection:
+        self.rows.append((key, value))
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title.to_json(),
+            "rows": [{"key": k, "value": v} for k, v in self.rows],
         }
 
 
@@ -158,6 +182,9 @@ class Report:
     # Personal-information compliance (mobsec.facts.privacy.assessment): None when the app
     # could not be assessed (no manifest) or the section was not computed.
     privacy: dict[str, Any] | None = None
+    # Platform-specific facts with no common section (Info.plist/ATS, module.json, app.json,
+    # the splits of a bundle...): shown by every renderer as key/value tables, in order.
+    platform_details: list[DetailSection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MiB) after each phase
@@ -193,6 +220,7 @@ class Report:
             "nested_code": self.nested_code,
             "sdks": self.sdks,
             "privacy": self.privacy,
+            "platform_details": [d.to_json() for d in self.platform_details],
             "findings": [f.to_json() for f in self.findings],
             "summary": {
                 "findings_by_severity": self.severity_counts(),

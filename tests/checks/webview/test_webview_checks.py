@@ -13,8 +13,10 @@ from mobsec import ScanOptions, scan
 from mobsec.checks.registry import load_all
 from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics
-from mobsec.engine import Archive, PhaseRunner, read_apk
 from mobsec.facts.app import AppFacts
+from mobsec.ingest.apk import read_apk
+from mobsec.ingest.archive import Archive
+from mobsec.phases import PhaseRunner
 
 HERE = Path(__file__).parent
 PREFIX = "android.webview."

@@ -11,6 +11,7 @@ rules add page numbers and the table of contents' page references.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -42,6 +43,7 @@ from mobsec.report.render.view import (
 SECTIONS = (
     ("overview", "section.overview"),
     ("app", "section.app"),
+    ("platform", "section.platform"),
     ("findings", "section.findings"),
     ("privacy", "section.privacy"),
     ("permissions", "section.permissions"),
@@ -131,6 +133,16 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
             return ""
         return t("yes", lang) if value else t("no", lang)
 
+    def detail_value(value: Any) -> str:
+        """A platform-details value as text: lists joined, objects as compact JSON."""
+        if isinstance(value, bool) or value is None:
+            return yesno(value)
+        if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+            return ", ".join(detail_value(v) for v in value)
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return str(value)
+
     priv = privacy_of(doc)
 
     def scenario_search(s: dict[str, Any]) -> str:
@@ -172,6 +184,8 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
         standards=standards,
         what=what,
         yesno=yesno,
+        detail_value=detail_value,
+        details=_wrap(doc.get("platform_details") or []),
         is_dangerous=is_dangerous,
         priv=_wrap(priv),
         privacy_rows=collection_rows(priv, lang) if priv else [],

@@ -80,6 +80,8 @@ def render_sarif(
             "reportSchemaVersion": doc.get("schema_version"),
         },
     }
+    if doc.get("platform_details"):
+        run["properties"]["platformDetails"] = doc["platform_details"]
     if doc.get("triage"):
         run["properties"]["triage"] = doc["triage"]
     priv = privacy_of(doc)
