@@ -19,12 +19,21 @@ MANAGE = "manage"  # members, roles, quotas, access grants of the organisation
 STATISTICS = "statistics"  # aggregated counts across granted organisations
 
 
+# What a membership's role reaches: the organisation's own data, only the apps the
+# organisation owns as a vendor, or its own data plus the organisations that granted access.
+SCOPE_ALL = "all"
+SCOPE_ORGANISATION = "organisation"
+SCOPE_OWNED_APPS = "owned_apps"
+SCOPE_GRANTED = "granted"
+
+
 @dataclass(frozen=True)
 class Role:
     id: str
     label: object  # lazy translated
     capabilities: frozenset[str]
     description: object
+    scope: str = SCOPE_ORGANISATION
 
 
 ROLES: dict[str, Role] = {}
@@ -43,6 +52,7 @@ PLATFORM_ADMIN = register(
         _("Platform administrator"),
         frozenset({VIEW, UPLOAD, TRIAGE, MANAGE, STATISTICS}),
         _("Operates the platform: every organisation, quotas, public upload."),
+        SCOPE_ALL,
     )
 )
 ORG_ADMIN = register(
@@ -67,6 +77,7 @@ VENDOR = register(
         _("Vendor"),
         frozenset({VIEW, DISPUTE}),
         _("Sees only the apps its organisation owns and answers (disputes) their findings."),
+        SCOPE_OWNED_APPS,
     )
 )
 REGULATOR = register(
@@ -75,6 +86,7 @@ REGULATOR = register(
         _("Regulator"),
         frozenset({VIEW, STATISTICS}),
         _("Reads, without changing anything, the organisations that granted it access."),
+        SCOPE_GRANTED,
     )
 )
 

@@ -11,10 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import UserError
+
 
 def exception_handler(exc, context):
     """DRF's handler plus a stable ``code``; messages follow the request's language
     (Accept-Language or the language cookie: zh-Hans by default, en)."""
+    if isinstance(exc, UserError):
+        return Response(exc.to_json(), status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data.setdefault("code", getattr(response.data["detail"], "code", "error"))

@@ -1,0 +1,205 @@
+"""The authorisation matrix: every route of the URL configuration × anonymous, every role and
+a user of another organisation, allowed or denied as designed.
+
+The table below must name every route: a new route without an entry fails
+``test_every_route_is_in_the_matrix``. Objects belong to organisation ``a`` (app owned by
+the ``vendor`` organisation, ``a`` granted the ``regulator`` organisation read access).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mobsec.platform.scans.models import CiRun, Finding
+from tests.platform.conftest import PASSWORD, ROLES
+
+ANON = "anonymous"
+PRINCIPALS = (ANON, *ROLES)
+EVERYONE = frozenset(PRINCIPALS)
+USERS = frozenset(ROLES)
+# Who sees organisation a's app, scans and findings.
+READERS = frozenset({"platform_admin", "org_admin", "tester", "vendor", "regulator"})
+TRIAGERS = frozenset({"platform_admin", "org_admin", "tester"})
+UPLOADERS_TO_A = TRIAGERS
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    allowed: frozenset[str]
+    data: str = ""  # which request body to send (see _body)
+    ok: tuple[int, ...] = ()  # status codes that mean "allowed" besides 2xx/3xx
+    kwargs: dict = field(default_factory=dict)
+
+
+def _rules() -> dict[str, list[Rule]]:
+    g = lambda allowed, **kw: Rule("get", allowed, **kw)  # noqa: E731
+    p = lambda allowed, data, **kw: Rule("post", allowed, data, **kw)  # noqa: E731
+    return {
+        "home": [g(USERS)],  # anonymous: to the login page
+        "set_language": [p(EVERYONE, "language")],
+        "accounts:login": [g(EVERYONE)],
+        "accounts:logout": [p(USERS, "none")],
+        "accounts:tokens": [g(USERS), p(USERS, "token")],
+        "api-health": [g(EVERYONE)],
+        "api-schema": [g(EVERYONE)],
+        "api-docs": [g(EVERYONE)],
+        "api-scan-list": [g(USERS), p(UPLOADERS_TO_A, "upload", ok=(415,))],
+        "api-scan-detail": [g(READERS)],
+        "api-scan-report": [g(READERS)],
+        "api-finding-list": [g(USERS)],
+        "api-statistics": [g(USERS)],
+        "api-organisation-list": [g(USERS)],
+        "api-app-list": [g(USERS)],
+        "api-app-detail": [g(READERS)],
+        "api-app-findings": [g(READERS)],
+        "api-finding-triage": [p(TRIAGERS, "triage")],
+        "api-finding-dispute": [p(frozenset({"vendor"}), "dispute")],
+        "api-app-triage": [g(READERS)],
+        "api-app-triage-events": [g(READERS)],
+        "api-app-suppressions": [g(READERS)],
+        "api-app-baseline": [g(READERS)],
+        "api-app-diff": [g(READERS)],
+        "api-ci-scans": [p(UPLOADERS_TO_A, "upload", ok=(415,))],
+        "api-ci-detail": [g(READERS)],
+        "api-ci-sarif": [g(READERS)],
+        "scans:dashboard": [g(USERS)],
+        "scans:list": [g(USERS)],
+        "scans:upload": [
+            g(USERS - {"vendor", "regulator"}),
+            p(UPLOADERS_TO_A, "page-upload", ok=(415,)),
+        ],
+        "scans:scan": [g(READERS)],
+        "scans:report": [g(READERS)],
+        "scans:report-html": [g(READERS)],
+        "scans:download": [g(READERS)],
+        "scans:findings": [g(USERS)],
+        # The public upload page is off by default: nobody reaches it.
+        "scans:public-upload": [g(NOBODY)],
+        "scans:public-scan": [g(NOBODY)],
+        "scans:public-status": [g(NOBODY)],
+        "scans:public-report-html": [g(NOBODY)],
+        "registry:apps": [g(USERS)],
+        "registry:app": [g(READERS)],
+        "registry:diff": [g(READERS)],
+        "registry:suppressions": [g(READERS)],
+        "registry:baseline": [g(READERS)],
+        "registry:triage": [p(TRIAGERS, "triage")],
+        "registry:dispute": [p(frozenset({"vendor"}), "dispute")],
+    }
+
+
+def route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, ns: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns)
+            elif isinstance(p, URLPattern):
+                assert p.name, f"route {p.pattern} has no name: the matrix cannot list it"
+                names.add(ns + p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    assert route_names() == set(_rules())
+
+
+@pytest.fixture
+def objects(world, ingest):
+    tester = world.user("tester")
+    s1 = ingest(world.orgs["a"], tester, "diff-v1")
+    s2 = ingest(world.orgs["a"], tester, "rotated")
+    app = s1.version.app
+    app.owner = world.orgs["vendor"]
+    app.save()
+    run = CiRun.objects.create(scan=s2)
+    fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
+    ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
+           "fingerprint": fp, "fmt": "json"}  # fmt: skip
+    return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2}
+
+
+def _kwargs(name: str, ids: dict, objs: dict) -> dict:
+    if name.startswith(("api-scan-", "scans:")):
+        return {k: objs["scan"].public_id if k in ("id", "scan_id") else ids[k]
+                for k in _params(name)}  # fmt: skip
+    if name.startswith("api-ci-"):
+        return {"id": objs["run"].public_id} if _params(name) else {}
+    return {k: ids[k] for k in _params(name)}
+
+
+def _params(name: str) -> list[str]:
+    resolver = get_resolver()
+    ns, _, short = name.rpartition(":")
+    if ns:
+        resolver = resolver.namespace_dict[ns][1]
+    possibilities = resolver.reverse_dict.getlist(short)
+    return list(possibilities[0][0][0][1]) if possibilities else []
+
+
+def _body(kind: str, world, objs: dict):
+    if kind == "upload" or kind == "page-upload":
+        return {"file": SimpleUploadedFile("notes.txt", b"not a package at all"),
+                "organisation": world.orgs["a"].public_id}  # fmt: skip
+    if kind == "triage":
+        return {"status": "confirmed", "reason": "matrix"}
+    if kind == "dispute":
+        return {"reason": "matrix dispute"}
+    if kind == "language":
+        return {"language": "en", "next": "/"}
+    if kind == "token":
+        return {"name": "matrix"}
+    return {}
+
+
+def _denied(principal: str, response) -> bool:
+    code = response.status_code
+    if code in (401, 403, 404):
+        return True
+    location = response.headers.get("Location", "")
+    return principal == ANON and code == 302 and "/accounts/login/" in location
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_matrix(objects, principal):
+    world, ids, objs = objects
+    client = Client()
+    if principal != ANON:
+        assert client.login(username=principal, password=PASSWORD)
+    wrong = []
+    for name, rules in sorted(_rules().items()):
+        kwargs = _kwargs(name, ids, objs)
+        url = reverse(name, kwargs=kwargs)
+        if name == "api-app-diff" or name == "registry:diff":
+            url += f"?old={objs['s1'].version.public_id}&new={objs['s2'].version.public_id}"
+        for rule in rules:
+            body = _body(rule.data, world, objs)
+            r = (
+                getattr(client, rule.method)(url, body)
+                if rule.method == "post"
+                else client.get(url)
+            )
+            denied = _denied(principal, r)
+            should = principal in rule.allowed
+            if should and (denied or (r.status_code >= 400 and r.status_code not in rule.ok)):
+                wrong.append(
+                    f"{rule.method.upper()} {name} {url}: expected allowed, got {r.status_code}"
+                )
+            if not should and not denied:
+                wrong.append(
+                    f"{rule.method.upper()} {name} {url}: expected denied, got {r.status_code}"
+                )
+            assert r.status_code < 500, f"{name}: {r.status_code}"
+        if principal != ANON and name == "accounts:logout":
+            assert client.login(username=principal, password=PASSWORD)
+    assert not wrong, "\n".join(wrong)
