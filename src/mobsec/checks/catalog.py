@@ -27,6 +27,10 @@ AREA_NAMES = {
     # areas of the HarmonyOS / mini-program checks
     "config": ("App configuration", "应用配置"),
     "permissions": ("Permissions", "权限"),
+    # areas of the iOS checks
+    "binary": ("Binary hardening", "二进制加固"),
+    "resilience": ("Run-time self-protection", "运行时自我保护"),
+    "platform": ("Platform interaction", "平台交互"),
 }
 
 

@@ -41,6 +41,7 @@ Pipeline = Callable[
 # format id (mobsec.ingest.detect.FORMATS) -> "module:function". One line per format.
 PIPELINES: dict[str, str] = {
     "apk": "mobsec.pipelines.android:scan_apk",
+    "ipa": "mobsec.pipelines.ios:scan_ipa",
 }
 
 

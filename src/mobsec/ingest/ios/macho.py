@@ -60,7 +60,7 @@ ARC_SYMBOLS = frozenset(
         "_objc_release_x0",
     }
 )
-SWIFT_MARKERS = ("_swift_release", "_swift_retain", "_swift_allocObject")
+SWIFT_MARKERS = ("_swift_", "_$s")  # Swift runtime calls and mangled Swift symbols
 
 CSMAGIC_EMBEDDED_SIGNATURE = 0xFADE0CC0
 CSMAGIC_CODEDIRECTORY = 0xFADE0C02
@@ -333,6 +333,8 @@ def _parse_slice(
             weak = str(lib.command).endswith("LOAD_WEAK_DYLIB")
             (sl.weak_libraries if weak else sl.libraries).append(name)
     sl.rpaths = _names(b.rpaths, "path", 256)
+    sl.swift = sl.swift or any("/libswiftCore" in lib for lib in sl.libraries)
+    sl.arc = sl.arc or sl.swift
     sl.restrict_segment = bool({"__RESTRICT", "__restrict"} & set(_names(b.segments, "name", 256)))
     if b.has_version_min:
         sl.min_os = ".".join(map(str, b.version_min.version))
