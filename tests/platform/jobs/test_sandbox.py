@@ -12,12 +12,14 @@ from mobsec.platform.jobs.errors import SandboxError
 from mobsec.platform.jobs.sandbox import SandboxLimits, run_scan_sandboxed
 from tests.platform.jobs.hostile import memory_bomb
 
-APPIUM = "realworld/appium-uiautomator2-server-v10.6.6.apk"  # ~1.5 s CPU to scan
+# Several seconds of CPU (its taint analysis runs up to its 10 s budget): long enough to hit
+# a 1 s CPU limit, a 1 s wall limit or a cancel for sure.
+SLOW_APK = "vulnapps/UnCrackable-Level4_r2pay-v0.9.apk"
 
 
 @pytest.fixture(scope="module")
-def appium(corpus_apks: Path) -> Path:
-    return corpus_apks / APPIUM
+def slow_apk(corpus_apks: Path) -> Path:
+    return corpus_apks / SLOW_APK
 
 
 def test_sandboxed_scan_is_the_engine_scan(fixture_apk):
@@ -54,28 +56,28 @@ def test_too_little_memory_to_start_is_a_memory_error(fixture_apk):
     assert "40 MB" in e.value.en and "40 MB" in e.value.zh
 
 
-def test_cpu_time_limit_kills_the_scan(appium):
+def test_cpu_time_limit_kills_the_scan(slow_apk):
     with pytest.raises(SandboxError) as e:
-        run_scan_sandboxed(appium, {}, SandboxLimits(cpu_seconds=1, wall_seconds=60))
+        run_scan_sandboxed(slow_apk, {}, SandboxLimits(cpu_seconds=1, wall_seconds=60))
     err = e.value
     assert err.code == "sandbox.cpu-time"
     assert err.details["signal"] == "SIGXCPU"
-    assert 1.0 <= err.details["cpu_seconds"] < 3
-    assert "CPU" in err.zh and err.details["package"] == appium.name
+    assert 0.9 <= err.details["cpu_seconds"] < 7, err.details  # kernel ticks
+    assert "CPU" in err.zh and err.details["package"] == slow_apk.name
 
 
-def test_wall_clock_limit_kills_the_whole_group(appium):
+def test_wall_clock_limit_kills_the_whole_group(slow_apk):
     t0 = time.monotonic()
     with pytest.raises(SandboxError) as e:
-        run_scan_sandboxed(appium, {}, SandboxLimits(wall_seconds=1))
+        run_scan_sandboxed(slow_apk, {}, SandboxLimits(wall_seconds=1))
     assert e.value.code == "sandbox.wall-time"
     assert time.monotonic() - t0 < 10  # hang guard: killed, not waited for
 
 
-def test_keep_going_false_cancels(appium):
+def test_keep_going_false_cancels(slow_apk):
     t0 = time.monotonic()
     with pytest.raises(SandboxError) as e:
-        run_scan_sandboxed(appium, {}, keep_going=lambda: time.monotonic() - t0 < 0.3)
+        run_scan_sandboxed(slow_apk, {}, keep_going=lambda: time.monotonic() - t0 < 0.3)
     assert e.value.code == "sandbox.cancelled"
 
 

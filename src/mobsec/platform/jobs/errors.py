@@ -24,3 +24,27 @@ class JobFailed(Exception):
 class SandboxError(JobFailed):
     """The scan child died or was killed: over its CPU, memory or wall-clock limit, crashed,
     or the package could not be read at all."""
+
+
+class QuotaExceeded(Exception):
+    """An organisation's quota refuses a new upload. ``en``/``zh`` are shown as they are;
+    the API answers 429 with them."""
+
+    status = 429
+
+    def __init__(self, code: str, en: str, zh: str, *, limit: int, used: int) -> None:
+        super().__init__(en)
+        self.code = code
+        self.en = en
+        self.zh = zh
+        self.limit = limit
+        self.used = used
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "en": self.en,
+            "zh": self.zh,
+            "limit": self.limit,
+            "used": self.used,
+        }

@@ -106,11 +106,10 @@ def run_scan_sandboxed(
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write(json.dumps(request).encode())
             proc.stdin.close()
-            reader = threading.Thread(
-                target=_read_progress, args=(proc.stdout, progress), daemon=True
-            )
+            seen: list[tuple[str, int, int]] = []
+            reader = threading.Thread(target=_read_progress, args=(proc.stdout, seen), daemon=True)
             reader.start()
-            status, usage, why_killed = _wait(proc, limits, keep_going)
+            status, usage, why_killed = _wait(proc, limits, keep_going, seen, progress)
             reader.join(timeout=5)
             err.seek(0, os.SEEK_END)
             size = err.tell()
@@ -142,26 +141,35 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _read_progress(stream: Any, progress: ProgressFn | None) -> None:
+def _read_progress(stream: Any, seen: list[tuple[str, int, int]]) -> None:
+    """Collect the child's progress lines; the waiting thread passes them on, so the
+    callback (which may write to the database) runs in the caller's thread."""
     for line in stream:
-        if progress is None:
-            continue
         try:
             phase, done, total = json.loads(line)
-            progress(str(phase), int(done), int(total))
+            seen.append((str(phase), int(done), int(total)))
         except (ValueError, TypeError):
             continue  # a garbled line from a dying child is no reason to fail the reader
 
 
 def _wait(
-    proc: subprocess.Popen[bytes], limits: SandboxLimits, keep_going: Callable[[], bool] | None
+    proc: subprocess.Popen[bytes],
+    limits: SandboxLimits,
+    keep_going: Callable[[], bool] | None,
+    seen: list[tuple[str, int, int]],
+    progress: ProgressFn | None,
 ) -> tuple[int, Any, str]:
-    """Reap the child with its resource usage; kill its group on a wall-clock excess or
-    when ``keep_going`` says stop. Returns (wait status, rusage, reason killed or '')."""
+    """Reap the child with its resource usage; pass progress on; kill its group on a
+    wall-clock excess or when ``keep_going`` says stop. Returns (wait status, rusage,
+    reason killed or '')."""
     deadline = time.monotonic() + limits.wall_seconds
     next_check = time.monotonic() + 0.5
     why = ""
+    told = 0
     while True:
+        while progress is not None and told < len(seen):
+            told += 1
+            progress(*seen[told - 1])
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = -1  # reaped here with wait4; stop Popen from waiting again

@@ -26,14 +26,8 @@ INSTALLED_APPS = [
     "mobsec.platform.accounts",
     "mobsec.platform.registry",
     "mobsec.platform.scans",
+    "mobsec.platform.jobs",
 ]
-# The job system (owned by platform/jobs) joins when it is present.
-try:  # pragma: no cover - depends on which apps have landed
-    import mobsec.platform.jobs.apps  # noqa: F401
-
-    INSTALLED_APPS.append("mobsec.platform.jobs")
-except ImportError:
-    pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -22,7 +22,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "test.sqlite3",
-            "OPTIONS": {"timeout": 30},
+            # As in local mode: writers take the lock up front instead of failing on upgrade.
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+            # A file, not Django's in-memory test database: the job tests' worker
+            # processes open the same database.
+            "TEST": {"NAME": DATA_DIR / "test-db.sqlite3"},
         }
     }
 # Fast hashing in tests only; the production hasher is covered by its own test.
