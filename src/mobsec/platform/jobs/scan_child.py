@@ -82,12 +82,21 @@ def _write(path: str, doc: dict) -> None:
         json.dump(doc, f, ensure_ascii=False)
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """Under the address-space limit, loading a shared library fails as an ImportError."""
+    text = str(exc)
+    return isinstance(exc, MemoryError) or (
+        isinstance(exc, (ImportError, OSError))
+        and ("failed to map segment" in text or "Cannot allocate memory" in text)
+    )
+
+
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except MemoryError:
-        sys.stderr.write("MemoryError: the scan exceeded its memory limit\n")
-        sys.exit(EXIT_MEMORY)
-    except Exception:  # noqa: BLE001 - the parent turns this into a job error with the traceback
+    except Exception as e:  # noqa: BLE001 - the parent turns this into a job error with the traceback
         traceback.print_exc()
+        if _out_of_memory(e):
+            sys.stderr.write("MemoryError: the scan exceeded its memory limit\n")
+            sys.exit(EXIT_MEMORY)
         sys.exit(EXIT_CRASH)

@@ -36,7 +36,7 @@ def live_status(scan: Scan) -> dict[str, Any]:
         state = job.state if job.state != "done" else scan.state  # done only once stored
         out.update(
             state=state,
-            progress=float(job.progress or 0.0),
+            progress=(job.progress or 0) / 100,  # the job row counts 0..100
             phase=job.phase or "",
             attempts=job.attempts,
             started_at=job.started_at,
