@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         "应用的隐私政策（文本或 HTML），与代码实际读取的个人信息比对",
     )
     s.add_argument(
+        "--wx-appid",
+        metavar="APPID",
+        help="WeChat mini-program app id (wx...) to decrypt a PC-WeChat encrypted .wxapkg "
+        "(V1MMWX) / 用于解密 PC 微信加密小程序包(V1MMWX)的 AppID",
+    )
+    s.add_argument(
         "-q", "--quiet", action="store_true", help="no progress or summary / 不显示进度和摘要"
     )
     s.add_argument(
@@ -293,6 +299,7 @@ def _scan(
     threads: int = 0,
     app_type: str | None = None,
     privacy_policy: Path | None = None,
+    wx_appid: str | None = None,
 ) -> dict[str, Any]:
     from mobsec.engine import scan
     from mobsec.progress import ProgressDisplay
@@ -304,6 +311,7 @@ def _scan(
             progress=progress.update,
             app_type=app_type,
             privacy_policy=privacy_policy,
+            wx_appid=wx_appid,
         )
         report = scan(path, options)
     return report.to_json()
@@ -348,7 +356,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if problem:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
         return EXIT_INTERNAL
-    doc = _scan(args.package, args.quiet, args.threads, args.app_type, args.privacy_policy)
+    doc = _scan(
+        args.package, args.quiet, args.threads, args.app_type, args.privacy_policy, args.wx_appid
+    )
     _print_unsupported(doc)
     if baseline is not None or suppressions is not None:
         apply_triage(doc, baseline, suppressions)

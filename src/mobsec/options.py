@@ -27,6 +27,11 @@ class ScanOptions:
     # can take far longer than the rest of the scan; past the budget the flows found so far
     # are reported and a ``taint.incomplete`` warning says so.
     taint_seconds: float = 10.0
+    # WeChat mini-programs: the app id that decrypts a PC-WeChat (V1MMWX) package, and the
+    # time budget for parsing its JavaScript (esprima is pure Python; past the budget the
+    # remaining modules are searched by pattern and a ``js.not_parsed`` warning says so).
+    wx_appid: str | None = None
+    js_parse_seconds: float = 0.3
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -34,4 +39,6 @@ class ScanOptions:
             "app_type": self.app_type,
             "privacy_policy": self.privacy_policy.name if self.privacy_policy else None,
             "taint_seconds": self.taint_seconds,
+            "wx_appid": self.wx_appid,
+            "js_parse_seconds": self.js_parse_seconds,
         }

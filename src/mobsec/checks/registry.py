@@ -167,7 +167,16 @@ def load_all(platform: str | None = None) -> dict[str, Check]:
     ``platform``, only the checks of that platform (see :data:`PLATFORMS`)."""
     import mobsec.checks as root
 
-    for info in pkgutil.walk_packages(root.__path__, prefix="mobsec.checks."):
+    path, prefix = root.__path__, "mobsec.checks."
+    if platform not in (None, "android"):
+        # Other platforms keep their checks in mobsec.checks.<platform>: a HAP scan need not
+        # import (about a second of) Android checks.
+        try:
+            sub = importlib.import_module(prefix + platform)
+            path, prefix = sub.__path__, f"{prefix}{platform}."
+        except ModuleNotFoundError:
+            pass
+    for info in pkgutil.walk_packages(path, prefix=prefix):
         name = info.name.rsplit(".", 1)[-1]
         if name.startswith("_") or name in ("registry", "context", "evidence", "runner", "catalog"):
             continue

@@ -42,6 +42,9 @@ Pipeline = Callable[
 PIPELINES: dict[str, str] = {
     "apk": "mobsec.pipelines.android:scan_apk",
     "ipa": "mobsec.pipelines.ios:scan_ipa",
+    "hap": "mobsec.pipelines.harmony:scan_harmony",
+    "harmony-app": "mobsec.pipelines.harmony:scan_harmony",
+    "wxapkg": "mobsec.pipelines.miniprogram:scan_wxapkg",
 }
 
 

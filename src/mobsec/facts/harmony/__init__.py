@@ -111,17 +111,18 @@ class HarmonyFacts:
                 )
         return rows
 
-    def app_summary(self) -> dict[str, Any]:
-        """The report's ``app`` section (the same keys the APK report uses where they apply)."""
+    def app_summary(self) -> dict[str, Any] | None:
+        """The report's ``app`` section (the keys of the APK report; API levels as min/target
+        sdk)."""
         main = self.main
         c = main.config if main else None
         if c is None:
-            return {"platform": PLATFORM, "package_name": None}
+            return None
         return {
-            "platform": PLATFORM,
-            "package_name": c.bundle_name,
+            "package": c.bundle_name,
             "version_code": c.version_code,
             "version_name": c.version_name,
+            "label": None,  # a resource reference ($string:app_name) in resources.index
             "min_sdk": api_level(c.min_api),
             "target_sdk": api_level(c.target_api),
             "debuggable": bool(c.debug),

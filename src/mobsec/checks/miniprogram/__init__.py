@@ -1,0 +1,1 @@
+"""``miniprogram.*`` checks: they read :class:`mobsec.facts.miniprogram.MiniProgramFacts`."""
