@@ -6,6 +6,8 @@ Commands:
                   [--privacy-policy FILE] [-q]
   mobsec baseline APK|REPORT.json -o FILE
   mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
+  mobsec serve [--data DIR] [--host H] [--port P] [--workers N]   (the web platform)
+  mobsec platform create-user NAME --org ORG --role ROLE [--token] [--data DIR]
 
 Exit codes (documented in README.md):
   0  done; outputs written (warnings may be present)
@@ -157,6 +159,10 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), json, or the markdown of docs/checks.md / 输出格式",
     )
     _add_lang_arg(c)
+
+    from mobsec.platform.cli_args import add_commands  # argparse only, no Django
+
+    add_commands(sub)
     return p
 
 
@@ -198,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_diff(args)
         if args.command == "checks":
             return _cmd_checks(args)
+        if args.command in ("serve", "platform"):
+            from mobsec.platform.cli import run  # loads Django: only for these commands
+
+            return run(args)
     except UsageError as e:
         print(f"mobsec: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -34,14 +34,16 @@ MAX_REASON = 4000
 
 def _sniff(upload) -> None:
     upload.seek(0)
-    head = upload.read(64)
+    head = upload.read(sniff.HEAD_BYTES)
     upload.seek(0)
-    if sniff.package_format(head) is None:
+    what = sniff.not_a_package(head)
+    if what is not None:
+        name = _display_name(upload.name)
         raise UserError(
             "upload.not_a_package",
-            f"{_display_name(upload.name)!r} is not an app package (APK): its content is not a "
-            "ZIP archive.",
-            f"{_display_name(upload.name)!r} 不是应用安装包（APK）：文件内容不是 ZIP 压缩包。",
+            f"{name!r} is not an app package: it is {what.en}. Upload an APK (or another "
+            "supported package).",
+            f"{name!r} 不是应用安装包：它是{what.zh}。请上传 APK（或其他支持的安装包）。",
             status=415,
         )
 
