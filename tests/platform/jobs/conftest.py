@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from mobsec.platform.accounts.models import Organisation
@@ -31,6 +32,7 @@ def worker_env(**extra: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "mobsec.platform.settings.test",
         "MOBSEC_TEST_DATABASE_URL": database_url(),
+        "MOBSEC_TEST_DATA_DIR": str(settings.DATA_DIR),
         "MOBSEC_JOBS_IMPORT": "tests.platform.jobs.kinds",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "MOBSEC_JOBS_LEASE_SECONDS": "2",

@@ -10,7 +10,10 @@ import dj_database_url
 
 from .base import *  # noqa: F403
 
-DATA_DIR = __import__("pathlib").Path(tempfile.mkdtemp(prefix="mobsec-test-data-"))
+# Worker processes started by the job tests share the test process's data directory.
+DATA_DIR = __import__("pathlib").Path(
+    os.environ.get("MOBSEC_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="mobsec-test-data-")
+)
 PACKAGE_STORE = DATA_DIR / "packages"
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -32,4 +35,4 @@ else:
 # Fast hashing in tests only; the production hasher is covered by its own test.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir()
+STATIC_ROOT.mkdir(exist_ok=True)
