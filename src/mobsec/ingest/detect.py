@@ -215,4 +215,7 @@ def classify_archive(archive: Archive) -> Detection:
         return APKS  # a bare set of APKs (universal.apk alone, or adb install-multiple style)
     if "META-INF/MANIFEST.MF" in names or any(n.endswith(".class") for n in names):
         return JAR
+    ipas = [n for n in names if n.lower().endswith(".ipa") and not n.startswith("__MACOSX/")]
+    if len(ipas) == 1:
+        return IPA  # an IPA zipped once more: the iOS reader opens the inner one (bounded)
     return PLAIN_ZIP

@@ -72,6 +72,7 @@ def summary_lines(
     heading = f"{name} {app.get('version_name') or ''}".rstrip()
     lines.append(f"[bold]{escape(heading)}[/]")
     lines += [f"  {escape(x)}" for x in _fact_lines(doc, L)]
+    lines += [f"  {escape(x)}" for x in _detail_lines(doc, text_lang)]
 
     risk = risk_of(doc, text_lang)
     style = STYLES.get(risk.rating, "green")
@@ -202,11 +203,39 @@ def _what(s: dict[str, Any]) -> str:
     return f"rule {s.get('rule')}" + (f" ({', '.join(where)})" if where else "")
 
 
+DETAIL_ROWS = 6  # per platform-details table: the summary names the facts, the report has all
+
+
+def _detail_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """Platform-specific tables (Info.plist/ATS, module.json...), their set values only."""
+    lines = []
+    for d in doc.get("platform_details") or []:
+        shown = [
+            f"{r['key']}={_short(r['value'])}"
+            for r in d.get("rows") or []
+            if r.get("value") not in (None, False, [], {}, "")
+        ]
+        if shown:
+            more = f" … +{len(shown) - DETAIL_ROWS}" if len(shown) > DETAIL_ROWS else ""
+            lines.append(f"{pick(d.get('title'), lang)}: " + "; ".join(shown[:DETAIL_ROWS]) + more)
+    return lines
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        text = ",".join(map(str, value))
+    elif isinstance(value, dict):
+        text = ",".join(f"{k}:{v}" for k, v in value.items() if v not in (None, False, [], ""))
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
 def _fact_lines(doc: dict[str, Any], L: Callable[..., str]) -> list[str]:
     """A few facts worth seeing before opening the report."""
     lines = []
     app = doc.get("app")
-    if app:
+    if app and (app.get("min_sdk") is not None or app.get("target_sdk") is not None):
         debuggable = f"  {L('app.debuggable')}" if app.get("debuggable") else ""
         lines.append(
             f"{L('app.sdk_levels')}: {app.get('min_sdk')}/{app.get('target_sdk')}{debuggable}"
