@@ -90,13 +90,7 @@ def read_apk(
                 pkg.resources = parse_arsc(data, RESOURCES, diags)
 
     with phases.phase("ingest.signing"):
-        pkg.signing = verify_apk_signatures(
-            archive,
-            diags,
-            min_sdk=_min_sdk(pkg),
-            target_sdk=_manifest_int(pkg, "uses-sdk", "targetSdkVersion"),
-            target_sandbox_version=_manifest_int(pkg, None, "targetSandboxVersion"),
-        )
+        pkg.signing = verify_signatures(pkg, archive, diags)
 
     with phases.phase("ingest.dex"):
         files = []
@@ -119,6 +113,18 @@ def read_apk(
     with phases.phase("ingest.nested"):
         pkg.nested_code = find_nested_code_in_archive(archive, diags, limits)
     return pkg
+
+
+def verify_signatures(pkg: ApkPackage, archive: Archive, diags: Diagnostics) -> SigningReport:
+    """Verify ``archive`` (the APK, or the base APK of a split set) with the SDK levels of
+    ``pkg``'s manifest, as the platform does."""
+    return verify_apk_signatures(
+        archive,
+        diags,
+        min_sdk=_min_sdk(pkg),
+        target_sdk=_manifest_int(pkg, "uses-sdk", "targetSdkVersion"),
+        target_sandbox_version=_manifest_int(pkg, None, "targetSandboxVersion"),
+    )
 
 
 def _manifest_int(pkg: ApkPackage, tag: str | None, attr: str) -> int | None:

@@ -470,7 +470,7 @@ _PROBLEM_TEXT = {
 
 
 def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
-    """Parse binary XML (or, as a fallback, plain-text XML) into an element tree.
+    """Parse binary XML (or aapt2 proto XML, or as a fallback plain-text XML) into a tree.
 
     Returns ``None`` (with an error diagnostic) only when nothing usable is in the file.
     """
@@ -488,6 +488,10 @@ def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
         return None
     ctype, header_size, size = _CHUNK.unpack_from(data, 0)
     if ctype != RES_XML_TYPE:
+        if data[:1] == b"\x0a":  # aapt2 proto XML (App Bundles): an XmlNode message
+            from mobsec.ingest.aapt2_proto import parse_proto_xml
+
+            return parse_proto_xml(data, file, diags)
         if _looks_like_text_xml(data):
             return _parse_text_xml(data, file, diags)
         diags.error(

@@ -41,6 +41,10 @@ Pipeline = Callable[
 # format id (mobsec.ingest.detect.FORMATS) -> "module:function". One line per format.
 PIPELINES: dict[str, str] = {
     "apk": "mobsec.pipelines.android:scan_apk",
+    "apks": "mobsec.pipelines.android:scan_bundle",
+    "xapk": "mobsec.pipelines.android:scan_bundle",
+    "apkm": "mobsec.pipelines.android:scan_bundle",
+    "aab": "mobsec.pipelines.android:scan_bundle",
     "ipa": "mobsec.pipelines.ios:scan_ipa",
     "hap": "mobsec.pipelines.harmony:scan_harmony",
     "harmony-app": "mobsec.pipelines.harmony:scan_harmony",

@@ -1,4 +1,5 @@
-"""Android pipelines: an APK read into an ApkPackage, then facts, checks and the report.
+"""Android pipelines: an APK, a split-APK set (.apks/.xapk/.apkm) or an App Bundle read
+into an ApkPackage, then facts, checks and the report.
 
 :func:`fill_android_report` is the part every Android format shares (facts → checks →
 report sections) once its input has been read into an :class:`ApkPackage`.
@@ -15,9 +16,10 @@ from mobsec.facts.privacy.assessment import assess_privacy
 from mobsec.facts.privacy.collection import attach_flows
 from mobsec.ingest.apk import ApkPackage, read_apk
 from mobsec.ingest.archive import Archive
+from mobsec.ingest.bundle import Bundle, read_aab, read_split_set
 from mobsec.options import ScanOptions
 from mobsec.phases import PhaseRunner
-from mobsec.report.model import Report
+from mobsec.report.model import DetailSection, Report, Text
 
 
 def scan_apk(
@@ -76,3 +78,54 @@ def _attach_pi_flows(facts: AppFacts, diags: Diagnostics) -> None:
             "flows may be missing",
             f"个人信息数据流分析提前结束({result.incomplete_reason}),可能遗漏数据流",
         )
+
+
+def scan_bundle(
+    path: Path,
+    archive: Archive | None,
+    report: Report,
+    diags: Diagnostics,
+    phases: PhaseRunner,
+    options: ScanOptions,
+) -> None:
+    """One app made of several parts: .apks (bundletool), .xapk and .apkm split sets (a base
+    APK and its splits) and .aab App Bundles (modules), read as their union."""
+    assert archive is not None
+    fmt = report.package.format
+    if fmt == "aab":
+        bundle = read_aab(archive, diags, phases, options.limits, options.threads)
+    else:
+        bundle = read_split_set(archive, fmt, diags, phases, options.limits, options.threads)
+    if bundle is None:
+        return
+    try:
+        fill_android_report(report, bundle.package, diags, phases, options)
+        for f in report.findings:  # view names → the split/module the file comes from
+            f.location.file = bundle.view.locate(f.location.file)
+        report.platform_details.append(bundle_details(bundle, fmt, diags))
+    finally:
+        bundle.close()
+
+
+def bundle_details(bundle: Bundle, fmt: str, diags: Diagnostics) -> DetailSection:
+    """The parts of the app, and what the set's own index claims (checked against them)."""
+    section = DetailSection(
+        "android.bundle",
+        Text("Base and splits / modules", "基础包与拆分包 / 模块"),
+    )
+    for part in bundle.parts:
+        what = part.kind + (f" ({part.split})" if part.split else "")
+        section.add(part.name, f"{what} · {part.size} B")
+    manifest = bundle.package.manifest_xml
+    package = manifest.attr("package", "") if manifest is not None else None
+    package_name = package.value() if package is not None else None
+    for key, value in bundle.index.items():
+        section.add(f"{'manifest.json' if fmt == 'xapk' else 'info.json'}: {key}", value)
+        if key in ("package_name", "pname") and package_name and value != package_name:
+            diags.warning(
+                "bundle.index_mismatch",
+                "manifest.json" if fmt == "xapk" else "info.json",
+                f"The set's index names package {value!r} but its base APK is {package_name!r}",
+                f"集合索引声明的包名为 {value!r},但基础 APK 为 {package_name!r}",
+            )
+    return section

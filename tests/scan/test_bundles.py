@@ -1,0 +1,273 @@
+"""Split-APK sets (.apks, .xapk, .apkm) and App Bundles (.aab) scanned as one app.
+
+Real bundletool sets and bundles from ../shared/corpus/formats; XAPK and APKM (no public
+sample) are built here from the split set's APKs following their published layout
+(``manifest.json`` / ``info.json`` + the APKs at the root). Facts are compared with ``aapt
+dump badging`` on every APK inside the sets, and with ``aapt2 dump badging`` on the AAB's
+base module repacked as a proto APK (manifest + resources.pb, what aapt2 reads).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mobsec.diagnostics import Diagnostics
+from mobsec.engine import scan
+from mobsec.ingest.archive import Archive
+from mobsec.ingest.bundle import read_split_set
+from mobsec.options import ScanOptions
+from mobsec.phases import PhaseRunner
+from mobsec.report.schema import validate_report
+
+pytestmark = pytest.mark.corpus
+
+OPTIONS = ScanOptions(taint_seconds=2)
+SPLIT_SET = "apks/mlevytskiy-Core_app.apks"
+UNIVERSAL_SET = "apks/SimplestNotes_app.apks"
+WATCH_AAB = "aab/bundletool_watch-face-from-tool.aab"
+FEATURE_AAB = "aab/bundletool_install-time-permanent-modules.aab"
+
+
+@pytest.fixture(scope="module")
+def formats(corpus_dir: Path) -> Path:
+    return corpus_dir / "formats"
+
+
+@pytest.fixture(scope="module")
+def reports(formats: Path) -> dict[str, dict[str, Any]]:
+    out = {}
+    for rel in (SPLIT_SET, UNIVERSAL_SET, WATCH_AAB, FEATURE_AAB):
+        doc = scan(formats / rel, OPTIONS).to_json()
+        validate_report(doc)
+        out[rel] = doc
+    return out
+
+
+def _parts(doc: dict[str, Any]) -> dict[str, str]:
+    (section,) = [d for d in doc["platform_details"] if d["id"] == "android.bundle"]
+    return {r["key"]: r["value"] for r in section["rows"]}
+
+
+def _errors(doc: dict[str, Any]) -> list[str]:
+    return [d["code"] for d in doc["diagnostics"] if d["level"] == "error"]
+
+
+def test_split_set_is_one_app_located_per_split(reports: dict[str, dict[str, Any]]) -> None:
+    doc = reports[SPLIT_SET]
+    assert (doc["package"]["format"], doc["package"]["platform"]) == ("apks", "android")
+    assert doc["app"]["package"] == "com.core.sample" and not _errors(doc)
+    parts = _parts(doc)
+    assert parts["splits/base-master.apk"].startswith("base")
+    assert parts["splits/base-en.apk"].startswith("config (config.en)")
+    assert parts["splits/base-xxhdpi.apk"].startswith("config (config.xxhdpi)")
+    assert [d["name"] for d in doc["code"]["dex_files"]] == ["splits/base-master.apk!/classes.dex"]
+    assert doc["signing"]["verified"] is True
+    assert doc["findings"]
+    for f in doc["findings"]:  # every finding names the APK of the set it comes from
+        assert f["location"]["file"] == "" or f["location"]["file"].startswith("splits/"), f
+    # the verifier's own file names are also said inside their APK
+    signing = [d for d in doc["diagnostics"] if d["code"].startswith("signing.")]
+    assert all(d["file"].startswith("splits/base-master.apk") for d in signing)
+
+
+def test_universal_set_is_its_universal_apk(reports: dict[str, dict[str, Any]]) -> None:
+    doc = reports[UNIVERSAL_SET]
+    assert doc["app"]["package"] == "com.example.SimplestNotes" and not _errors(doc)
+    assert list(_parts(doc)) == ["universal.apk"]
+    assert {d["name"] for d in doc["code"]["dex_files"]} == {"universal.apk!/classes.dex"}
+
+
+def _badging(text: str) -> dict[str, Any]:
+    pkg = re.search(
+        r"^package: name='([^']*)' versionCode='([^']*)' versionName='([^']*)'", text, re.M
+    )
+    split = re.search(r"^package: .*split='([^']*)'", text, re.M)
+    return {
+        "package": pkg.group(1) if pkg else None,
+        "version_code": pkg.group(2) if pkg else None,
+        "version_name": pkg.group(3) if pkg else None,
+        "split": split.group(1) if split else "",
+        "min_sdk": re.search(r"^sdkVersion:'(\d+)'", text, re.M),
+        "permissions": sorted(re.findall(r"^uses-permission: name='([^']*)'", text, re.M)),
+        "label": re.search(r"^application-label:'([^']*)'", text, re.M),
+    }
+
+
+@pytest.mark.parametrize("rel", [SPLIT_SET, UNIVERSAL_SET])
+def test_facts_agree_with_aapt_on_every_apk_of_the_set(
+    formats: Path, reports: dict[str, dict[str, Any]], android_tool, tmp_path: Path, rel: str
+) -> None:
+    doc = reports[rel]
+    parts = _parts(doc)
+    with zipfile.ZipFile(formats / rel) as z:
+        for name in parts:
+            apk = tmp_path / name.replace("/", "_")
+            apk.write_bytes(z.read(name))
+            aapt = _badging(android_tool("aapt", "dump", "badging", str(apk)))
+            kind = parts[name].split(" ")[0]
+            if aapt["split"]:
+                assert kind == "config" and f"({aapt['split']})" in parts[name], name
+                continue
+            assert kind == "base", name
+            app, manifest = doc["app"], doc["manifest"]
+            assert aapt["package"] == app["package"]
+            assert aapt["version_code"] == str(app["version_code"])
+            assert aapt["version_name"] == app["version_name"]
+            assert int(aapt["min_sdk"].group(1)) == app["min_sdk"]
+            ours = sorted(p["name"] for p in manifest["uses_permissions"])
+            assert aapt["permissions"] == ours
+
+
+def _built_from_split_set(formats: Path, tmp_path: Path, kind: str, index: dict | None) -> Path:
+    """An XAPK / APKM made of the split set's APKs, as the published layouts describe."""
+    out = tmp_path / f"app.{kind}"
+    with zipfile.ZipFile(formats / SPLIT_SET) as src, zipfile.ZipFile(out, "w") as dst:
+        names = {
+            "splits/base-master.apk": "com.core.sample.apk" if kind == "xapk" else "base.apk",
+            "splits/base-en.apk": "config.en.apk" if kind == "xapk" else "split_config.en.apk",
+            "splits/base-xxhdpi.apk": (
+                "config.xxhdpi.apk" if kind == "xapk" else "split_config.xxhdpi.apk"
+            ),
+        }
+        for old, new in names.items():
+            dst.writestr(new, src.read(old), compress_type=zipfile.ZIP_STORED)
+        if index is not None:
+            dst.writestr("manifest.json" if kind == "xapk" else "info.json", json.dumps(index))
+        dst.writestr("icon.png", b"\x89PNG\r\n\x1a\n")
+    return out
+
+
+XAPK_MANIFEST = {
+    "xapk_version": 2,
+    "package_name": "com.core.sample",
+    "name": "Core",
+    "version_code": "1",
+    "version_name": "1.0",
+    "min_sdk_version": "21",
+    "split_configs": ["config.en", "config.xxhdpi"],
+    "split_apks": [
+        {"file": "com.core.sample.apk", "id": "base"},
+        {"file": "config.en.apk", "id": "config.en"},
+        {"file": "config.xxhdpi.apk", "id": "config.xxhdpi"},
+    ],
+}
+APKM_INFO = {"apkm_version": 5, "app_name": "Core", "pname": "com.core.sample", "versioncode": "1"}
+
+
+@pytest.mark.parametrize(("kind", "index"), [("xapk", XAPK_MANIFEST), ("apkm", APKM_INFO)])
+def test_xapk_and_apkm_give_the_same_app_as_the_split_set(
+    formats: Path,
+    reports: dict[str, dict[str, Any]],
+    tmp_path: Path,
+    kind: str,
+    index: dict,
+) -> None:
+    doc = scan(_built_from_split_set(formats, tmp_path, kind, index), OPTIONS).to_json()
+    validate_report(doc)
+    assert doc["package"]["format"] == kind and doc["package"]["platform"] == "android"
+    assert not _errors(doc)
+    assert "bundle.index_mismatch" not in {d["code"] for d in doc["diagnostics"]}
+    ref = reports[SPLIT_SET]
+    assert doc["app"] == ref["app"]
+    assert {f["fingerprint"] for f in doc["findings"]} == {
+        f["fingerprint"] for f in ref["findings"]
+    }
+    base = "com.core.sample.apk" if kind == "xapk" else "base.apk"
+    assert _parts(doc)[base].startswith("base")
+    dex = [f for f in doc["findings"] if f["location"]["file"].endswith(".dex")]
+    assert dex and all(f["location"]["file"] == f"{base}!/classes.dex" for f in dex)
+
+
+def test_an_index_that_lies_about_the_package_is_named(formats: Path, tmp_path: Path) -> None:
+    lying = dict(XAPK_MANIFEST, package_name="com.bank.trusted")
+    doc = scan(_built_from_split_set(formats, tmp_path, "xapk", lying), OPTIONS).to_json()
+    (d,) = [d for d in doc["diagnostics"] if d["code"] == "bundle.index_mismatch"]
+    assert "com.bank.trusted" in d["message"]["en"] and d["message"]["zh-CN"]
+    assert doc["app"]["package"] == "com.core.sample"  # the APKs decide, not the index
+
+
+def test_aab_modules_union_and_locations(reports: dict[str, dict[str, Any]]) -> None:
+    doc = reports[WATCH_AAB]
+    assert (doc["package"]["format"], doc["package"]["platform"]) == ("aab", "android")
+    assert not _errors(doc)
+    assert list(_parts(doc)) == ["base", "runtime"]
+    dex = [d["name"] for d in doc["code"]["dex_files"]]
+    assert dex == ["base/dex/classes.dex", "runtime/dex/classes.dex", "runtime/dex/classes2.dex"]
+    libs = {lib["path"]: lib["abi"] for lib in doc["native_libraries"]}
+    assert libs["runtime/lib/arm64-v8a/libglide-webp.so"] == "arm64-v8a" and len(libs) == 5
+    perms = {p["name"] for p in doc["manifest"]["uses_permissions"]}
+    assert {"android.permission.BODY_SENSORS", "android.permission.SCHEDULE_EXACT_ALARM"} <= perms
+    assert doc["signing"] is None  # an AAB is re-signed by the store; its APKs are not here
+    for f in doc["findings"]:
+        assert f["location"]["file"] == "" or f["location"]["file"].startswith(
+            ("base/", "runtime/")
+        )
+
+
+def test_aab_feature_modules_are_named(reports: dict[str, dict[str, Any]]) -> None:
+    doc = reports[FEATURE_AAB]
+    parts = _parts(doc)
+    assert list(parts) == ["base", "assets", "initialInstall", "java"]
+    assert parts["java"].startswith("feature (java)")
+    names = [d["name"] for d in doc["code"]["dex_files"]]
+    assert names[0] == "base/dex/classes.dex" and "java/dex/classes.dex" in names
+
+
+@pytest.mark.parametrize("rel", [WATCH_AAB, FEATURE_AAB, "aab/appinfo_android.aab"])
+def test_aab_facts_agree_with_aapt2(
+    formats: Path, tmp_path: Path, android_tool: Callable[..., str], rel: str
+) -> None:
+    """aapt2 reads a module as a "proto APK": the manifest at the root beside resources.pb."""
+    proto_apk = tmp_path / "base-proto.apk"
+    with zipfile.ZipFile(formats / rel) as z, zipfile.ZipFile(proto_apk, "w") as out:
+        out.writestr("AndroidManifest.xml", z.read("base/manifest/AndroidManifest.xml"))
+        out.writestr("resources.pb", z.read("base/resources.pb"))
+    aapt = _badging(android_tool("aapt2", "dump", "badging", str(proto_apk)))
+    doc = scan(formats / rel, OPTIONS).to_json()
+    app = doc["app"]
+    assert aapt["package"] == app["package"]
+    assert aapt["version_code"] == str(app["version_code"])
+    assert aapt["version_name"] == app["version_name"]
+    assert int(aapt["min_sdk"].group(1)) == app["min_sdk"]
+    assert aapt["permissions"] == sorted(p["name"] for p in doc["manifest"]["uses_permissions"])
+    assert aapt["label"] and aapt["label"].group(1) == app["label"]  # @string resolved via .pb
+
+
+def _run_split_set(path: Path, fmt: str = "apks") -> Diagnostics:
+    diags = Diagnostics()
+    with Archive.open(path, diags) as archive:
+        bundle = read_split_set(archive, fmt, diags, PhaseRunner(diags, None), OPTIONS.limits, 1)
+        if bundle is not None:
+            bundle.close()
+    return diags
+
+
+def test_a_split_set_inside_a_split_set_is_named_not_opened(formats: Path, tmp_path: Path) -> None:
+    inner = (formats / SPLIT_SET).read_bytes()
+    outer = tmp_path / "nested.apks"
+    with zipfile.ZipFile(outer, "w") as z:
+        z.writestr("toc.pb", b"")
+        z.writestr("splits/base-master.apk", inner)  # a whole set where an APK should be
+    diags = _run_split_set(outer)
+    (d,) = [d for d in diags if d.code == "bundle.part_not_apk"]
+    assert d.file == "splits/base-master.apk" and d.detail["looks_like"] == "apks"
+    assert "bundle.no_base" in diags.codes()
+    doc = scan(outer, OPTIONS).to_json()
+    validate_report(doc)
+    assert doc["scan"]["complete"] is False and doc["findings"] == []
+
+
+def test_a_part_that_is_no_zip_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "junk.apks"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("toc.pb", b"")
+        z.writestr("splits/base-master.apk", b"%PDF-1.4 not an apk")
+    diags = _run_split_set(path)
+    assert "bundle.part_unreadable" in diags.codes()
