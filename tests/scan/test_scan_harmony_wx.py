@@ -68,10 +68,12 @@ def test_corpus_file_scans(path: Path, corpus_dir: Path) -> None:
 @pytest.mark.corpus
 def test_encrypted_with_app_id_reads_like_its_decrypted_twin(corpus_dir: Path) -> None:
     # a generous JS budget: the comparison must not depend on how loaded the machine is
-    doc = mobsec.scan(ENCRYPTED, mobsec.ScanOptions(wx_appid=APP_ID, js_parse_seconds=30)).to_json()
+    doc = mobsec.scan(
+        ENCRYPTED, mobsec.ScanOptions(wx_appid=APP_ID, js_parse_chars=10_000_000)
+    ).to_json()
     twin = mobsec.scan(
         FORMATS / "wxapkg" / "secdevlpr26_wx0a3f2cb08e5994bc-decrypted.wxapkg",
-        mobsec.ScanOptions(js_parse_seconds=30),
+        mobsec.ScanOptions(js_parse_chars=10_000_000),
     ).to_json()
     assert doc["app"]["decrypted"] and not doc["diagnostics"]
     assert [f["fingerprint"] for f in doc["findings"]] == [

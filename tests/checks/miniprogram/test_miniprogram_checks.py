@@ -29,7 +29,7 @@ def findings(source: Path | bytes, check_id: str) -> list[Finding]:
     data = source.read_bytes() if isinstance(source, Path) else source
     diags = Diagnostics()
     pkg = read_wxapkg(data, diags, DEFAULT_LIMITS)
-    facts = MiniProgramFacts(pkg, diags, ScanOptions(js_parse_seconds=30))
+    facts = MiniProgramFacts(pkg, diags, ScanOptions(js_parse_chars=10_000_000))
     checks = [load_all("miniprogram")[check_id]]
     found = run_checks(facts, diags, {}, None, checks, "miniprogram")
     assert not [d for d in diags if d.code.startswith("internal.")]

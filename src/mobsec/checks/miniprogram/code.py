@@ -50,9 +50,11 @@ GBT_CODE = "5.2.1 代码安全 / code security"
 )
 def hardcoded_secret(ctx: CheckContext) -> Iterator[Finding]:
     seen: set[str] = set()
+    checked: set[tuple[str | None, str]] = set()
     for s in facts(ctx).js.strings:
-        if s.value in seen or len(seen) >= MAX_FINDINGS:
+        if s.value in seen or (s.key, s.value) in checked or len(seen) >= MAX_FINDINGS:
             continue
+        checked.add((s.key, s.value))
         what = None
         confidence = None
         if s.key and SECRET_KEY.search(s.key) and APP_SECRET.match(s.value):

@@ -74,7 +74,7 @@ class MiniProgramFacts:
 
     @cached_property
     def js(self) -> JsFacts:
-        analyzer = JsAnalyzer(self.diags, self.options.js_parse_seconds)
+        analyzer = JsAnalyzer(self.diags, self.options.js_parse_chars)
         for entry in self.pkg.entries:
             if entry.path.endswith(JS_SUFFIX) and entry.size <= MAX_JS_FILE:
                 analyzer.add_file(entry.path, self.pkg.text(entry))

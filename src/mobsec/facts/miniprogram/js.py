@@ -6,10 +6,10 @@ are assigned to, dynamic code), not a full program model.
 Each module is parsed on its own, so a module esprima cannot parse costs that module only,
 and findings name the source file. A module is parsed only when a cheap text search shows
 something a rule reads (``wx``, ``eval``, ``Function``, ``http://``, a key-like name or a
-known secret format): the rest cannot produce a finding. Bounds: the module size, the parse
-time per package, and Python's recursion limit (deeply nested minified expressions); past
-them the module is searched by regular expressions for string literals only, and a
-diagnostic says so.
+known secret format): the rest cannot produce a finding. Bounds: the module size, the
+characters parsed per package (a time limit guards the parser), and Python's recursion
+limit (deeply nested minified expressions); past them the module is searched by regular
+expressions for string literals and wx.* calls only, and a diagnostic says so.
 """
 
 from __future__ import annotations
@@ -111,12 +111,15 @@ def split_modules(source: str, file: str) -> list[tuple[str, int, str]]:
 
 
 class JsAnalyzer:
-    """Collects facts from many files under one time budget."""
+    """Collects facts from many files under one budget of characters parsed (deterministic:
+    the same package gives the same report on a busy machine) and a time limit that only
+    guards against a parser pathology."""
 
-    def __init__(self, diags: Diagnostics, budget_seconds: float) -> None:
+    def __init__(self, diags: Diagnostics, budget_chars: int, guard_seconds: float = 5.0) -> None:
         self.diags = diags
         self.facts = JsFacts()
-        self.deadline = time.perf_counter() + budget_seconds
+        self.chars_left = budget_chars
+        self.deadline = time.perf_counter() + guard_seconds
         self._budget_reported = False
 
     def add_file(self, file: str, source: str) -> None:
@@ -136,15 +139,18 @@ class JsAnalyzer:
         reason = None
         if len(text) > MAX_MODULE_SIZE:
             reason = f"{len(text)} characters, above the {MAX_MODULE_SIZE} parse limit"
+        elif len(text) > self.chars_left:
+            reason = "JavaScript parse budget used up"
         elif time.perf_counter() > self.deadline:
-            reason = "JavaScript parse time budget used up"
+            reason = "JavaScript parse time guard reached"
         if reason is None:
+            self.chars_left -= len(text)
             started = time.perf_counter()
             try:
                 self._parse(module, text)
                 module.parsed = True
             except _OutOfTime:
-                reason = "JavaScript parse time budget used up"
+                reason = "JavaScript parse time guard reached"
             except RecursionError:
                 reason = "nesting too deep for the parser"
             except esprima.Error as e:
@@ -236,8 +242,23 @@ class _LineCounter:
 
 
 def _key_before(text: str, at: int) -> str | None:
-    m = re.search(r"([A-Za-z_$][\w$]*)[\"']?\s*[:=]\s*$", text[max(0, at - 80) : at])
-    return m.group(1) if m else None
+    """The name in ``name: "..."`` / ``name = "..."`` / ``"name": "..."`` before offset ``at``
+    (read backwards by hand: an end-anchored regex retried every start of the window)."""
+    i = at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] not in ":=" or (text[i] == "=" and i > 0 and text[i - 1] in "=!<>"):
+        return None
+    i -= 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i >= 0 and text[i] in "\"'":
+        i -= 1
+    end = i + 1
+    while i >= 0 and end - i <= 64 and (text[i].isalnum() or text[i] in "_$"):
+        i -= 1
+    name = text[i + 1 : end]
+    return name if name and not name[0].isdigit() else None
 
 
 def _name(node: Any) -> str | None:

@@ -147,7 +147,7 @@ def _signing(archive: Archive, diags: Diagnostics, where: str) -> HapSigning:
         diags.error(e.code, where, e.en, e.zh)
         return HapSigning(present=False)
     with view:
-        return read_sign_block(bytes(view), archive.cd_offset - start, diags, where)
+        return read_sign_block(view, archive.cd_offset - start, diags, where)  # no copy
 
 
 def _pack_info(archive: Archive, diags: Diagnostics, where: str) -> dict[str, Any] | None:
