@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "mobsec.platform.registry",
     "mobsec.platform.scans",
     "mobsec.platform.jobs",
+    "mobsec.platform.keys",
+    "mobsec.platform.notifications",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,20 @@ MOBSEC_PUBLIC_UPLOADS_PER_HOUR = int(os.environ.get("MOBSEC_PUBLIC_UPLOADS_PER_H
 # Login throttling: failures per (username, client) within the window lock it out.
 MOBSEC_LOGIN_MAX_FAILURES = 5
 MOBSEC_LOGIN_WINDOW_SECONDS = 15 * 60
+
+# E-mail (notifications): SMTP when MOBSEC_EMAIL_HOST is set, else files in <data>/mail so
+# that local mode needs no mail server and messages can still be read.
+DEFAULT_FROM_EMAIL = os.environ.get("MOBSEC_EMAIL_FROM", "mobsec@localhost")
+if os.environ.get("MOBSEC_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["MOBSEC_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("MOBSEC_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("MOBSEC_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("MOBSEC_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("MOBSEC_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
