@@ -121,6 +121,10 @@ def serve(args: argparse.Namespace) -> int:
     setup(args.data, args.host)
     from waitress import create_server
 
+    from mobsec.platform.keys import custody
+
+    custody.ensure()  # signing keys exist from the first start (docs/deploy.md: rotation)
+
     from mobsec.platform.wsgi import application
 
     credentials = token = None
