@@ -9,6 +9,7 @@ from typing import Any
 from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.harmony import HarmonyFacts
+from mobsec.facts.harmony.privacy import harmony_privacy
 from mobsec.ingest.archive import Archive
 from mobsec.ingest.harmony.hap import HapModule, read_harmony
 from mobsec.ingest.harmony.module_config import api_level
@@ -36,6 +37,8 @@ def scan_harmony(
         report.findings = run_checks(
             facts, diags, phases.timings, phases.progress, platform="harmony"
         )
+    with phases.phase("facts.privacy"):
+        report.privacy = harmony_privacy(facts)
     for m in pkg.modules:
         report.platform_details += _module_sections(m, facts, len(pkg.modules) > 1)
     report.platform_details.append(_signing_section("harmony.signing", pkg.signing, "签名"))

@@ -246,3 +246,48 @@ def test_launcher_entry_is_info_other_exported_is_medium(corpus_dir: Path) -> No
     }
     assert by_name["EntryAbility"].severity.value == "info"
     assert by_name["SyncService"].severity.value == "medium"
+
+
+def _privacy(source: Path | bytes) -> dict:
+    from mobsec.facts.harmony.privacy import harmony_privacy
+
+    diags = Diagnostics()
+    with Archive.open(source, diags) as archive:
+        pkg = read_harmony(archive, diags, DEFAULT_LIMITS)
+    return harmony_privacy(HarmonyFacts(pkg, diags, ScanOptions()))
+
+
+@pytest.mark.corpus
+def test_pi_section_lists_pi_modules_the_bytecode_imports(corpus_dir: Path) -> None:
+    abc = replace_abc_string(
+        corpus_member(HELLO, "ets/modules.abc"),
+        "ObservedPropertySimplePU",
+        "@ohos:geoLocationManager",
+    )
+    # requests ohos.permission.LOCATION, not the APPROXIMATELY_LOCATION the module needs
+    doc = _privacy(hello_with(_permission("$string:reason"), {"ets/modules.abc": abc}))
+    (loc,) = doc["collection"]["pi_types"]
+    assert loc["id"] == "location" and loc["accesses"][0]["source"] == "@ohos:geoLocationManager"
+    assert loc["accesses"][0]["confidence"] == "medium"
+    assert loc["permissions_needed"] == ["ohos.permission.APPROXIMATELY_LOCATION"]
+    assert loc["permissions_declared"] == []
+    assert len(doc["scenarios"]) == 31
+    assert _privacy(HELLO)["collection"]["pi_types"] == []  # the unedited twin imports none
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc not installed")
+def test_secret_and_url_in_a_native_library(corpus_dir: Path, tmp_path: Path) -> None:
+    code = (
+        'const char *key = "AKIAZ7Q3J5K2M4N6P8R1"; const char *api = "http://api.shop-cn.net/v1";\n'
+    )
+    lib = compile_so(tmp_path, "keys", ["-fPIC"], code)
+    hap = hello_with(lambda d: None, {"libs/x86_64/libkeys.so": lib})
+    (secret,) = findings(hap, "harmony.secrets.hardcoded-secret")
+    assert secret.location.file == "libs/x86_64/libkeys.so" and "AKIA****P8R1" in secret.message.en
+    (url,) = findings(hap, "harmony.network.cleartext-url")
+    assert url.location.file == "libs/x86_64/libkeys.so"
+    plain = hello_with(
+        lambda d: None, {"libs/x86_64/libkeys.so": compile_so(tmp_path, "plain", ["-fPIC"])}
+    )
+    assert not findings(plain, "harmony.secrets.hardcoded-secret")

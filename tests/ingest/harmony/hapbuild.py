@@ -108,11 +108,11 @@ def replace_abc_string(abc: bytes, old: str, new: str) -> bytes:
     return bytes(out)
 
 
-def compile_so(tmp: Path, name: str, flags: list[str]) -> bytes:
+def compile_so(tmp: Path, name: str, flags: list[str], extra: str = "") -> bytes:
     src = tmp / f"{name}.c"
     src.write_text(
         "#include <string.h>\nint copy(char *d, const char *s){char b[64]; strcpy(b, s);"
-        " strcpy(d, b); return (int)strlen(b);}\n"
+        " strcpy(d, b); return (int)strlen(b);}\n" + extra
     )
     out = tmp / f"{name}.so"
     subprocess.run(["gcc", "-shared", "-O1", *flags, "-o", str(out), str(src)], check=True)

@@ -1,4 +1,5 @@
-"""Strings of the Ark bytecode and text files: hard-coded secrets and plain-HTTP endpoints.
+"""Strings of the Ark bytecode, native libraries and text files: hard-coded secrets and
+plain-HTTP endpoints.
 
 ABC files are not decoded (no call graph), so these checks read string items: a URL is
 reported where the code holds it, not where it is fetched; hence medium confidence.
@@ -43,11 +44,11 @@ def cleartext_host(url: str) -> str | None:
     "harmony.network.cleartext-url",
     title=("Plain-HTTP endpoint in the app's code", "代码中包含明文 HTTP 地址"),
     description=(
-        "The Ark bytecode or a packaged file holds an http:// (or ws://) URL of a remote "
-        "host. Requests to it travel unencrypted and can be read or changed on the network. "
+        "The Ark bytecode, a native library or a packaged file holds an http:// (or ws://) "
+        "URL of a remote host. Requests to it travel unencrypted and can be read or changed on the network. "
         "The bytecode is read for strings only, so whether and where the URL is requested is "
         "not proven (medium confidence).",
-        "方舟字节码或包内文件中包含远程主机的 http://(或 ws://)地址,对其的请求以明文传输,可能在网络上被读取或篡改。"
+        "方舟字节码、原生库或包内文件中包含远程主机的 http://(或 ws://)地址,对其的请求以明文传输,可能在网络上被读取或篡改。"
         "字节码仅按字符串读取,无法证明该地址是否以及在何处被请求(置信度中)。",
     ),
     remediation=(
@@ -83,10 +84,10 @@ def cleartext_url(ctx: CheckContext) -> Iterator[Finding]:
     "harmony.secrets.hardcoded-secret",
     title=("Hard-coded secret in a HarmonyOS package", "鸿蒙安装包中硬编码密钥"),
     description=(
-        "A string in the Ark bytecode or a packaged file has the format of a credential "
+        "A string in the Ark bytecode, a native library or a packaged file has the format of a credential "
         "(cloud access key, API token, private key, password in a URL). Anyone can unpack the "
         "HAP and read it.",
-        "方舟字节码或包内文件中的字符串符合凭据格式(云服务访问密钥、API 令牌、私钥、URL 中的密码等),"
+        "方舟字节码、原生库或包内文件中的字符串符合凭据格式(云服务访问密钥、API 令牌、私钥、URL 中的密码等),"
         "任何人都可以解包 HAP 读取。",
     ),
     remediation=(

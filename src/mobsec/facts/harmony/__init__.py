@@ -72,13 +72,15 @@ class HarmonyFacts:
 
     @cached_property
     def strings(self) -> list[TextString]:
-        """ABC string items and lines of text files, bounded."""
+        """ABC string items, lines of text files and native .rodata strings, bounded."""
         out: list[TextString] = []
         for m in self.modules:
             for abc in m.abc_files:
                 out += [TextString(abc.path, s) for s in abc.strings]
             for name, text in m.text_files.items():
                 out += [TextString(m.where(name), line) for line in text.splitlines() if line]
+            for path, strings in m.native_strings.items():
+                out += [TextString(path, s) for s in strings]
         return out[:MAX_STRINGS_SEARCHED]
 
     def code_lines(self) -> Iterator[TextString]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from mobsec.diagnostics import Diagnostics, FormatError, InputError
 from mobsec.ingest.archive import Archive
-from mobsec.ingest.elf import NativeLibrary, analyze_elf
+from mobsec.ingest.elf import NativeLibrary, analyze_elf, elf_strings
 from mobsec.ingest.harmony.abc import AbcFile, read_abc
 from mobsec.ingest.harmony.module_config import (
     ModuleConfig,
@@ -37,6 +37,7 @@ MAX_PROFILE_SIZE = 256 * 1024
 TEXT_SUFFIXES = (".json", ".js", ".ts", ".ets", ".txt", ".properties", ".xml")
 MAX_TEXT_FILE = 512 * 1024
 MAX_TEXT_FILES = 200
+MAX_NATIVE_STRINGS = 20_000  # per library
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class HapModule:
     entries: int = 0
     # small text files (resources, raw files, rawfile JSON...) for secret and URL search
     text_files: dict[str, str] = field(default_factory=dict)
+    native_strings: dict[str, list[str]] = field(default_factory=dict)  # lib path -> strings
 
     def where(self, name: str) -> str:
         """The path of ``name`` as a finding shows it (``entry.hap!/module.json``)."""
@@ -180,6 +182,10 @@ def read_hap(
                 if lib is not None:
                     lib.abi = m.group(1)
                     module.native_libraries.append(lib)
+                    # .rodata strings, for the secret and URL checks
+                    module.native_strings[lib.path] = list(
+                        elf_strings(data, min_len=8, limit=MAX_NATIVE_STRINGS)
+                    )
         elif name.endswith(".abc") and len(module.abc_files) < MAX_ABC_FILES:
             data = archive.read(entry)
             if data is not None:
