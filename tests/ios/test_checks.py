@@ -167,7 +167,19 @@ CASES = {
     "ios.resilience.jailbreak-detection": (UNCRACKABLE2, UNCRACKABLE1),
     "ios.resilience.debugger-detection": (UNCRACKABLE2, UNCRACKABLE1),
     "ios.resilience.injection-detection": (UNCRACKABLE1, IGOAT),
+    # the keystroke-logging exercise's nibs, and the same IPA keeping only the nibs whose
+    # fields opt out (cut-and-paste exercise: UIAutocorrectionType, UISecureTextEntry)
+    "ios.ui.keyboard-cache": (IGOAT, lambda: _only_nibs(IGOAT, "CutAndPaste")),
 }
+
+
+def _only_nibs(name: str, keep: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(corpus_ipa(name)) as z:
+        nibs = [n for n in z.namelist() if n.endswith(".nib") and keep not in n]
+    root = "Payload/iGoat.app/"
+    return rebuild(corpus_ipa(name), drop=tuple(n[len(root) :] for n in nibs))
 
 
 def _rename_all(data: bytes, pairs: list[tuple[bytes, bytes]]) -> bytes:
@@ -205,6 +217,12 @@ def test_fires_and_twin_quiet(corpus_dir, check_id):
         assert f.title.en and f.title.zh and f.location.file
         assert f.message is None or (f.message.en and f.message.zh)
     assert findings(_source(quiet), check_id) == [], f"{check_id} fired on its twin"
+
+
+def test_keyboard_cache_names_the_keystroke_exercise(corpus_dir):
+    files = {f.location.file for f in findings(IGOAT, "ios.ui.keyboard-cache")}
+    assert "Payload/iGoat.app/KeystrokeLoggingExerciseController_iPhone.nib" in files
+    assert not any("CutAndPaste" in f for f in files)
 
 
 def test_secret_is_masked(corpus_dir):

@@ -24,6 +24,8 @@ from mobsec.options import ScanOptions
 PLATFORM = "ios"
 MAX_TEXT_FILE = 512 * 1024
 MAX_TEXT_FILES = 300
+MAX_NIB_FILE = 1024 * 1024
+MAX_NIB_FILES = 400
 TEXT_SUFFIXES = (".json", ".plist", ".js", ".html", ".htm", ".txt", ".xml", ".strings", ".cfg")
 _URL = re.compile(r"\b(?:https?|wss?|ftp)://[^\s\"'<>\\^`{|}]{3,2000}", re.I)
 
@@ -275,6 +277,24 @@ class IosFacts:
             return out
 
         return self.memo(("ios", "text files"), read)
+
+    def nib_files(self) -> list[tuple[str, bytes]]:
+        """Compiled interface files (``.nib``, also inside ``.storyboardc``), bounded."""
+
+        def read() -> list[tuple[str, bytes]]:
+            out = []
+            for name in self.pkg.files:
+                if len(out) >= MAX_NIB_FILES or not name.endswith(".nib"):
+                    continue
+                entry = self.pkg.archive.get(name)
+                if entry is None or entry.uncompressed_size > MAX_NIB_FILE:
+                    continue
+                data = self.pkg.archive.read(entry, MAX_NIB_FILE)
+                if data:
+                    out.append((name, data))
+            return out
+
+        return self.memo(("ios", "nib files"), read)
 
     # -- SDKs ------------------------------------------------------------------------------
 
