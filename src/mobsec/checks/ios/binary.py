@@ -36,6 +36,13 @@ WEAK_HASHES = {
     "_CC_MD5": "MD5",
     "_CC_SHA1": "SHA-1",
 }
+# C buffer handling: a binary importing none of these (a tiny Objective-C shell of runtime
+# calls) has no function the compiler would protect, so a missing canary proves nothing.
+C_BUFFER_IMPORTS = frozenset(
+    {"_memcpy", "_memmove", "_memset", "_bzero", "_strcpy", "_strncpy", "_strlcpy", "_strcat",
+     "_strncat", "_strlen", "_sprintf", "_snprintf", "_vsnprintf", "___sprintf_chk",
+     "___memcpy_chk", "___strcpy_chk", "_malloc", "_read", "_fgets", "_sscanf", "_gets"}
+)  # fmt: skip
 INSECURE_RANDOM = {"_rand": "rand", "_srand": "srand", "_random": "random", "_srandom": "srandom"}
 
 
@@ -90,10 +97,11 @@ def no_pie(ctx: CheckContext) -> Iterator[Finding]:
     "ios.binary.no-stack-canary",
     title=("No stack canaries", "未启用栈保护(stack canary)"),
     description=(
-        "The binary imports neither ___stack_chk_guard nor ___stack_chk_fail: it was built "
-        "without -fstack-protector, so stack buffer overflows are not detected.",
-        "二进制未导入 ___stack_chk_guard 或 ___stack_chk_fail:编译时未启用 -fstack-protector,"
-        "栈缓冲区溢出不会被检测到。",
+        "The binary handles C buffers (memcpy, strlen, sprintf…) but imports neither "
+        "___stack_chk_guard nor ___stack_chk_fail: it was built without -fstack-protector, "
+        "so stack buffer overflows are not detected.",
+        "二进制处理 C 缓冲区(memcpy、strlen、sprintf 等),却未导入 ___stack_chk_guard 或 "
+        "___stack_chk_fail:编译时未启用 -fstack-protector,栈缓冲区溢出不会被检测到。",
     ),
     remediation=(
         "Build with -fstack-protector-strong (Xcode default for Objective-C/C code).",
@@ -105,7 +113,13 @@ def no_pie(ctx: CheckContext) -> Iterator[Finding]:
 )
 def no_stack_canary(ctx: CheckContext) -> Iterator[Finding]:
     # Pure Swift code has no C stack buffers to protect; only C/Objective-C binaries count.
-    yield from _lacking(ctx, "stack_canary", "no stack canary", "无栈保护", lambda s: not s.swift)
+    yield from _lacking(
+        ctx,
+        "stack_canary",
+        "no stack canary",
+        "无栈保护",
+        lambda s: not s.swift and not C_BUFFER_IMPORTS.isdisjoint(s.imports),
+    )
 
 
 @check(
