@@ -286,3 +286,30 @@ def test_ipa_inside_ipa_is_opened_and_bounded(corpus_dir):
 def test_not_an_ipa(corpus_dir):
     pkg, diags = _read(_zip_of("readme.txt", b"hello"))
     assert pkg.app is None and "ios.no_app_bundle" in diags.codes()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_profile_agrees_with_openssl_cms(corpus_dir, name, tmp_path):
+    """The CMS payload as OpenSSL extracts it, decoded by ElementTree, against our profile."""
+    pkg, _ = _read(IPA_DIR / name)
+    for bundle in pkg.bundles:
+        if bundle.profile is None:
+            continue
+        src = tmp_path / "p.der"
+        with zipfile.ZipFile(IPA_DIR / name) as z:
+            src.write_bytes(z.read(bundle.profile.path))
+        xml = subprocess.run(
+            ["openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", str(src)],
+            capture_output=True,
+            check=True,
+        ).stdout
+        theirs = _etree_plist(ET.fromstring(xml))
+        ours = bundle.profile
+        assert ours.team_name == theirs["TeamName"]
+        assert ours.team_ids == theirs["TeamIdentifier"]
+        assert ours.uuid == theirs["UUID"]
+        assert ours.expires.replace(tzinfo=None) == theirs["ExpirationDate"]
+        assert len(ours.devices) == len(theirs.get("ProvisionedDevices", []))
+        assert ours.get_task_allow == theirs["Entitlements"].get("get-task-allow", False)
+        assert ours.entitlements == theirs["Entitlements"]

@@ -146,6 +146,8 @@ def details(facts: IosFacts) -> list[DetailSection]:
                 "arc": b["arc"],
                 "code_signature": b["code_signature"],
                 "swift": b["swift"],
+                "imported_symbols": max((s["imported_symbols"] for s in b["slices"]), default=0),
+                "symbols": max((s["symbols"] for s in b["slices"]), default=0),
             },
         )
     out.append(hard)
