@@ -271,3 +271,31 @@ def test_a_part_that_is_no_zip_is_named(tmp_path: Path) -> None:
         z.writestr("splits/base-master.apk", b"%PDF-1.4 not an apk")
     diags = _run_split_set(path)
     assert "bundle.part_unreadable" in diags.codes()
+
+
+def test_aab_gives_what_its_base_module_built_as_an_apk_gives(
+    formats: Path, tmp_path: Path, android_tool: Callable[..., str]
+) -> None:
+    """The single-module bundle and its base module converted to a binary APK by aapt2:
+    the same manifest model, app facts and findings; only the place of each file differs
+    (and the converted APK is unsigned)."""
+    aab = formats / "aab/appinfo_android.aab"
+    proto = tmp_path / "proto.apk"
+    with zipfile.ZipFile(aab) as src, zipfile.ZipFile(proto, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            rest = name.removeprefix("base/")
+            top, _, below = rest.partition("/")
+            if rest != name and not name.endswith("/") and rest not in ("assets.pb", "native.pb"):
+                dst.writestr(below if top in ("manifest", "dex", "root") else rest, src.read(name))
+    apk = tmp_path / "base.apk"
+    android_tool("aapt2", "convert", "-o", str(apk), "--output-format", "binary", str(proto))
+    ours, theirs = scan(aab, OPTIONS).to_json(), scan(apk, OPTIONS).to_json()
+    assert ours["manifest"] == theirs["manifest"] and ours["app"] == theirs["app"]
+    by_print = {f["fingerprint"]: f for f in ours["findings"]}
+    expected = [f for f in theirs["findings"] if f["check_id"] != "android.signing.unsigned"]
+    assert sorted(by_print) == sorted(f["fingerprint"] for f in expected)
+    in_bundle = {"AndroidManifest.xml": "base/manifest/AndroidManifest.xml"}
+    for f in expected:
+        file = f["location"]["file"]
+        where = in_bundle.get(file, f"base/dex/{file}" if file.endswith(".dex") else file)
+        assert by_print[f["fingerprint"]]["location"]["file"] == where

@@ -1,0 +1,100 @@
+"""Benchmark: scanning split sets and App Bundles against scanning the same app as one APK.
+
+Pairs, all from ../shared/corpus/formats:
+
+* ``SimplestNotes_app.apks`` (universal mode) against its ``universal.apk``;
+* ``mlevytskiy-Core_app.apks`` (split mode: base-master + en + xxhdpi) against its
+  ``splits/base-master.apk`` alone (no universal APK exists for it);
+* each ``.aab`` against its ``base`` module rebuilt as a binary APK with
+  ``aapt2 convert`` (no bundletool here). For the multi-module bundles the bundle scan
+  also reads the other modules, which the reference APK does not hold.
+
+Every number is the median wall time of N in-process ``mobsec.scan`` calls with default
+options (after one warm-up scan of each file, so imports and catalogs are loaded).
+
+    .venv/bin/python bench/bench_bundles.py [--corpus DIR] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from mobsec import ScanOptions, scan
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def base_module_as_apk(aab: Path, out_dir: Path) -> Path:
+    """The AAB's base module as a proto APK, converted to binary by aapt2."""
+    proto = out_dir / (aab.stem + "-proto.apk")
+    with zipfile.ZipFile(aab) as src, zipfile.ZipFile(proto, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if not name.startswith("base/") or name.endswith("/"):
+                continue
+            rest = name[len("base/") :]
+            top, _, below = rest.partition("/")
+            if top in ("manifest", "dex", "root"):
+                rest = below
+            if rest not in ("assets.pb", "native.pb"):
+                dst.writestr(rest, src.read(name))
+    apk = out_dir / (aab.stem + "-base.apk")
+    subprocess.run(
+        ["aapt2", "convert", "-o", str(apk), "--output-format", "binary", str(proto)],
+        check=True,
+        capture_output=True,
+    )
+    return apk
+
+
+def extract(container: Path, member: str, out_dir: Path) -> Path:
+    out = out_dir / (container.stem + "-" + member.replace("/", "_"))
+    with zipfile.ZipFile(container) as z:
+        out.write_bytes(z.read(member))
+    return out
+
+
+def median_scan(path: Path, repeat: int) -> tuple[float, int]:
+    scan(path, ScanOptions())  # warm-up
+    times, findings = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        report = scan(path, ScanOptions())
+        times.append(time.perf_counter() - t0)
+        findings = len(report.findings)
+    return statistics.median(times), findings
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    formats = args.corpus / "formats"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        pairs = [
+            (formats / "apks/SimplestNotes_app.apks", "universal.apk"),
+            (formats / "apks/mlevytskiy-Core_app.apks", "splits/base-master.apk"),
+        ]
+        rows = [(c, extract(c, m, out), m) for c, m in pairs]
+        for aab in sorted((formats / "aab").glob("*.aab")):
+            rows.append((aab, base_module_as_apk(aab, out), "base module via aapt2 convert"))
+        print(f"{'package':48} {'scan s':>7} {'ref s':>7} {'ratio':>6}  findings  reference")
+        for container, ref, what in rows:
+            t_bundle, n_bundle = median_scan(container, args.repeat)
+            t_ref, n_ref = median_scan(ref, args.repeat)
+            print(
+                f"{container.name:48} {t_bundle:7.2f} {t_ref:7.2f} {t_bundle / t_ref:6.2f}"
+                f"  {n_bundle:>3}/{n_ref:<4}  {what}"
+            )
+
+
+if __name__ == "__main__":
+    main()
