@@ -9,6 +9,7 @@ base module repacked as a proto APK (manifest + resources.pb, what aapt2 reads).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -50,7 +51,7 @@ def reports(formats: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _parts(doc: dict[str, Any]) -> dict[str, str]:
+def _parts(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     (section,) = [d for d in doc["platform_details"] if d["id"] == "android.bundle"]
     return {r["key"]: r["value"] for r in section["rows"]}
 
@@ -64,9 +65,14 @@ def test_split_set_is_one_app_located_per_split(reports: dict[str, dict[str, Any
     assert (doc["package"]["format"], doc["package"]["platform"]) == ("apks", "android")
     assert doc["app"]["package"] == "com.core.sample" and not _errors(doc)
     parts = _parts(doc)
-    assert parts["splits/base-master.apk"].startswith("base")
-    assert parts["splits/base-en.apk"].startswith("config (config.en)")
-    assert parts["splits/base-xxhdpi.apk"].startswith("config (config.xxhdpi)")
+    assert parts["splits/base-master.apk"]["kind"] == "base"
+    assert parts["splits/base-en.apk"] == {
+        "kind": "config",
+        "split": "config.en",
+        "size": 21718,
+        "signer": "same",
+    }
+    assert parts["splits/base-xxhdpi.apk"]["split"] == "config.xxhdpi"
     assert [d["name"] for d in doc["code"]["dex_files"]] == ["splits/base-master.apk!/classes.dex"]
     assert doc["signing"]["verified"] is True
     assert doc["findings"]
@@ -111,11 +117,11 @@ def test_facts_agree_with_aapt_on_every_apk_of_the_set(
             apk = tmp_path / name.replace("/", "_")
             apk.write_bytes(z.read(name))
             aapt = _badging(android_tool("aapt", "dump", "badging", str(apk)))
-            kind = parts[name].split(" ")[0]
             if aapt["split"]:
-                assert kind == "config" and f"({aapt['split']})" in parts[name], name
+                assert parts[name]["kind"] == "config", name
+                assert parts[name]["split"] == aapt["split"], name
                 continue
-            assert kind == "base", name
+            assert parts[name]["kind"] == "base", name
             app, manifest = doc["app"], doc["manifest"]
             assert aapt["package"] == app["package"]
             assert aapt["version_code"] == str(app["version_code"])
@@ -180,7 +186,7 @@ def test_xapk_and_apkm_give_the_same_app_as_the_split_set(
         f["fingerprint"] for f in ref["findings"]
     }
     base = "com.core.sample.apk" if kind == "xapk" else "base.apk"
-    assert _parts(doc)[base].startswith("base")
+    assert _parts(doc)[base]["kind"] == "base"
     dex = [f for f in doc["findings"] if f["location"]["file"].endswith(".dex")]
     assert dex and all(f["location"]["file"] == f"{base}!/classes.dex" for f in dex)
 
@@ -215,7 +221,7 @@ def test_aab_feature_modules_are_named(reports: dict[str, dict[str, Any]]) -> No
     doc = reports[FEATURE_AAB]
     parts = _parts(doc)
     assert list(parts) == ["base", "assets", "initialInstall", "java"]
-    assert parts["java"].startswith("feature (java)")
+    assert parts["java"] == {"kind": "feature", "split": "java", "size": 4868, "signer": ""}
     names = [d["name"] for d in doc["code"]["dex_files"]]
     assert names[0] == "base/dex/classes.dex" and "java/dex/classes.dex" in names
 
@@ -299,3 +305,48 @@ def test_aab_gives_what_its_base_module_built_as_an_apk_gives(
         file = f["location"]["file"]
         where = in_bundle.get(file, f"base/dex/{file}" if file.endswith(".dex") else file)
         assert by_print[f["fingerprint"]]["location"]["file"] == where
+
+
+def test_a_split_signed_by_another_key_is_named(
+    formats: Path, tmp_path: Path, android_tool: Callable[..., str]
+) -> None:
+    """An XAPK whose native/config split was replaced and re-signed by someone else; the
+    untouched set (above) has every split "signed like the base"."""
+    from tests.fixtures.build import KEY_ALIAS, KEYSTORE, KEYSTORE_PASSWORD_FILE
+
+    xapk = _built_from_split_set(formats, tmp_path, "xapk", XAPK_MANIFEST)
+    unsigned = tmp_path / "config.en-unsigned.apk"
+    with zipfile.ZipFile(xapk) as z:
+        original = z.read("config.en.apk")
+    with zipfile.ZipFile(io.BytesIO(original)) as split, zipfile.ZipFile(unsigned, "w") as out:
+        for info in split.infolist():
+            if not info.filename.startswith("META-INF/"):
+                out.writestr(info, split.read(info))
+    resigned = tmp_path / "config.en.apk"
+    password = KEYSTORE_PASSWORD_FILE.read_text(encoding="utf-8").strip()
+    android_tool(
+        "apksigner", "sign", "--ks", str(KEYSTORE), "--ks-key-alias", KEY_ALIAS,
+        "--ks-pass", f"pass:{password}", "--min-sdk-version", "21",
+        "--out", str(resigned), str(unsigned),
+    )  # fmt: skip
+    swapped = tmp_path / "swapped.xapk"
+    with zipfile.ZipFile(xapk) as z, zipfile.ZipFile(swapped, "w") as out:
+        for info in z.infolist():
+            data = resigned.read_bytes() if info.filename == "config.en.apk" else z.read(info)
+            out.writestr(info, data)
+    doc = scan(swapped, OPTIONS).to_json()
+    (d,) = [d for d in doc["diagnostics"] if d["code"] == "bundle.split_signature"]
+    assert d["file"] == "config.en.apk" and d["detail"]["signer"] == "other"
+    assert _parts(doc)["config.en.apk"]["signer"] == "other"
+    assert _parts(doc)["config.xxhdpi.apk"]["signer"] == "same"
+
+
+def test_bundle_parts_are_shown_by_every_renderer(reports: dict[str, dict[str, Any]]) -> None:
+    from mobsec.report.render import render
+
+    doc = reports[SPLIT_SET]
+    html = render(doc, "html", "en").decode()
+    assert 'id="details-android.bundle"' in html and "splits/base-en.apk" in html
+    sarif = json.loads(render(doc, "sarif", "en"))
+    (section,) = sarif["runs"][0]["properties"]["platformDetails"]
+    assert section["id"] == "android.bundle" and len(section["rows"]) == 3

@@ -68,6 +68,7 @@ class Part:
     manifest: XmlElement | None = None
     split: str = ""  # the manifest's split="" ("" for the base)
     kind: str = ""  # "base" | "config" | "feature" | "module"
+    signer: str = ""  # split APKs: "base" | "same" (as the base) | "other" | "unverified"
     owns_archive: bool = False
 
     def location(self, apk_name: str) -> str:
@@ -79,7 +80,13 @@ class Part:
         return f"{self.name}/{apk_name}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "split": self.split, "size": self.size}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "split": self.split,
+            "size": self.size,
+            "signer": self.signer,
+        }
 
 
 class ArchiveView:
@@ -351,6 +358,7 @@ def _assemble(
             for d in found:  # the verifier names files inside the APK: say which APK
                 where = base.location(d.file) if d.file else base.name
                 diags.add(d.level, d.code, where, d.en, d.zh, **d.detail)
+            _check_split_signers(pkg, ordered, diags)
     with phases.phase("ingest.dex"):
         files = []
         for part in ordered:
@@ -374,6 +382,33 @@ def _assemble(
                 n.path = part.location(head) + sep + rest
                 pkg.nested_code.append(n)
     return Bundle(pkg, view, parts, index)
+
+
+def _check_split_signers(pkg: ApkPackage, parts: list[Part], diags: Diagnostics) -> None:
+    """Android installs a split only when it verifies and is signed by the base's key; a set
+    from a download site may carry a swapped split (say, its native code) that would not."""
+    base_keys = {c.sha256 for c in pkg.signing.signers} if pkg.signing else set()
+    parts[0].signer = "base"
+    for part in parts[1:]:
+        if not part.owns_archive:
+            continue
+        found = verify_signatures(pkg, part.archive, Diagnostics())
+        keys = {c.sha256 for c in found.signers} if found.verified else set()
+        part.signer = "unverified" if not keys else "same" if keys == base_keys else "other"
+        if part.signer == "same":
+            continue
+        why_en, why_zh = {
+            "unverified": ("its signature does not verify", "其签名校验不通过"),
+            "other": ("it is signed by another key than the base", "其签名密钥与基础 APK 不同"),
+        }[part.signer]
+        diags.warning(
+            "bundle.split_signature",
+            part.name,
+            f"{part.name}: {why_en}; Android would refuse to install the set, and the split may "
+            "have been replaced after signing",
+            f"{part.name}:{why_zh};Android 会拒绝安装该集合,此拆分包可能在签名后被替换",
+            signer=part.signer,
+        )
 
 
 def _classify(part: Part) -> None:

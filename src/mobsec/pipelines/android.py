@@ -114,8 +114,9 @@ def bundle_details(bundle: Bundle, fmt: str, diags: Diagnostics) -> DetailSectio
         Text("Base and splits / modules", "基础包与拆分包 / 模块"),
     )
     for part in bundle.parts:
-        what = part.kind + (f" ({part.split})" if part.split else "")
-        section.add(part.name, f"{what} · {part.size} B")
+        facts = part.to_json()  # data, not prose: the same in every language
+        del facts["name"]
+        section.add(part.name, facts)
     manifest = bundle.package.manifest_xml
     package = manifest.attr("package", "") if manifest is not None else None
     package_name = package.value() if package is not None else None
