@@ -19,6 +19,8 @@ class Limits:
     max_xml_size: int = 64 * 1024 * 1024
     max_dex_size: int = 512 * 1024 * 1024
     max_elf_size: int = 512 * 1024 * 1024
+    # Split sets (.apks/.xapk/.apkm): the APKs of one set are held in memory together.
+    max_split_set_bytes: int = 1024 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

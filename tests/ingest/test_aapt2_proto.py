@@ -192,3 +192,19 @@ def test_fuzzed_bundles_never_raise(files: dict[str, bytes]) -> None:
     with Archive.open(_zip({"BundleConfig.pb": b"", **files}), diags) as archive:
         read_aab(archive, diags, PhaseRunner(diags, None), Limits(), 1)
     assert "internal.error" not in diags.codes()
+
+
+@pytest.mark.corpus
+def test_split_sets_are_held_in_memory_within_a_budget(corpus_dir: Path) -> None:
+    """The parts of a set stay in memory for the scan: past the budget they are named."""
+    path = corpus_dir / "formats/apks/mlevytskiy-Core_app.apks"
+    diags = Diagnostics()
+    limits = Limits(max_split_set_bytes=1_300_000)  # base-master (1.25 MB) fits, not all three
+    with Archive.open(path, diags) as archive:
+        bundle = read_split_set(archive, "apks", diags, PhaseRunner(diags, None), limits, 1)
+        assert bundle is not None
+        names = [p.name for p in bundle.parts]
+        bundle.close()
+    assert "splits/base-master.apk" in names and len(names) < 3
+    refused = [d for d in diags if d.code == "bundle.set_too_large"]
+    assert refused and all(d.en and d.zh for d in refused)

@@ -51,6 +51,7 @@ from mobsec.phases import PhaseRunner
 MAX_PARTS = 100  # real sets have a few dozen at most (ABIs x densities x languages)
 MAX_INDEX_BYTES = 1024 * 1024  # manifest.json / info.json
 _NATIVE_LIB = re.compile(r"^lib/([^/]+)/[^/]+\.so$")
+_BASE_NAME = re.compile(r"(^|/)(base|base-master|universal)\.apk$")
 _AAB_MANIFEST = re.compile(r"^([^/]+)/manifest/AndroidManifest\.xml$")
 # AAB module directory -> where the same file sits in the APK built from it.
 _AAB_DIRS = {"manifest": "", "dex": "", "root": ""}
@@ -202,6 +203,8 @@ def read_split_set(
     threads: int,
 ) -> Bundle | None:
     members = split_set_members(container, fmt)
+    # The likely base first, so that it is read whatever else the memory budget leaves out.
+    members.sort(key=lambda n: (not _BASE_NAME.search(n), -_declared_size(container, n)))
     if len(members) > MAX_PARTS:
         diags.warning(
             "bundle.too_many_parts",
@@ -212,17 +215,36 @@ def read_split_set(
         )
         members = members[:MAX_PARTS]
     parts: list[Part] = []
+    budget = limits.max_split_set_bytes
     with phases.phase("ingest.splits"):
         for name in members:
-            part = _open_split(container, name, diags, limits)
+            part = _open_split(container, name, diags, limits, budget)
             if part is not None:
                 parts.append(part)
+                budget -= part.size
     index = _read_index(container, fmt, diags)
     return _assemble(parts, container.display_name, diags, phases, limits, threads, index)
 
 
-def _open_split(container: Archive, name: str, diags: Diagnostics, limits: Limits) -> Part | None:
-    data = container.read(name)
+def _declared_size(container: Archive, name: str) -> int:
+    entry = container.get(name)
+    return entry.uncompressed_size if entry is not None else 0
+
+
+def _open_split(
+    container: Archive, name: str, diags: Diagnostics, limits: Limits, budget: int
+) -> Part | None:
+    entry = container.get(name)
+    if entry is None or entry.uncompressed_size > budget:
+        diags.error(
+            "bundle.set_too_large",
+            name,
+            f"{name} is not read: the APKs of the set exceed "
+            f"{limits.max_split_set_bytes} bytes together (Limits.max_split_set_bytes)",
+            f"未读取 {name}:集合中的 APK 合计超过 {limits.max_split_set_bytes} 字节",
+        )
+        return None
+    data = container.read(entry, max(budget, 0))  # sizes can lie: the read is capped too
     if data is None:
         return None  # the container's reader said why
     try:
