@@ -144,19 +144,20 @@ def serve(args: argparse.Namespace) -> int:
 
         def check() -> None:
             result["code"] = self_check(url, token, args.demo)
-            server.close()
+            os.kill(os.getpid(), signal.SIGTERM)  # stop the server from its own thread
 
         threading.Thread(target=check, daemon=True).start()
 
     def stop(signum, frame) -> None:
-        server.close()
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
-    except (KeyboardInterrupt, OSError, ValueError):
-        pass  # closed by a signal or by the self-check
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.close()
         if pool is not None:
             pool.stop()
     return result["code"]

@@ -15,6 +15,21 @@ from . import actions
 from .models import Report, Scan
 
 
+def unreadable(doc: dict[str, Any]):
+    """The scan ran but found no app in the package (not a package, unsupported, damaged):
+    a final failure showing the engine's own error diagnostics."""
+    from mobsec.platform.jobs import api as jobs
+
+    errors = [d for d in doc.get("diagnostics") or [] if d.get("level") == "error"]
+    first = (errors[0].get("message") if errors else None) or {}
+    return jobs.JobFailed(
+        "No app could be read from the package" + (f": {first['en']}" if first.get("en") else "."),
+        "无法从安装包中读取应用" + (f"：{first['zh-CN']}" if first.get("zh-CN") else "。"),
+        code="scan.no_app",
+        diagnostics=errors[:20],
+    )
+
+
 def scan_handler(job, progress) -> dict[str, Any]:
     from mobsec.platform.jobs import api as jobs
 
@@ -28,7 +43,9 @@ def scan_handler(job, progress) -> dict[str, Any]:
             engine_version=scan.engine_version,
             options_key=scan.options_key,
         ).first()
-        if report is not None:  # finished by an earlier attempt or an identical upload
+        reused = report is not None
+        if reused:  # an identical upload was scanned before (reports are written with
+            # their scan in one transaction, so this is never a half-done earlier attempt)
             doc = report.document
         else:
             options = {**scan.options, "file_name": scan.file_name}
@@ -39,7 +56,11 @@ def scan_handler(job, progress) -> dict[str, Any]:
             except jobs.JobFailed as e:
                 actions.mark_failed(scan, e.to_json())
                 raise
-        scan = actions.store_report(scan, doc)
+        if not (doc.get("app") or {}).get("package"):
+            e = unreadable(doc)
+            actions.mark_failed(scan, e.to_json())
+            raise e
+        scan = actions.store_report(scan, doc, reused=reused)
     return {
         "scan": scan.public_id,
         "report": scan.report.public_id,
