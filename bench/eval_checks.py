@@ -258,7 +258,10 @@ def evaluate(items: list[Item], label_map: dict, reports: dict[str, dict]) -> di
     for app, doc in reports.items():
         app_items = [it for it in items if it.app == app]
         app_patterns = [p for it in app_items for lb in it.labels for p in label_map[lb]["checks"]]
-        findings = doc["findings"]
+        # Protections (root/emulator/debugger/tamper detection, obfuscation, packer, pinning)
+        # are reported in their own section: found all the same. Unreachable findings and
+        # those in shipped test code are not open findings and do not count.
+        findings = doc["findings"] + doc.get("protections", [])
         class_names = set(doc.get("_class_names") or ())
         candidates: dict[int, list[str]] = {}
         for it in app_items:

@@ -111,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
         "应用的隐私政策（文本或 HTML），与代码实际读取的个人信息比对",
     )
     s.add_argument(
+        "--include-unreachable",
+        action="store_true",
+        help="also list code findings no entry point reaches and those in shipped test code "
+        "(marked) / 同时列出入口不可达代码及随包测试代码中的发现（带标记）",
+    )
+    s.add_argument(
         "--wx-appid",
         metavar="APPID",
         help="WeChat mini-program app id (wx...) to decrypt a PC-WeChat encrypted .wxapkg "
@@ -310,6 +316,7 @@ def _scan(
     app_type: str | None = None,
     privacy_policy: Path | None = None,
     wx_appid: str | None = None,
+    include_unreachable: bool = False,
 ) -> dict[str, Any]:
     from mobsec.engine import scan
     from mobsec.progress import ProgressDisplay
@@ -322,6 +329,7 @@ def _scan(
             app_type=app_type,
             privacy_policy=privacy_policy,
             wx_appid=wx_appid,
+            include_unreachable=include_unreachable,
         )
         report = scan(path, options)
     return report.to_json()
@@ -367,7 +375,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
         return EXIT_INTERNAL
     doc = _scan(
-        args.package, args.quiet, args.threads, args.app_type, args.privacy_policy, args.wx_appid
+        args.package,
+        args.quiet,
+        args.threads,
+        args.app_type,
+        args.privacy_policy,
+        args.wx_appid,
+        args.include_unreachable,
     )
     _print_unsupported(doc)
     if baseline is not None or suppressions is not None:

@@ -33,6 +33,9 @@ class ScanOptions:
     # so). A size, not a time, so a report does not depend on how busy the machine is.
     wx_appid: str | None = None
     js_parse_chars: int = 30_000
+    # Keep code findings no entry point reaches (and those in shipped test code) among the
+    # findings, marked reachability "unreachable"/"test-code" (default: set apart).
+    include_unreachable: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,4 +45,5 @@ class ScanOptions:
             "taint_seconds": self.taint_seconds,
             "wx_appid": self.wx_appid,
             "js_parse_chars": self.js_parse_chars,
+            "include_unreachable": self.include_unreachable,
         }

@@ -38,6 +38,25 @@ def _by_check(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["check_id"]: f for f in doc["findings"]}
 
 
+def test_baseline_matches_a_finding_by_its_former_fingerprint(
+    doc: dict[str, Any], tmp_path: Path
+) -> None:
+    """A finding that was merged or moved keeps its old fingerprint as an alias."""
+    old = _copy(doc)
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(baseline_document(old)), encoding="utf-8")
+    new = _copy(doc)
+    moved = new["findings"][0]
+    former = moved["fingerprint"]
+    moved["fingerprint"] = "0" * 32  # as if its fingerprint parts changed
+    triaged = apply_triage(_copy(new), Baseline.load(path), None, TODAY)
+    assert triaged["findings"][0]["status"] == "new"
+    moved["fingerprint_aliases"] = [former]
+    triaged = apply_triage(new, Baseline.load(path), None, TODAY)
+    validate_report(triaged)
+    assert triaged["findings"][0]["status"] == "unchanged"
+
+
 def test_baseline_round_trip_marks_new_and_unchanged(doc: dict[str, Any], tmp_path: Path) -> None:
     old = _copy(doc)
     old["findings"] = [f for f in old["findings"] if f["check_id"] != "android.crypto.ecb_mode"]

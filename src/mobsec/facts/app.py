@@ -24,6 +24,7 @@ from mobsec.facts.owners import (
     detect_sdks,
     sdk_versions_from_files,
 )
+from mobsec.facts.reachability import Reachability, build_reachability
 from mobsec.facts.taint import Leak, TaintBudget, TaintResult, analyse_app
 from mobsec.ingest.apk import MANIFEST, ApkPackage
 from mobsec.ingest.axml import XmlElement, parse_axml
@@ -120,6 +121,11 @@ class AppFacts:
         if self.manifest is None:
             return []
         return find_entry_points(self.manifest, self.code)
+
+    @cached_property
+    def reachability(self) -> Reachability:
+        """Which methods can run, from the app's entry points (see :mod:`.reachability`)."""
+        return build_reachability(self)
 
     @cached_property
     def pi_flow_analysis(self) -> TaintResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mobsec.checks.runner import run_checks
+from mobsec.checks.scope import scope_findings
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.app import AppFacts
 from mobsec.facts.privacy.assessment import assess_privacy
@@ -57,7 +58,12 @@ def fill_android_report(
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
     with phases.phase("checks"):
-        report.findings = run_checks(facts, diags, phases.timings, phases.progress)
+        findings = run_checks(facts, diags, phases.timings, phases.progress)
+    with phases.phase("facts.reachability"):  # open findings, unreachable, protections
+        scoped = scope_findings(facts, findings, options.include_unreachable)
+        report.findings = scoped.findings
+        report.unreachable_findings = scoped.unreachable
+        report.protections = scoped.protections
     if manifest is not None:
         with phases.phase("facts.taint"):
             _attach_pi_flows(facts, diags)

@@ -99,7 +99,7 @@ class Baseline:
 
     @classmethod
     def from_report(cls, doc: dict[str, Any], source: str = "") -> Baseline:
-        fps = frozenset(f["fingerprint"] for f in doc.get("findings") or [])
+        fps = frozenset(fp for f in doc.get("findings") or [] for fp in fingerprints_of(f))
         app = doc.get("app") or {}
         return cls(
             fps, source, (doc.get("scan") or {}).get("finished_at", ""), app.get("package") or ""
@@ -132,6 +132,13 @@ class Baseline:
             str(doc.get("created_at", "")),
             str(package.get("name") or ""),
         )
+
+
+def fingerprints_of(finding: dict[str, Any]) -> list[str]:
+    """A finding's fingerprint and the ones it had before a merge or move (aliases)."""
+    aliases = finding.get("fingerprint_aliases")
+    extra = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return [finding["fingerprint"], *extra]
 
 
 def baseline_document(doc: dict[str, Any]) -> dict[str, Any]:
@@ -193,7 +200,7 @@ class Suppression:
 
     def matches(self, finding: dict[str, Any]) -> bool:
         if self.fingerprint:
-            return finding.get("fingerprint") == self.fingerprint
+            return self.fingerprint in fingerprints_of(finding)
         loc = finding.get("location") or {}
         return (
             _glob(self.rule, finding.get("check_id"))
@@ -324,7 +331,11 @@ def apply_triage(
         f["status"] = (
             None
             if baseline is None
-            else ("unchanged" if f["fingerprint"] in baseline.fingerprints else "new")
+            else (
+                "unchanged"
+                if any(fp in baseline.fingerprints for fp in fingerprints_of(f))
+                else "new"
+            )
         )
         f["suppression"] = None
         for i, s in enumerate(live):

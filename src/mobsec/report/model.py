@@ -96,6 +96,12 @@ class Finding:
     owasp_mobile_2024: list[str] = field(default_factory=list)
     standards: dict[str, list[str]] = field(default_factory=dict)  # e.g. {"GB/T 34975": [...]}
     fingerprint_parts: tuple[str, ...] = ()  # stable across rebuilds: ids and names, no offsets
+    # Code findings: "reachable", "unreachable" (no entry point reaches the method),
+    # "test-code" (test framework shipped in the APK) or "unknown" (entry points not found).
+    reachability: str | None = None
+    protection: str | None = None  # kind, when the finding is a protection (report.protections)
+    # Fingerprints this finding had before (a merge or a move): baselines match them too.
+    fingerprint_aliases: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -119,7 +125,13 @@ class Finding:
             "evidence": self.evidence,
             "owner": self.owner.to_json(),
             "fingerprint": self.fingerprint,
+            "fingerprint_aliases": self.fingerprint_aliases,
+            "reachability": self.reachability,
         }
+
+    def protection_json(self) -> dict[str, Any]:
+        """The finding as an entry of the report's protections section."""
+        return {"kind": self.protection, **self.to_json()}
 
 
 @dataclass(slots=True)
@@ -186,6 +198,12 @@ class Report:
     # the splits of a bundle...): shown by every renderer as key/value tables, in order.
     platform_details: list[DetailSection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Code findings no entry point reaches, and findings in shipped test-framework code:
+    # not open findings, kept for who asks (mobsec.checks.scope).
+    unreachable_findings: list[Finding] = field(default_factory=list)
+    # Defences the app has (root/debugger/emulator/tamper detection, obfuscation, packer,
+    # certificate pinning): facts about the app, not weaknesses.
+    protections: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak RSS (MiB) after each phase
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -222,7 +240,10 @@ class Report:
             "privacy": self.privacy,
             "platform_details": [d.to_json() for d in self.platform_details],
             "findings": [f.to_json() for f in self.findings],
+            "unreachable_findings": [f.to_json() for f in self.unreachable_findings],
+            "protections": [f.protection_json() for f in self.protections],
             "summary": {
+                "unreachable_findings": len(self.unreachable_findings),
                 "findings_by_severity": self.severity_counts(),
                 "errors": sum(1 for d in self.diagnostics if d.level.value == "error"),
                 "warnings": sum(1 for d in self.diagnostics if d.level.value == "warning"),

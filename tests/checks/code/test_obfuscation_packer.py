@@ -66,8 +66,11 @@ def test_packer_catalog_is_consistent() -> None:
 
 def _obfuscation(apk: Path) -> dict:
     report = scan(apk, ScanOptions()).to_json()
-    (f,) = [f for f in report["findings"] if f["check_id"] == "android.code.obfuscation"]
-    assert not [f for f in report["findings"] if f["check_id"] == "android.code.packer"]
+    protections = report["protections"]  # obfuscation and packers are protections
+    (f,) = [f for f in protections if f["check_id"] == "android.code.obfuscation"]
+    assert f["kind"] == "obfuscation"
+    assert not [f for f in protections if f["check_id"] == "android.code.packer"]
+    assert not [f for f in report["findings"] if f["check_id"].startswith("android.code.obf")]
     return f
 
 

@@ -78,7 +78,7 @@ def network_findings(apk: Path) -> set[tuple[str, str, str]]:
     report = scan(apk, ScanOptions()).to_json()
     assert not [d for d in report["diagnostics"] if d["code"].startswith("internal.")]
     out = set()
-    for f in report["findings"]:
+    for f in report["findings"] + report["protections"]:  # pinning is a protection
         if not f["check_id"].startswith("android.network."):
             continue
         loc = f["location"]

@@ -17,7 +17,7 @@ from mobsec.checks.storage._common import (
     site_flow,
 )
 from mobsec.checks.storage._meta import GBT_COMPONENT
-from mobsec.facts.dataflow import MethodFlow, Value
+from mobsec.facts.dataflow import MethodFlow, Value, method_flow
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 STICKY = ("sendStickyBroadcast", "sendStickyBroadcastAsUser", "sendStickyOrderedBroadcast",
@@ -147,6 +147,8 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
         if protected:
             continue
         actions = _filter_actions(flow, args[2])
+        if actions is None:
+            actions = _helper_filter_actions(ctx, args[2])
         if (
             actions is not None
             and actions
@@ -162,6 +164,30 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
                 f"registerReceiver 未指定权限或 RECEIVER_NOT_EXPORTED({shown})",
             ),
         )
+
+
+def _helper_filter_actions(ctx: CheckContext, values: frozenset[Value]) -> set[str] | None:
+    """Actions of an IntentFilter an app method builds and returns (AppCompat's
+    ``createIntentFilterForBroadcastReceiver()``): the one filter that method creates."""
+    if len(values) != 1:
+        return None
+    (v,) = values
+    if v.kind != "result" or v.data.proto.rsplit(")", 1)[-1] != INTENT_FILTER:
+        return None
+    found = ctx.code.find_class(v.data.class_desc)
+    if found is None:
+        return None
+    dex, cls = found
+    method = next((m for m in cls.methods if dex.method_ref(m.method_idx)[1:] == v.data[1:]), None)
+    flow = method_flow(dex, method) if method is not None else None
+    if flow is None:
+        return None
+    made = {
+        x for call in flow.invokes() if call.callee.class_desc == INTENT_FILTER
+        for x in (flow.args_at(call.offset) or [frozenset()])[0]
+        if x.kind == "new" and x.data == INTENT_FILTER
+    }  # fmt: skip
+    return _filter_actions(flow, frozenset(made)) if len(made) == 1 else None
 
 
 def _filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | None:

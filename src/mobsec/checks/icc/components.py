@@ -86,6 +86,21 @@ def provider_path_traversal(ctx: CheckContext) -> Iterator[Finding]:
 SELF_CHECKS = ("checkCallingOrSelfPermission", "enforceCallingOrSelfPermission",
                "checkCallingOrSelfUriPermission", "enforceCallingOrSelfUriPermission")  # fmt: skip
 BINDER = "Landroid/os/Binder;"
+PROVIDER_IPC = frozenset(
+    {
+        "query",
+        "insert",
+        "bulkInsert",
+        "update",
+        "delete",
+        "getType",
+        "call",
+        "openFile",
+        "openAssetFile",
+        "openTypedAssetFile",
+        "applyBatch",
+    }
+)
 
 
 @check(
@@ -93,12 +108,12 @@ BINDER = "Landroid/os/Binder;"
     title=("Permission check that also passes for the app itself", "权限校验对应用自身也会通过"),
     description=(
         "checkCallingOrSelfPermission / enforceCallingOrSelfPermission succeed when either "
-        "the caller or this app holds the permission. In code reachable from other apps (an "
-        "exported component, a Binder) a caller without the permission passes whenever this "
-        "app has it, e.g. while the app handles the call on its own thread.",
+        "the caller or this app holds the permission. On an IPC entry point (a Binder "
+        "method, an exported content provider's query/insert/call/openFile...) a caller "
+        "without the permission passes whenever this app has it.",
         "checkCallingOrSelfPermission / enforceCallingOrSelfPermission 在调用方或本应用持有权限"
-        "时都会通过。在其他应用可达的代码(导出组件、Binder)中,只要本应用持有该权限,无权限的调用方"
-        "也能通过校验。",
+        "时都会通过。在 IPC 入口(Binder 方法、导出内容提供器的 query/insert/call/openFile 等)中,"
+        "只要本应用持有该权限,无权限的调用方也能通过校验。",
     ),
     remediation=(
         "Use checkCallingPermission / enforceCallingPermission (caller only) for IPC, "
@@ -114,14 +129,19 @@ BINDER = "Landroid/os/Binder;"
     gbt_34975=[GBT_COMPONENT],
 )
 def calling_or_self_permission(ctx: CheckContext) -> Iterator[Finding]:
+    # Only on IPC entry points: a Binder method or an exported provider's IPC method runs
+    # with the caller's identity. In onCreate/onStartCommand/onReceive the "calling"
+    # identity is the app itself, so the check asks about the app's own permissions,
+    # which is what such code means to do.
     m = ctx.manifest
-    exported = {c.name for c in m.components if c.exported} if m else set()
+    providers = (
+        {c.name for c in m.components if c.exported and c.kind == "provider"} if m else set()
+    )
     for name in SELF_CHECKS:
         for site in ctx.facts.calls.of(CONTEXT, name):
             desc = site.caller.class_desc
-            outer = desc.split("$", 1)[0] + ";" if "$" in desc else desc
-            reachable = java_name(outer) in exported or java_name(desc) in exported
-            if not reachable and not ctx.code.is_subtype(desc, BINDER):
+            in_provider = java_name(desc) in providers and site.caller.name in PROVIDER_IPC
+            if not in_provider and not ctx.code.is_subtype(desc, BINDER):
                 continue
             yield ctx.code_finding(site, key=name, message=Text(name, name))
 

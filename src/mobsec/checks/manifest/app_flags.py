@@ -256,7 +256,7 @@ MIN_SDK_VERY_OLD = 19
         "audience allows.",
         f"将 minSdkVersion 提升到至少 {MIN_SDK_FLOOR}(Android 6.0),用户群允许时应更高。",
     ),
-    severity=Severity.LOW,
+    severity=Severity.INFO,  # a per-app policy note, out of the default view
     confidence=Confidence.HIGH,
     cwe=[1104],
     masvs=["MASVS-CODE-1"],

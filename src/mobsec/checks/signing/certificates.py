@@ -307,7 +307,7 @@ def weak_signature_algorithm(ctx: CheckContext) -> Iterator[Finding]:
                 f"签名证书使用 {cert.signature_algorithm} 签发(Android 不校验证书自身的签名)",
             ),
             key=f"cert:{cert.sha256}",
-            severity=Severity.LOW,
+            severity=Severity.INFO,  # a policy note: nothing on the device checks it
         )
 
 

@@ -42,14 +42,18 @@ def temp_file(ctx: CheckContext) -> Iterator[Finding]:
         flow = site_flow(site)
         if flow is not None and flow.complete:
             calls = calls_by_offset(flow)
+            users = flow.result_users(site.offset)
             deleted = any(
                 pos == 0
                 and (call := calls.get(off)) is not None
                 and call.callee.class_desc == FILE
                 and call.callee.name in DELETES
-                for off, pos in flow.result_users(site.offset)
+                for off, pos in users
             )
-            if deleted:
+            # Returned or stored in a field: the file is handed to its owner (a helper
+            # such as kotlin.io's createTempFile), not left behind by this method.
+            handed_over = any(off not in calls for off, _pos in users)
+            if deleted or handed_over:
                 continue
         yield ctx.code_finding(
             site,

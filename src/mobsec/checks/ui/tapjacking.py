@@ -60,7 +60,7 @@ def _code_filters_touches(ctx: CheckContext) -> bool:
         '在确认敏感操作的视图上设置 android:filterTouchesWhenObscured="true",或在 '
         "onFilterTouchEventForSecurity 中检查 MotionEvent.FLAG_WINDOW_IS_OBSCURED。",
     ),
-    severity=Severity.LOW,
+    severity=Severity.INFO,  # a per-app policy note, out of the default view
     confidence=Confidence.MEDIUM,
     cwe=[1021],
     masvs=["MASVS-PLATFORM-3"],

@@ -94,6 +94,28 @@ class CodeRefs:
             out.append(Ref(t[b], t[b + 1], t[b + 2], t[b + 3]))
         return out
 
+    def targets_from(
+        self, kind: str, caller: int, n_methods: int
+    ) -> tuple[memoryview | array | list[int], memoryview | array | list[int]]:
+        """(targets, opcodes) of the rows of ``kind`` inside method ``caller``, without a
+        Python object per row (for whole-program passes such as reachability)."""
+        built = self._forward.get(kind)
+        if built is None:
+            self.refs_from(kind, caller, n_methods)
+            built = self._forward[kind]
+        offsets, order = built
+        if not 0 <= caller < len(offsets) - 1:
+            return (), ()
+        rows = order[offsets[caller] : offsets[caller + 1]]
+        t = self._rows[kind]
+        if not rows:
+            return (), ()
+        first, n = rows[0], len(rows)
+        if rows[n - 1] == first + n - 1:  # one method's rows are contiguous: slice them
+            b, e = first * ROW, (first + n) * ROW
+            return t[b + 2 : e : ROW], t[b + 3 : e : ROW]
+        return [t[r * ROW + 2] for r in rows], [t[r * ROW + 3] for r in rows]
+
     def _index(self, kind: str) -> tuple[memoryview | array, memoryview | array]:
         built = self._csr.get(kind)
         if built is None:

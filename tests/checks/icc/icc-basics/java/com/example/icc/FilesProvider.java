@@ -11,6 +11,9 @@ import java.io.IOException;
 public abstract class FilesProvider extends ContentProvider {
     @Override
     public ParcelFileDescriptor openFile(Uri uri, String mode) throws FileNotFoundException {
+        // An IPC entry point of an exported provider: passes for callers without it.
+        // ruleid: android.icc.calling-or-self-permission
+        getContext().checkCallingOrSelfPermission("android.permission.READ_CONTACTS");
         // ruleid: android.icc.provider-path-traversal
         File file = new File("/data/data/com.example.icc/files", uri.getLastPathSegment());
         return ParcelFileDescriptor.open(file, ParcelFileDescriptor.MODE_READ_ONLY);

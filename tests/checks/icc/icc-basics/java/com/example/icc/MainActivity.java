@@ -82,10 +82,31 @@ public class MainActivity extends Activity {
         IntentFilter system = new IntentFilter("android.intent.action.SCREEN_OFF");
         // ok: android.icc.dynamic-receiver-exported
         registerReceiver(receiver, system);
-        // ruleid: android.icc.calling-or-self-permission
+        // Not an IPC entry point: the "calling" identity here is the app itself.
+        // ok: android.icc.calling-or-self-permission
         int granted = checkCallingOrSelfPermission("android.permission.READ_CONTACTS");
         // ok: android.icc.calling-or-self-permission
         int self = checkSelfPermission("android.permission.READ_CONTACTS");
+        // The filter comes from a helper (as AppCompat's night-mode receiver): its actions
+        // are read there. Protected system broadcasts only: not exposed.
+        // ok: android.icc.dynamic-receiver-exported
+        registerReceiver(receiver, timeFilter());
+        // ruleid: android.icc.dynamic-receiver-exported
+        registerReceiver(receiver, commandFilter());
+    }
+
+    IntentFilter timeFilter() {
+        IntentFilter filter = new IntentFilter();
+        filter.addAction("android.intent.action.TIME_SET");
+        filter.addAction("android.intent.action.TIMEZONE_CHANGED");
+        filter.addAction("android.intent.action.TIME_TICK");
+        return filter;
+    }
+
+    IntentFilter commandFilter() {
+        IntentFilter filter = new IntentFilter();
+        filter.addAction("com.example.icc.COMMAND");
+        return filter;
     }
 
     void redirect() {

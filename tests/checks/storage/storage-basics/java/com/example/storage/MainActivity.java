@@ -80,4 +80,12 @@ public class MainActivity extends Activity {
         File scratch = File.createTempFile("scratch", "tmp", getCacheDir());
         scratch.deleteOnExit();
     }
+
+    // A helper that makes the file for its caller (as kotlin.io's createTempFile): the
+    // caller owns it, so this method is not where it should be deleted.
+    File newTemp(String prefix) throws IOException {
+        // ok: android.storage.temp-file
+        File made = File.createTempFile(prefix, "tmp", getCacheDir());
+        return made;
+    }
 }

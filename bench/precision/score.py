@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Precision of the open findings from the reviewed judgements (bench/precision/RULES.md).
+
+Joins a collected findings file (``collect.py``) with ``judgements.tsv`` (apk, fingerprint,
+check, verdict, reviewer, reason) and prints:
+
+- precision = true / (true + false + noise) over the sampled *open* findings (severity low
+  or above, not set apart as unreachable/test code/protection), on the realworld APKs and
+  over app-owned findings of all APKs, and per check;
+- the sampled open findings that no judgement covers yet (they must be judged: the score
+  is not computed over a partial sample without saying so);
+- with ``--second``, the agreement between the first reviewer and the second one
+  (``judgements-second.tsv``) and every disagreement.
+
+    .venv/bin/python bench/precision/score.py bench/precision/after.json [--second]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VERDICTS = ("true", "false", "noise")
+
+
+def load_judgements(path: Path) -> dict[tuple[str, str], dict]:
+    out: dict[tuple[str, str], dict] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+            if row["verdict"] not in VERDICTS:
+                raise SystemExit(f"{path}:{n}: verdict must be one of {VERDICTS}")
+            out[(row["apk"], row["fingerprint"])] = row
+    return out
+
+
+def pct(t: int, n: int) -> str:
+    return f"{100 * t / n:.1f}% ({t}/{n})" if n else "–"
+
+
+def score(entries: list[dict], judged: dict[tuple[str, str], dict]) -> dict:
+    open_sampled = [
+        e for e in entries if e["sampled"] and e["where"] == "findings" and e["severity"] != "info"
+    ]
+    missing = [e for e in open_sampled if (e["apk"], e["fingerprint"]) not in judged]
+    rows = [
+        (e, judged[(e["apk"], e["fingerprint"])]["verdict"])
+        for e in open_sampled
+        if (e["apk"], e["fingerprint"]) in judged
+    ]
+
+    def prec(pred) -> tuple[int, int]:
+        sel = [v for e, v in rows if pred(e)]
+        return sum(1 for v in sel if v == "true"), len(sel)
+
+    per_check: dict[str, list[str]] = defaultdict(list)
+    for e, v in rows:
+        per_check[e["check_id"]].append(v)
+    return {
+        "realworld": prec(lambda e: e["group"] == "realworld"),
+        "app_owned": prec(lambda e: e["owner"] == "app"),
+        "sdk_owned": prec(lambda e: e["owner"] != "app"),
+        "all": prec(lambda e: True),
+        "per_check": {
+            c: (vs.count("true"), vs.count("false"), vs.count("noise"))
+            for c, vs in sorted(per_check.items())
+        },
+        "missing": missing,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("findings", type=Path, help="output of collect.py")
+    ap.add_argument("--judgements", type=Path, default=HERE / "judgements.tsv")
+    ap.add_argument("--second", action="store_true", help="compare with judgements-second.tsv")
+    ap.add_argument("--table", action="store_true", help="per-check table in Markdown")
+    args = ap.parse_args()
+    entries = json.loads(args.findings.read_text("utf-8"))
+    judged = load_judgements(args.judgements)
+    s = score(entries, judged)
+    print(f"precision, realworld APKs: {pct(*s['realworld'])}")
+    print(f"precision, app-owned (all APKs): {pct(*s['app_owned'])}")
+    print(f"precision, SDK-owned (all APKs): {pct(*s['sdk_owned'])}")
+    print(f"precision, all sampled: {pct(*s['all'])}")
+    if args.table:
+        print("\n| check | true | false | noise | precision |\n|---|---:|---:|---:|---:|")
+        for c, (t, f, n) in s["per_check"].items():
+            print(f"| {c} | {t} | {f} | {n} | {pct(t, t + f + n)} |")
+    if s["missing"]:
+        print(f"\n{len(s['missing'])} sampled open findings not judged yet:")
+        for e in s["missing"]:
+            print(
+                f"  {e['apk']}\t{e['fingerprint']}\t{e['check_id']}\t{e['class'] or ''}"
+                f"\t{(e['message'] or '')[:90]}"
+            )
+    if args.second:
+        second = load_judgements(HERE / "judgements-second.tsv")
+        both = [k for k in second if k in judged]
+        agree = sum(1 for k in both if second[k]["verdict"] == judged[k]["verdict"])
+        print(f"\nsecond reviewer: {len(both)} re-judged, agreement {pct(agree, len(both))}")
+        for k in both:
+            a, b = judged[k], second[k]
+            if a["verdict"] != b["verdict"]:
+                print(f"  {k[0]} {a['check_id']}: {a['verdict']} vs {b['verdict']} — {b['reason']}")
+    return 1 if s["missing"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
