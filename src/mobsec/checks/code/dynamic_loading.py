@@ -159,6 +159,11 @@ CONTEXT_INCLUDE_CODE = 0x1
 CONTEXT_IGNORE_SECURITY = 0x2
 
 
+# Play services loads its own module from the gms package after checking its signature.
+PLAY_SERVICES = "com.google.android.gms"
+GMS = "Lcom/google/android/gms/"
+
+
 @check(
     "android.code.package-context-code-loading",
     title=("Code of another package loaded into the app", "将其他应用包的代码加载到本应用"),
@@ -192,6 +197,8 @@ def package_context_code(ctx: CheckContext) -> Iterator[Finding]:
         flags = arg_ints(site, 2)
         if not any(f & CONTEXT_INCLUDE_CODE for f in flags):
             continue
+        if arg_strings(site, 1) == {PLAY_SERVICES} and site.caller.class_desc.startswith(GMS):
+            continue  # Play services' own loader: the gms package's signature is verified
         ignore = any(f & CONTEXT_IGNORE_SECURITY for f in flags)
         loads = _loads_class(site)
         how = " | CONTEXT_IGNORE_SECURITY" if ignore else ""

@@ -149,6 +149,8 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
         actions = _filter_actions(flow, args[2])
         if actions is None:
             actions = _helper_filter_actions(ctx, args[2])
+        if actions is None:
+            actions = _field_filter_actions(flow, args[2])
         if (
             actions is not None
             and actions
@@ -182,12 +184,48 @@ def _helper_filter_actions(ctx: CheckContext, values: frozenset[Value]) -> set[s
     flow = method_flow(dex, method) if method is not None else None
     if flow is None:
         return None
-    made = {
+    made = _filters_made(flow)
+    return _filter_actions(flow, frozenset(made)) if len(made) == 1 else None
+
+
+def _filters_made(flow: MethodFlow) -> set[Value]:
+    """The IntentFilter objects a method creates and calls constructors/addAction on."""
+    return {
         x for call in flow.invokes() if call.callee.class_desc == INTENT_FILTER
         for x in (flow.args_at(call.offset) or [frozenset()])[0]
         if x.kind == "new" and x.data == INTENT_FILTER
     }  # fmt: skip
-    return _filter_actions(flow, frozenset(made)) if len(made) == 1 else None
+
+
+def _field_filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | None:
+    """Actions of a filter kept in a field and filled in the same method (AppCompat's
+    ``if (mFilter == null) { mFilter = new IntentFilter(); mFilter.addAction(..) }``)."""
+    if len(values) != 1:
+        return None
+    (v,) = values
+    if v.kind != "field" or v.data.type_desc != INTENT_FILTER:
+        return None
+    actions: set[str] = set()
+    for call in flow.invokes():
+        c = call.callee
+        if c.class_desc != INTENT_FILTER or c.name not in ("<init>", "addAction"):
+            continue
+        args = flow.args_at(call.offset)
+        if (
+            not args
+            or len(args) < 2
+            or not any(
+                (x.kind == "field" and x.data == v.data)
+                or (x.kind == "new" and x.data == INTENT_FILTER)
+                for x in args[0]
+            )
+        ):
+            continue
+        texts = [t for x in args[1] if (t := x.text()) is not None]
+        if len(texts) != len(args[1]):
+            return None
+        actions.update(texts)
+    return actions or None
 
 
 def _filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | None:

@@ -238,7 +238,6 @@ def test_only_build(ctx: CheckContext) -> Iterator[Finding]:
 MIN_SDK_FLOOR = 23
 # Android 4.3 and older (API <= 18): addJavascriptInterface reachable from any page below
 # API 17, SecureRandom seeding flaw, SELinux not enforcing.
-MIN_SDK_VERY_OLD = 19
 
 
 @check(
@@ -275,7 +274,9 @@ def min_sdk_too_low(ctx: CheckContext) -> Iterator[Finding]:
     yield ctx.manifest_finding(
         line=line,
         subject="uses-sdk",
-        severity=Severity.MEDIUM if m.min_sdk < MIN_SDK_VERY_OLD else Severity.LOW,
+        # A policy note (issue 13): info, out of the default view; the weaknesses an old
+        # minSdk enables (Janus, v1 SHA-1, world-readable modes) are their own findings.
+        severity=Severity.INFO,
         message=Text(
             f"minSdkVersion is {m.min_sdk}{how}",
             f"minSdkVersion 为 {m.min_sdk}{how_zh}",

@@ -50,7 +50,15 @@ def device_identifier(ctx: CheckContext) -> Iterator[Finding]:
         for a in col.uses[tid].accesses:
             if a.how == "callback":
                 continue
+            sdk = a.owner.sdk
+            if sdk is not None and sdk.id in NETWORK_LIBRARIES:
+                continue  # a MAC read for the library's own ids (Netty channel ids): not PI
             yield ctx.code_finding(a.site, message=access_message(a), key=a.source.id)
+
+
+# Networking libraries that read a MAC address or device id for their own bookkeeping
+# (Netty's DefaultChannelId/MacAddressUtil): the value does not leave the device as PI.
+NETWORK_LIBRARIES = frozenset({"netty", "okhttp", "grpc"})
 
 
 @check(

@@ -95,6 +95,30 @@ public class MainActivity extends Activity {
         registerReceiver(receiver, commandFilter());
     }
 
+    // A filter kept in a field and filled where it is registered (AppCompat's night-mode
+    // manager): its actions are read in this method.
+    void timeReceiver() {
+        if (timeFilterField == null) {
+            timeFilterField = new IntentFilter();
+            timeFilterField.addAction("android.intent.action.TIME_SET");
+            timeFilterField.addAction("android.intent.action.TIME_TICK");
+        }
+        // ok: android.icc.dynamic-receiver-exported
+        registerReceiver(receiver, timeFilterField);
+    }
+
+    void commandReceiver() {
+        if (commandFilterField == null) {
+            commandFilterField = new IntentFilter();
+            commandFilterField.addAction("com.example.icc.COMMAND");
+        }
+        // ruleid: android.icc.dynamic-receiver-exported
+        registerReceiver(receiver, commandFilterField);
+    }
+
+    private IntentFilter timeFilterField;
+    private IntentFilter commandFilterField;
+
     IntentFilter timeFilter() {
         IntentFilter filter = new IntentFilter();
         filter.addAction("android.intent.action.TIME_SET");

@@ -14,4 +14,9 @@ public class Analytics {
         // ok: android.privacy.device-identifier, android.privacy.pi-before-consent
         deviceName = Settings.Secure.getString(context.getContentResolver(), "bluetooth_name");
     }
+
+    static byte[] mac(java.net.NetworkInterface iface) throws Exception {
+        // ruleid: android.privacy.device-identifier
+        return iface.getHardwareAddress();
+    }
 }

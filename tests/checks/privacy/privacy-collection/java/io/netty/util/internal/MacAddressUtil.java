@@ -1,0 +1,11 @@
+package io.netty.util.internal;
+
+import java.net.NetworkInterface;
+
+/** Stands for Netty: a networking library reads a MAC address for its own channel ids. */
+public final class MacAddressUtil {
+    public static byte[] bestAvailableMac(NetworkInterface iface) throws Exception {
+        // ok: android.privacy.device-identifier
+        return iface.getHardwareAddress();
+    }
+}
