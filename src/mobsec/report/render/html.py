@@ -30,6 +30,7 @@ from mobsec.report.render.privacy import (
     result_label,
     scenario_groups,
 )
+from mobsec.report.render.protections import protection_rows
 from mobsec.report.render.view import (
     areas_of,
     certificates,
@@ -45,6 +46,7 @@ SECTIONS = (
     ("app", "section.app"),
     ("platform", "section.platform"),
     ("findings", "section.findings"),
+    ("protections", "section.protections"),
     ("privacy", "section.privacy"),
     ("permissions", "section.permissions"),
     ("components", "section.components"),
@@ -187,6 +189,7 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
         detail_value=detail_value,
         details=_wrap(doc.get("platform_details") or []),
         is_dangerous=is_dangerous,
+        protections=protection_rows(doc, lang),
         priv=_wrap(priv),
         privacy_rows=collection_rows(priv, lang) if priv else [],
         privacy_groups=[

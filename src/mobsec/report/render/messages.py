@@ -31,6 +31,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "section.timings": ("Timings", "耗时"),
     "section.triage": ("Baseline and suppressions", "基线与抑制"),
     "section.privacy": ("Personal information", "个人信息"),
+    "section.protections": ("Protections", "安全防护"),
+    "protections.none": (
+        "No protection found (root, emulator, debugger or tamper detection, obfuscation, "
+        "packer, certificate pinning).",
+        "未发现防护措施（Root/模拟器/调试器/篡改检测、混淆、加固、证书固定）。",
+    ),
+    "protections.intro": (
+        "Defences the app has: facts about the app, not weaknesses.",
+        "应用具备的防护措施：属于应用事实，不是漏洞。",
+    ),
+    "protections.kind": ("Protection", "防护"),
+    "protections.what": ("What", "内容"),
+    "protections.where": ("Where", "位置"),
+    "protections.owner": ("Code of", "代码归属"),
+    "protection.root-detection": ("Root detection", "Root 检测"),
+    "protection.emulator-detection": ("Emulator detection", "模拟器检测"),
+    "protection.debugger-detection": ("Debugger detection", "调试器检测"),
+    "protection.tamper-detection": ("Tamper detection", "防篡改检测"),
+    "protection.obfuscation": ("Obfuscation", "代码混淆"),
+    "protection.packer": ("Packer", "加固/加壳"),
+    "protection.certificate-pinning": ("Certificate pinning", "证书固定"),
     "privacy.none": (
         "No personal-information assessment in this report (no manifest, or an older report).",
         "本报告没有个人信息合规评估（无清单文件或报告版本较旧）。",

@@ -21,6 +21,8 @@ from typing import Any
 
 from mobsec.report.render.messages import pick
 from mobsec.report.render.privacy import privacy_of, sarif_properties
+from mobsec.report.render.protections import protections_of
+from mobsec.report.render.protections import sarif_properties as protection_properties
 from mobsec.report.render.sarif_locations import (
     artifact_uri,
     base_ids,
@@ -84,6 +86,8 @@ def render_sarif(
         run["properties"]["platformDetails"] = doc["platform_details"]
     if doc.get("triage"):
         run["properties"]["triage"] = doc["triage"]
+    if protections_of(doc):  # defences are facts about the app, not results
+        run["properties"]["protections"] = protection_properties(doc)
     priv = privacy_of(doc)
     if priv is not None:  # the PI findings are results above; the assessment rides along
         run["properties"]["privacy"] = sarif_properties(priv)

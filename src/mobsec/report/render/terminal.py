@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from mobsec.report.render.messages import both, pick, t
 from mobsec.report.render.privacy import collectors_by_pi, privacy_of, result_counts
+from mobsec.report.render.protections import protection_summary, protections_of
 from mobsec.report.render.view import (
     certificates,
     exported_components,
@@ -109,6 +110,8 @@ def summary_lines(
         names = ", ".join(pick(s.get("name"), text_lang) for s in sdks[:12])
         more = f" … +{len(sdks) - 12}" if len(sdks) > 12 else ""
         lines.append(f"{L('section.sdks')} ({len(sdks)}): {escape(names)}{more}")
+    if protections_of(doc):  # defences the app has: facts, not findings
+        lines.append(f"{L('section.protections')}: " + escape(protection_summary(doc, text_lang)))
     lines += _privacy_lines(doc, L, text_lang)
     m = doc.get("manifest") or {}
     dangerous = [p["name"] for p in m.get("uses_permissions") or [] if is_dangerous(p)]
