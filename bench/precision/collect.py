@@ -41,6 +41,7 @@ def entry(group: str, apk: str, f: dict, where: str) -> dict:
         "sdk": f["owner"].get("sdk_id"),
         "where": where,  # findings | unreachable_findings | protections
         "reachability": f.get("reachability"),
+        "aliases": len(f.get("fingerprint_aliases") or []),  # merged duplicates
         "file": loc.get("file"),
         "class": loc.get("class"),
         "method": loc.get("method"),

@@ -75,12 +75,41 @@ def score(entries: list[dict], judged: dict[tuple[str, str], dict]) -> dict:
     }
 
 
+def removed(before: list[dict], after: list[dict]) -> dict[str, int]:
+    """Each open (>= low) finding of the older tree: still open, or which mechanism took it
+    out (a move keeps the fingerprint; a merge leaves it as an alias)."""
+    where = {(e["apk"], e["fingerprint"]): e for e in after}
+    merged = sum(e.get("aliases", 0) for e in after)
+    out: dict[str, int] = defaultdict(int)
+    for e in before:
+        if e["where"] != "findings" or e["severity"] == "info":
+            continue
+        a = where.get((e["apk"], e["fingerprint"]))
+        if a is None:
+            out["gone (check changed: purpose/context rule, or merged)"] += 1
+        elif a["where"] == "protections":
+            out["moved to protections"] += 1
+        elif a["where"] == "unreachable_findings":
+            out[f"set apart: {a['reachability']}"] += 1
+        elif a["severity"] == "info":
+            out["now an info-level policy note"] += 1
+        else:
+            out["still open"] += 1
+    out["(of the gone: merged into a neighbour, as aliases)"] = merged
+    return dict(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("findings", type=Path, help="output of collect.py")
     ap.add_argument("--judgements", type=Path, default=HERE / "judgements.tsv")
     ap.add_argument("--second", action="store_true", help="compare with judgements-second.tsv")
     ap.add_argument("--table", action="store_true", help="per-check table in Markdown")
+    ap.add_argument(
+        "--before",
+        type=Path,
+        help="collect.py output of the older tree: what each mechanism removed",
+    )
     args = ap.parse_args()
     entries = json.loads(args.findings.read_text("utf-8"))
     judged = load_judgements(args.judgements)
@@ -93,6 +122,10 @@ def main() -> int:
         print("\n| check | true | false | noise | precision |\n|---|---:|---:|---:|---:|")
         for c, (t, f, n) in s["per_check"].items():
             print(f"| {c} | {t} | {f} | {n} | {pct(t, t + f + n)} |")
+    if args.before:
+        print("\nopen findings (severity low or above) of the older tree, where they went:")
+        for what, n in removed(json.loads(args.before.read_text("utf-8")), entries).items():
+            print(f"  {what}: {n}")
     if s["missing"]:
         print(f"\n{len(s['missing'])} sampled open findings not judged yet:")
         for e in s["missing"]:

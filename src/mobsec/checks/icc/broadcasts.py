@@ -170,22 +170,53 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
 
 def _helper_filter_actions(ctx: CheckContext, values: frozenset[Value]) -> set[str] | None:
     """Actions of an IntentFilter an app method builds and returns (AppCompat's
-    ``createIntentFilterForBroadcastReceiver()``): the one filter that method creates."""
+    ``createIntentFilterForBroadcastReceiver()``, abstract there and defined by each night-mode
+    manager subclass): the one filter each definition creates."""
     if len(values) != 1:
         return None
     (v,) = values
     if v.kind != "result" or v.data.proto.rsplit(")", 1)[-1] != INTENT_FILTER:
         return None
-    found = ctx.code.find_class(v.data.class_desc)
-    if found is None:
+    defs = _definitions(ctx, v.data)
+    if not defs:
         return None
-    dex, cls = found
-    method = next((m for m in cls.methods if dex.method_ref(m.method_idx)[1:] == v.data[1:]), None)
-    flow = method_flow(dex, method) if method is not None else None
-    if flow is None:
-        return None
-    made = _filters_made(flow)
-    return _filter_actions(flow, frozenset(made)) if len(made) == 1 else None
+    actions: set[str] = set()
+    for dex, method in defs:
+        flow = method_flow(dex, method)
+        made = _filters_made(flow) if flow is not None else set()
+        got = _filter_actions(flow, frozenset(made)) if flow and len(made) == 1 else None
+        if not got:
+            return None
+        actions |= got
+    return actions
+
+
+MAX_OVERRIDES = 8
+
+
+def _definitions(ctx: CheckContext, ref) -> list:
+    """The code a call of ``ref`` may run: its own definition, or (abstract) the
+    overrides in the app's subclasses; empty when unknown or too many."""
+    out = []
+    todo, seen = [ref.class_desc], set()
+    while todo and len(seen) < 64:
+        desc = todo.pop()
+        if desc in seen:
+            continue
+        seen.add(desc)
+        found = ctx.code.find_class(desc)
+        if found is None:
+            continue
+        dex, cls = found
+        m = next(
+            (m for m in cls.methods if dex.method_ref(m.method_idx)[1:] == (ref.name, ref.proto)),
+            None,
+        )
+        if m is not None and m.code_off:
+            out.append((dex, m))
+            continue
+        todo.extend(ctx.code.subclasses(desc))
+    return out if len(out) <= MAX_OVERRIDES else []
 
 
 def _filters_made(flow: MethodFlow) -> set[Value]:

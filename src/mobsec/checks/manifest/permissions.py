@@ -126,7 +126,11 @@ def provider_grant_uri_permissions(ctx: CheckContext) -> Iterator[Finding]:
             line=c.line,
             subject=c.name,
             owner_class=c.name,
-            severity=Severity.MEDIUM if exported else Severity.LOW,
+            # A private FileProvider must set grantUriPermissions (it refuses to start
+            # otherwise): the required configuration, a note; its paths are the finding.
+            severity=(
+                Severity.MEDIUM if exported else (Severity.INFO if file_provider else Severity.LOW)
+            ),
             confidence=Confidence.LOW if file_provider else None,
             message=Text(
                 f"provider {c.name} ({', '.join(c.authorities) or 'no authority'}) sets "

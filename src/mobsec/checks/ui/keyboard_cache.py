@@ -25,6 +25,9 @@ _FLAG_NO_SUGGESTIONS = 0x00080000
 _TEXT_PASSWORD_VARIATIONS = {0x80, 0x90, 0xE0}  # password, visible password, web password
 _NUMBER_PASSWORD = 0x10
 
+_SECRET_ID = re.compile(
+    r"(pass(word|wd|code)?|pwd|pin|cvv|cvc|card|secret|otp|token|ssn|密码)", re.I
+)
 _SENSITIVE_ID = re.compile(
     r"(pass(word|wd|code)?|pwd|pin|cvv|cvc|card|secret|otp|token|ssn|account|user_?name|"
     r"login|email|phone|mobile|密码)",
@@ -99,10 +102,14 @@ def keyboard_cache(ctx: CheckContext) -> Iterator[Finding]:
                 bool(password is not None and password.value(resources) is True),
             ):
                 continue
+            secret = _SECRET_ID.search(name.split("/", 1)[-1]) is not None
             yield ctx.file_finding(
                 path,
                 line=el.line,
                 key=name,
+                # A user name, e-mail or phone number learnt by the keyboard is a policy
+                # note (info, out of the default view); a password, PIN or card is a leak.
+                severity=None if secret else Severity.INFO,
                 evidence=to_xml_text(el, resources, max_depth=1),
                 message=Text(
                     f"{name} in {path} has no inputType that disables suggestions",

@@ -116,6 +116,27 @@ public class MainActivity extends Activity {
         registerReceiver(receiver, commandFilterField);
     }
 
+    // As AppCompat's AutoNightModeManager: the base class registers the filter an abstract
+    // method returns; each subclass builds it from system actions only.
+    abstract static class NightMode {
+        abstract IntentFilter filter();
+
+        void setup(android.content.Context context, BroadcastReceiver r) {
+            // ok: android.icc.dynamic-receiver-exported
+            context.registerReceiver(r, filter());
+        }
+    }
+
+    static class TimeNightMode extends NightMode {
+        @Override
+        IntentFilter filter() {
+            IntentFilter f = new IntentFilter();
+            f.addAction("android.intent.action.TIME_SET");
+            f.addAction("android.intent.action.TIME_TICK");
+            return f;
+        }
+    }
+
     private IntentFilter timeFilterField;
     private IntentFilter commandFilterField;
 
