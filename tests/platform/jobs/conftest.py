@@ -35,7 +35,9 @@ def worker_env(**extra: str) -> dict[str, str]:
         "MOBSEC_TEST_DATA_DIR": str(settings.DATA_DIR),
         "MOBSEC_JOBS_IMPORT": "tests.platform.jobs.kinds",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "MOBSEC_JOBS_LEASE_SECONDS": "2",
+        # Short enough for quick kill tests, long enough that a worker slowed down by a
+        # loaded machine keeps its lease (heartbeat every second).
+        "MOBSEC_JOBS_LEASE_SECONDS": "3",
         "MOBSEC_JOBS_REAP_SECONDS": "1",
         **extra,
     }

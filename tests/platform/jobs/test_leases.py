@@ -66,24 +66,24 @@ def test_a_job_that_keeps_losing_workers_fails(orgs):
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(MOBSEC_JOBS_LEASE_SECONDS=0.6)
+@override_settings(MOBSEC_JOBS_LEASE_SECONDS=1.5)
 def test_heartbeat_keeps_a_long_job_alive():
     from mobsec.platform.accounts.models import Organisation
 
     org = Organisation.objects.create(name="Heartbeat")
-    job = jobs.submit("test.sleep", organisation=org, payload={"seconds": 2})
+    job = jobs.submit("test.sleep", organisation=org, payload={"seconds": 3.5})
     job = claim_one(job, "w")
     outcome: list[str] = []
     t = threading.Thread(target=lambda: (outcome.append(run_claimed(job, "w")), connection.close()))
     t.start()
     reaped = []
-    while t.is_alive():  # the lease is 0.6 s, the job takes 2 s: only heartbeats save it
+    while t.is_alive():  # the lease is 1.5 s, the job takes 3.5 s: only heartbeats save it
         reaped += reap()
         time.sleep(0.2)
     t.join()
     assert reaped == [] and outcome == [Outcome.DONE]
     job.refresh_from_db()
-    assert job.state == State.DONE and job.result == {"slept": 2}
+    assert job.state == State.DONE and job.result == {"slept": 3.5}
 
 
 @pytest.mark.django_db(transaction=True)

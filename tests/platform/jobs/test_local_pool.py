@@ -21,7 +21,7 @@ APK = "realworld/appium-uiautomator2-server-v10.6.6.apk"
 
 @pytest.fixture
 def pool():
-    # The reaper runs in this process's scheduler: every second here (lease 2 s).
+    # The reaper runs in this process's scheduler: every second here (lease 3 s).
     periodic.register("jobs.reap", 1.0, periodic._TASKS["jobs.reap"].func)
     p = jobs.local.start_pool(2, env=worker_env())
     yield p
