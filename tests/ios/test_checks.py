@@ -170,6 +170,15 @@ CASES = {
     # the keystroke-logging exercise's nibs, and the same IPA keeping only the nibs whose
     # fields opt out (cut-and-paste exercise: UIAutocorrectionType, UISecureTextEntry)
     "ios.ui.keyboard-cache": (IGOAT, lambda: _only_nibs(IGOAT, "CutAndPaste")),
+    "ios.webview.uiwebview": (IGOAT, SWIFT_DEMO),  # iGoat's pages: @"UIWebView" properties
+    "ios.platform.file-sharing": (
+        lambda: rebuild(
+            corpus_ipa(IGOAT), info=lambda i: i.__setitem__("UIFileSharingEnabled", True)
+        ),
+        lambda: rebuild(
+            corpus_ipa(IGOAT), info=lambda i: i.__setitem__("UIFileSharingEnabled", False)
+        ),
+    ),
 }
 
 

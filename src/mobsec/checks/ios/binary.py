@@ -1,8 +1,8 @@
 """Mach-O hardening of every executable and library the IPA ships, and risky imports.
 
 A slice that lacks a protection is enough: the device runs whichever slice matches it.
-Encrypted executables are skipped for import-based checks (the symbol tables stay
-readable, but the finding could not be verified in the code).
+Imports come from the symbol tables, which FairPlay leaves in clear, so these checks also
+run on an encrypted executable (its strings are not read).
 """
 
 from __future__ import annotations

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
-from mobsec.checks.ios._common import GBT_COMPONENTS, GBT_PERMISSIONS, excerpt, facts
+from mobsec.checks.ios._common import (
+    GBT_COMPONENTS,
+    GBT_PERMISSIONS,
+    GBT_STORAGE,
+    excerpt,
+    facts,
+)
 from mobsec.checks.registry import check
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -87,4 +93,42 @@ def usage_description(ctx: CheckContext) -> Iterator[Finding]:
                 evidence=excerpt(key, text),
                 key=key,
                 message=Text(f'{key}: "{t}"', f"{key}:“{t}”"),
+            )
+
+
+FILE_SHARING_KEYS = ("UIFileSharingEnabled", "LSSupportsOpeningDocumentsInPlace")
+
+
+@check(
+    "ios.platform.file-sharing",
+    title=("Documents folder shared with the computer / Files app", "文档目录对电脑/文件应用共享"),
+    description=(
+        "Info.plist sets UIFileSharingEnabled (or LSSupportsOpeningDocumentsInPlace): "
+        "everything the app writes to its Documents folder can be read and replaced from a "
+        "connected computer (Finder/iTunes) or the Files app, without the app's consent.",
+        "Info.plist 设置了 UIFileSharingEnabled(或 LSSupportsOpeningDocumentsInPlace):应用写入"
+        "Documents 目录的所有内容都可以被连接的电脑(Finder/iTunes)或“文件”应用读取和替换。",
+    ),
+    remediation=(
+        "Keep sensitive files out of Documents (use Library/Application Support with data "
+        "protection), or turn file sharing off.",
+        "不要把敏感文件放在 Documents 目录(改用启用数据保护的 Library/Application Support),"
+        "或关闭文件共享。",
+    ),
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    cwe=[552],
+    masvs=["MASVS-STORAGE-2"],
+    owasp=["M9"],
+    gbt_34975=[GBT_STORAGE],
+)
+def file_sharing(ctx: CheckContext) -> Iterator[Finding]:
+    f = facts(ctx)
+    for key in FILE_SHARING_KEYS:
+        if f.info.get(key) is True:
+            yield ctx.file_finding(
+                f.info_path,
+                evidence=excerpt(key, True),
+                key=key,
+                message=Text(f"{key} = true", f"{key} = true"),
             )
