@@ -51,11 +51,15 @@ def uiwebview(ctx: CheckContext) -> Iterator[Finding]:
                 key="binary",
                 message=Text("UIWebView in the code", "代码中使用 UIWebView"),
             )
-    for name, data in f.nib_files():
-        if NIB_CLASS in data:
-            yield ctx.file_finding(
-                name,
-                evidence="UIWebView object in the interface file",
-                key=name.rsplit("/", 1)[-1],
-                message=Text("UIWebView in the interface", "界面中使用 UIWebView"),
-            )
+    nibs = [name for name, data in f.nib_files() if NIB_CLASS in data]
+    if nibs:  # one finding for the interface files: the fix is one migration, not per screen
+        names = [n.rsplit("/", 1)[-1] for n in nibs]
+        yield ctx.file_finding(
+            nibs[0],
+            evidence="UIWebView objects in: " + ", ".join(names[:10]),
+            key="interface",
+            message=Text(
+                f"UIWebView in {len(nibs)} interface file(s)",
+                f"{len(nibs)} 个界面文件中使用 UIWebView",
+            ),
+        )
