@@ -41,6 +41,8 @@ def scan(job, progress):
     return {
         "sha256": doc["package"]["hashes"]["sha256"],
         "findings": sorted(f["fingerprint"] for f in doc["findings"]),
+        "errors": sorted({d["code"] for d in doc["diagnostics"] if d["level"] == "error"}),
+        "memory_mb": max(doc.get("memory", {}).values(), default=0),
     }
 
 

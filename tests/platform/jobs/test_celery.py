@@ -8,6 +8,8 @@ Needs MOBSEC_TEST_DATABASE_URL (PostgreSQL) and MOBSEC_TEST_BROKER_URL (Redis), 
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -112,3 +114,35 @@ def test_celery_worker_killed_mid_scan_completes_exactly_once(celery_cluster, co
     fingerprints = {f["fingerprint"] for f in scan.report.document["findings"]}
     assert fingerprints
     assert Finding.objects.filter(version=scan.version).count() == len(fingerprints)
+
+
+@pytest.fixture
+def broker():
+    if not BROKER:
+        pytest.skip("needs Redis: MOBSEC_TEST_BROKER_URL")
+    import redis
+
+    client = redis.Redis.from_url(BROKER)
+    client.flushdb()
+    with override_settings(MOBSEC_BROKER_URL=BROKER, MOBSEC_WORKER_CAPACITY=3):
+        yield client
+    client.flushdb()
+
+
+def test_submit_sends_a_token_and_kick_replaces_lost_ones(broker):
+    from mobsec.platform.jobs import api as jobs
+    from mobsec.platform.jobs.celery_app import QUEUE, pending_tokens
+    from mobsec.platform.jobs.reaper import kick
+
+    org = Organisation.objects.create(name="Tokens")
+    job = jobs.submit("test.echo", organisation=org)
+    assert pending_tokens() == 1  # sent once the submit's transaction committed
+    message = json.loads(broker.lindex(QUEUE, 0))
+    assert message["headers"]["task"] == "mobsec.jobs.run"
+    assert json.loads(base64.b64decode(message["body"]))[0] == [job.pk]  # only the id
+    broker.delete(QUEUE)  # the broker lost the token
+    assert kick() == 3 and pending_tokens() == 3  # one per worker slot
+    assert kick() == 0  # enough tokens wait already
+    Job.objects.filter(pk=job.pk).update(state=State.DONE)
+    broker.delete(QUEUE)
+    assert kick() == 0  # nothing queued: nothing sent

@@ -11,19 +11,26 @@ from mobsec.platform.jobs import api as jobs
 from mobsec.platform.jobs import periodic
 from mobsec.platform.jobs.models import Job, JobAttempt, Outcome, State
 from tests.platform.jobs.conftest import worker_env
+from tests.platform.jobs.hostile import memory_bomb
 from tests.platform.jobs.kinds import result_rows
 from tests.platform.jobs.processes import alive, kill_tree, tree, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-APK = "realworld/appium-uiautomator2-server-v10.6.6.apk"
+APK = "realworld/appium-uiautomator2-server-v10.6.6.apk"  # long enough to kill mid-scan
+SMALL_APK = "vulnapps/InsecureBankv2.apk"
+
+
+# Scans in the pool get 400 MB of address space: enough for the real apps here, not for
+# the memory bomb.
+MEMORY_MB = "400"
 
 
 @pytest.fixture
 def pool():
     # The reaper runs in this process's scheduler: every second here (lease 3 s).
     periodic.register("jobs.reap", 1.0, periodic._TASKS["jobs.reap"].func)
-    p = jobs.local.start_pool(2, env=worker_env())
+    p = jobs.local.start_pool(2, env=worker_env(MOBSEC_SCAN_MEMORY_MB=MEMORY_MB))
     yield p
     p.stop()
     from mobsec.platform.jobs import conf
@@ -35,13 +42,23 @@ def state_of(job):
     return Job.objects.get(pk=job.pk)
 
 
-def test_pool_runs_scans_and_errors(pool, corpus_apks, tmp_path):
+def test_pool_runs_scans_and_survives_hostile_ones(pool, corpus_apks, tmp_path):
     org = Organisation.objects.create(name="Pool")
-    good = jobs.submit("test.scan", organisation=org, payload={"path": str(corpus_apks / APK)})
+    bomb = memory_bomb(tmp_path / "bomb.apk", dex_mb=400)
+    hostile = jobs.submit("test.scan", organisation=org, payload={"path": str(bomb)})
     bad = jobs.submit("test.scan", organisation=org, payload={"path": str(tmp_path / "gone.apk")})
-    for job in (good, bad):
+    good = jobs.submit(
+        "test.scan", organisation=org, payload={"path": str(corpus_apks / SMALL_APK)}
+    )
+    for job in (hostile, bad, good):
         wait_for(lambda j=job: state_of(j).is_final, 90, f"job {job.kind} to end")
-    good, bad = state_of(good), state_of(bad)
+    hostile, good, bad = state_of(hostile), state_of(good), state_of(bad)
+    # The bomb hit the scan's memory limit (the engine reports it and goes on); the
+    # workers were untouched and ran the next jobs.
+    assert hostile.state == State.DONE and hostile.attempts == 1
+    assert "internal.error" in hostile.result["errors"]  # MemoryError while inflating the DEX
+    assert hostile.result["memory_mb"] < int(MEMORY_MB)
+    assert len(pool.pids()) == 2
     assert good.state == State.DONE and len(good.result["sha256"]) == 64
     assert good.result["findings"] and result_rows(good) == 1
     assert bad.state == State.FAILED and bad.error["code"] == "input.not_found"

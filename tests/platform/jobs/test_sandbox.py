@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,6 +15,7 @@ import mobsec
 from mobsec.platform.jobs.errors import SandboxError
 from mobsec.platform.jobs.sandbox import SandboxLimits, run_scan_sandboxed
 from tests.platform.jobs.hostile import memory_bomb
+from tests.platform.jobs.processes import alive, children, wait_for
 
 # Several seconds of CPU (its taint analysis runs up to its 10 s budget): long enough to hit
 # a 1 s CPU limit, a 1 s wall limit or a cancel for sure.
@@ -87,3 +92,23 @@ def test_unreadable_input_is_a_clear_error(tmp_path):
     assert e.value.code.startswith("input.")
     assert e.value.details["file"].endswith("missing.apk")
     assert e.value.zh
+
+
+def test_scan_child_dies_with_its_worker(slow_apk, tmp_path):
+    """A worker killed with SIGKILL (only the worker, not its group) leaves no orphan
+    scan: the child asked the kernel to kill it when its parent dies (PR_SET_PDEATHSIG;
+    its next progress line into the closed pipe would end it too, but maybe much later)."""
+    script = (
+        "import sys\n"
+        "from mobsec.platform.jobs.sandbox import run_scan_sandboxed\n"
+        "run_scan_sandboxed(sys.argv[1], {})\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script, str(slow_apk)])
+    try:
+        child = wait_for(lambda: children(worker.pid), 30, "the scan child to start")[0]
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        wait_for(lambda: not alive(child), 10, "the orphaned scan child to die")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
