@@ -136,6 +136,8 @@ class Reachability:
         self._java_names = {d[1:-1].replace("/", "."): d for d in code.classes}
         self._strings: dict[tuple[int, int], str | None] = {}
         self._fields: dict[tuple[int, int], str] = {}
+        self._protos: dict[tuple[int, int], str] = {}
+        self._chains: dict[str, list[str]] = {}
         self._work: deque[tuple[DexFile, MethodDef]] = deque()
         for desc in roots:
             self._framework_created(desc)
@@ -182,10 +184,26 @@ class Reachability:
             found = self.code.find_class(desc)
             if found is not None:
                 dex, cls = found
+                pools = dex.pools
                 for m in cls.methods:
-                    ref = dex.method_ref(m.method_idx)
-                    got[(ref.name, ref.proto)] = (dex, m)
+                    got[(pools.method_name(m.method_idx), self._proto(dex, m.method_idx))] = (
+                        dex,
+                        m,
+                    )
             self._members[desc] = got
+        return got
+
+    def _proto(self, dex: DexFile, idx: int) -> str:
+        key = (id(dex), idx)
+        got = self._protos.get(key)
+        if got is None:
+            got = self._protos[key] = dex.pools.method_proto(idx)
+        return got
+
+    def _supers(self, desc: str) -> list[str]:
+        got = self._chains.get(desc)
+        if got is None:
+            got = self._chains[desc] = self.code.superclasses(desc)
         return got
 
     def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
@@ -198,7 +216,7 @@ class Reachability:
 
     def _define(self, desc: str, name: str, proto: str) -> None:
         """Reach the definition a direct/static call of desc->name proto runs."""
-        for d in (desc, *self.code.superclasses(desc)):
+        for d in (desc, *self._supers(desc)):
             hit = self._members_of(d).get((name, proto))
             if hit is not None:
                 self._reach(d, name, proto, *hit)
@@ -208,7 +226,7 @@ class Reachability:
         if desc in self._initialized:
             return
         self._initialized.add(desc)
-        for d in (desc, *self.code.superclasses(desc)):
+        for d in (desc, *self._supers(desc)):
             hit = self._members_of(d).get(("<clinit>", "()V"))
             if hit is not None:
                 self._reach(d, "<clinit>", "()V", *hit)
@@ -247,7 +265,7 @@ class Reachability:
         self.instantiated.add(desc)
         self._init_class(desc)
         kind = self._foreign_kind(desc)
-        for d in (desc, *self.code.superclasses(desc)):
+        for d in (desc, *self._supers(desc)):
             if d in self._activated and not every_method:
                 continue
             self._activated.add(d)

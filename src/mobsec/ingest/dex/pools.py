@@ -252,6 +252,12 @@ class Pools:
                 pos = data.find(pattern, pos + 1, end)
         return out
 
+    def method_name(self, idx: int) -> str:
+        """The name of method_id ``idx`` (without decoding its class or proto)."""
+        if not 0 <= idx < self.n_methods:
+            return self._bad("method", idx, "index out of range")
+        return self.string(self._method_id(idx)[2])
+
     def method_proto(self, idx: int) -> str:
         """The proto descriptor of method_id ``idx`` (without decoding its class or name)."""
         if not 0 <= idx < self.n_methods:
