@@ -82,3 +82,16 @@ def test_hosts_from_binary_strings(corpus_dir):
     assert _facts("iGoat-IPA-Git_iGoat.ipa").hosts == ["localhost"]
     tv = _facts("appinfo_apple-tv.ipa").hosts
     assert "api.bilibili.com" in tv and all("/" not in h and ":" not in h for h in tv)
+
+
+def test_huge_info_plist_lists_are_bounded(corpus_dir):
+    def edit(info):
+        info["CFBundleURLTypes"] = [{"CFBundleURLSchemes": [f"s{i}" for i in range(5000)]}]
+        info["UIBackgroundModes"] = ["audio"] * 5000
+        info.update({f"NS{i}UsageDescription": "x" * 10_000 for i in range(300)})
+
+    f = _facts(rebuild(corpus_ipa("appinfo_iphone.ipa"), info=edit))
+    assert len(f.url_schemes) == 200 and len(f.background_modes) == 200
+    assert len(f.usage_descriptions) == 200
+    assert max(len(v) for v in f.usage_descriptions.values()) == 2000
+    f.ios_section()

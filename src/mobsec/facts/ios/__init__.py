@@ -24,6 +24,8 @@ from mobsec.options import ScanOptions
 PLATFORM = "ios"
 MAX_TEXT_FILE = 512 * 1024
 MAX_TEXT_FILES = 300
+MAX_LISTED = 200  # items of one Info.plist list kept (a hostile plist may hold millions)
+MAX_TEXT = 2000  # characters of one Info.plist text kept
 MAX_NIB_FILE = 1024 * 1024
 MAX_NIB_FILES = 400
 TEXT_SUFFIXES = (".json", ".plist", ".js", ".html", ".htm", ".txt", ".xml", ".strings", ".cfg")
@@ -189,31 +191,35 @@ class IosFacts:
     def url_schemes(self) -> list[str]:
         out: list[str] = []
         types = self.info.get("CFBundleURLTypes")
-        for t in types if isinstance(types, list) else []:
+        for t in types[:10_000] if isinstance(types, list) else []:
             schemes = t.get("CFBundleURLSchemes") if isinstance(t, dict) else None
             for s in schemes if isinstance(schemes, list) else []:
-                if isinstance(s, str) and s not in out:
-                    out.append(s)
+                if isinstance(s, str) and s not in out and len(out) < MAX_LISTED:
+                    out.append(s[:200])
         return out
 
     @cached_property
     def queried_schemes(self) -> list[str]:
         v = self.info.get("LSApplicationQueriesSchemes")
-        return [s for s in v if isinstance(s, str)] if isinstance(v, list) else []
+        return (
+            [s[:200] for s in v[:MAX_LISTED] if isinstance(s, str)] if isinstance(v, list) else []
+        )
 
     @cached_property
     def usage_descriptions(self) -> dict[str, str]:
         """Permission purpose strings (``NS…UsageDescription``), key → text."""
+        keys = [k for k in self.info if isinstance(k, str) and k.endswith("UsageDescription")]
         return {
-            k: (v if isinstance(v, str) else "")
-            for k, v in self.info.items()
-            if isinstance(k, str) and k.endswith("UsageDescription")
+            k[:200]: (v[:MAX_TEXT] if isinstance(v := self.info[k], str) else "")
+            for k in keys[:MAX_LISTED]
         }
 
     @cached_property
     def background_modes(self) -> list[str]:
         v = self.info.get("UIBackgroundModes")
-        return [s for s in v if isinstance(s, str)] if isinstance(v, list) else []
+        return (
+            [s[:200] for s in v[:MAX_LISTED] if isinstance(s, str)] if isinstance(v, list) else []
+        )
 
     @property
     def entitlements(self) -> dict[str, Any]:
