@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 DEFAULT_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 

@@ -34,7 +34,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
 
 if os.environ.get("MOBSEC_CACHE_URL"):  # e.g. redis://127.0.0.1:6379/1, shared throttling
     CACHES = {
