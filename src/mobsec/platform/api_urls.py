@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from mobsec.platform.notifications import api as notifications_api
 from mobsec.platform.registry import api as registry_api
 from mobsec.platform.scans import api as scans_api
 from mobsec.platform.scans import ci
@@ -42,4 +43,14 @@ urlpatterns = [
     path("ci/scans/", ci.CiScans.as_view(), name="api-ci-scans"),
     path("ci/scans/<str:id>/", ci.CiScanDetail.as_view(), name="api-ci-detail"),
     path("ci/scans/<str:id>/sarif/", ci.CiScanSarif.as_view(), name="api-ci-sarif"),
+    path(
+        "notifications/",
+        notifications_api.NotificationList.as_view(),
+        name="api-notification-list",
+    ),
+    path(
+        "notifications/read/",
+        notifications_api.NotificationsRead.as_view(),
+        name="api-notifications-read",
+    ),
 ]

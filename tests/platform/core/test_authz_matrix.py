@@ -69,6 +69,8 @@ def _rules() -> dict[str, list[Rule]]:
         "api-ci-scans": [p(UPLOADERS_TO_A, "upload", ok=(415,))],
         "api-ci-detail": [g(READERS)],
         "api-ci-sarif": [g(READERS)],
+        "api-notification-list": [g(USERS)],  # each user sees only their own
+        "api-notifications-read": [p(USERS, "none")],
         "scans:dashboard": [g(USERS)],
         "scans:list": [g(USERS)],
         "scans:upload": [

@@ -129,3 +129,26 @@ def test_webhook_url_must_be_http(org):
     with pytest.raises(actions.InvalidWebhook) as e:
         actions.add_webhook(org, "file:///etc/passwd")
     assert "http" in e.value.zh
+
+
+def test_api_shows_only_your_own_in_your_language(world, token_client):
+    tester, other = world.user("tester"), world.user("other_org")
+    mine = actions.notify(tester, "scan.done", ("Scan finished", "检测完成"))
+    theirs = actions.notify(other, "scan.done", ("Not yours", "不是你的"))
+    client = token_client(tester)
+    docs = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert [(d["id"], d["title"], d["read"]) for d in docs] == [
+        (mine.public_id, "Scan finished", False)
+    ]
+    docs = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"]
+    assert docs[0]["title"] == "检测完成"
+    # Marking someone else's id read does nothing to it.
+    r = client.post(
+        "/api/v1/notifications/read/", {"ids": [theirs.public_id]}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json() == {"marked": 0}
+    r = client.post("/api/v1/notifications/read/", {}, content_type="application/json")
+    assert r.json() == {"marked": 1}
+    assert client.get("/api/v1/notifications/?unread=1").json()["results"] == []
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
