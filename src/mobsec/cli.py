@@ -89,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
         help="suppressions file (TOML or JSON) with reasons and expiry / 抑制规则文件",
     )
     s.add_argument(
+        "--scope",
+        choices=("all", "app", "sdk"),
+        default="all",
+        help="whose findings the outputs and --fail-on consider: the app's own code, SDK "
+        "code, or all (default; the app's first). The JSON report keeps every finding / "
+        "输出与 --fail-on 考虑的代码范围：应用自身代码、SDK 代码或全部（JSON 报告始终保留全部发现）",
+    )
+    s.add_argument(
         "--source-root",
         metavar="DIR",
         help="SARIF: where the Java/Kotlin sources are, relative to the repository root "
@@ -261,8 +269,15 @@ def plan_outputs(outputs: list[Path], formats: list[str]) -> list[tuple[str, Pat
     return plan
 
 
-def check_outputs(plan: list[tuple[str, Path | None]]) -> str | None:
-    """Why an output file cannot be written (checked before the scan), or None."""
+def check_outputs(plan: list[tuple[str, Path | None]], lang: str | None) -> str | None:
+    """Why an output cannot be written or rendered (checked before the scan), or None."""
+    if any(fmt == "pdf" for fmt, _ in plan):
+        from mobsec.report.render.pdf import check_pdf_fonts
+
+        try:
+            check_pdf_fonts(lang or "zh-CN")
+        except RenderError as e:
+            return str(e)
     for _, path in plan:
         if path is None:
             continue
@@ -283,13 +298,21 @@ def write_outputs(
     plan: list[tuple[str, Path | None]],
     lang: str | None,
     source_root: str | None = None,
+    scope: str = "all",
+    quiet: bool = True,
 ) -> list[str]:
     """Render and write every planned output; raises OSError/RenderError on failure."""
     from mobsec.report.render import render
 
     written = []
     for fmt, path in plan:
-        data = render(doc, fmt, lang, source_root=source_root)
+        name = str(path) if path else "-"
+
+        def progress(line: str, name: str = name) -> None:  # the PDF takes seconds: say so
+            if not quiet:
+                print(f"mobsec: {name}: {line}", file=sys.stderr, flush=True)
+
+        data = render(doc, fmt, lang, source_root=source_root, scope=scope, progress=progress)
         if path is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -370,7 +393,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     _check_privacy_args(args)
-    problem = check_outputs(plan)
+    problem = check_outputs(plan, args.lang)
     if problem:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -387,15 +410,20 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if baseline is not None or suppressions is not None:
         apply_triage(doc, baseline, suppressions)
     try:
-        written = write_outputs(doc, plan, args.lang, args.source_root)
+        written = write_outputs(
+            doc, plan, args.lang, args.source_root, args.scope, quiet=args.quiet
+        )
     except (OSError, RenderError) as e:
         print(f"mobsec: cannot write report: {e}", file=sys.stderr)
         return EXIT_INTERNAL
-    gate = _gate(doc, args.fail_on)
+    from mobsec.report.render.groups import scoped
+
+    view = scoped(doc, args.scope)  # --scope: what the summary and --fail-on consider
+    gate = _gate(view, args.fail_on)
     if not args.quiet:
         from mobsec.report.render.terminal import render_terminal
 
-        render_terminal(doc, sys.stderr, args.lang, written)
+        render_terminal(view, sys.stderr, args.lang, written)
         if gate:
             _print_gate(gate, args.fail_on, args.lang)
     if gate:

@@ -284,8 +284,14 @@ def build_manifest(
 
 
 def manifest_excerpt(component_or_root: XmlElement, resources: ResourceTable | None) -> str:
-    """Evidence text for a report (thin wrapper so checks need not import the XML layer)."""
-    return to_xml_text(component_or_root, resources, max_depth=3)
+    """Evidence text for a report: the element with its attributes, a few lines.
+
+    ``<application>`` and ``<manifest>`` hold the whole app: only their own start tag (the
+    attributes checks judge) is shown; a component keeps its intent filters.
+    """
+    if component_or_root.tag in ("application", "manifest"):
+        return to_xml_text(component_or_root, resources, max_depth=0)
+    return to_xml_text(component_or_root, resources, max_depth=2, max_children=8)
 
 
 class _Builder:

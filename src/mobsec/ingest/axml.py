@@ -792,18 +792,24 @@ def to_xml_text(
         if total > max_chars:
             return
         pad = "    " * depth
-        attrs = "".join(f" {attr_text(a)}" for a in el.attrs)
+        parts = [attr_text(a) for a in el.attrs]
         if depth == 0 and any(a.ns == ANDROID_NS for a in _iter_attrs_deep(el, max_depth)):
-            attrs = f' xmlns:android="{ANDROID_NS}"' + attrs
-        if not el.children or depth >= max_depth:
-            more = " <!-- … -->" if el.children else ""
-            line = f"{pad}<{el.tag}{attrs} />{more}"
+            parts.insert(0, f'xmlns:android="{ANDROID_NS}"')
+        attrs = "".join(f" {p}" for p in parts)
+        if len(pad) + len(el.tag) + len(attrs) > 100:  # one attribute a line: each one visible
+            attrs = "".join(f"\n{pad}    {p}" for p in parts)
+        if not el.children:
+            line = f"{pad}<{el.tag}{attrs} />"
             out.append(line)
             total += len(line)
             return
         line = f"{pad}<{el.tag}{attrs}>"
         out.append(line)
         total += len(line)
+        if depth >= max_depth:  # children left out, and said so
+            out.append(f"{pad}    <!-- {len(el.children)} … -->")
+            out.append(f"{pad}</{el.tag}>")
+            return
         for child in el.children[:max_children]:
             emit(child, depth + 1)
         if len(el.children) > max_children:

@@ -16,6 +16,7 @@ renders the same as a fresh one. ``render(doc, fmt, lang)`` returns bytes ready 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,23 @@ def format_for_path(path: Path) -> str | None:
 
 
 def render(
-    doc: dict[str, Any], fmt: str, lang: str | None = None, *, source_root: str | None = None
+    doc: dict[str, Any],
+    fmt: str,
+    lang: str | None = None,
+    *,
+    source_root: str | None = None,
+    scope: str = "all",
+    progress: Callable[[str], None] | None = None,
 ) -> bytes:
     """Render ``doc`` as ``fmt``; ``lang`` None means each format's default language.
 
-    ``source_root``: SARIF source paths relative to it (see ``sarif_locations``)."""
+    ``source_root``: SARIF source paths relative to it (see ``sarif_locations``).
+    ``scope`` ("all", "app", "sdk"): whose findings the view shows (``groups.py``); the
+    JSON document always keeps every finding. ``progress``: a line per PDF stage."""
+    from mobsec.report.render.groups import scoped
+
+    if fmt != "json":
+        doc = scoped(doc, scope)
     if fmt == "json":
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "sarif":
@@ -68,5 +81,5 @@ def render(
     if fmt == "pdf":
         from mobsec.report.render.pdf import render_pdf
 
-        return render_pdf(doc, lang or "zh-CN")
+        return render_pdf(doc, lang or "zh-CN", progress=progress)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from mobsec.report.render.groups import SCOPES, check_groups, owner_label, sdk_names
 from mobsec.report.render.messages import pick, t
 from mobsec.report.render.privacy import (
     RESULT_STYLE,
@@ -34,12 +35,14 @@ from mobsec.report.render.protections import protection_rows
 from mobsec.report.render.view import (
     areas_of,
     certificates,
+    is_app,
     is_dangerous,
     location_text,
-    owner_text,
     risk_of,
     severity_counts,
 )
+
+EVIDENCE_LINES = 6  # printed evidence: the lines around the instruction that matters
 
 SECTIONS = (
     ("overview", "section.overview"),
@@ -97,8 +100,44 @@ def _wrap(value: Any) -> Any:
     return value
 
 
-def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
-    """The report page for ``doc`` in ``lang`` ("zh-CN" or "en")."""
+def short_evidence(text: str) -> str:
+    """A few lines of evidence for paper: around the marked line ("> 003f: …") or the top."""
+    lines = text.splitlines()
+    if len(lines) <= EVIDENCE_LINES:
+        return text
+    mark = next((i for i, line in enumerate(lines) if line.startswith(">")), 0)
+    start = max(0, min(mark - EVIDENCE_LINES // 2, len(lines) - EVIDENCE_LINES))
+    cut = lines[start : start + EVIDENCE_LINES]
+    return "\n".join((["…"] if start else []) + cut + ["…"])
+
+
+class _Group:
+    """A check group for the template: its findings wrapped for attribute access."""
+
+    def __init__(self, group: Any) -> None:
+        self._g = group
+        self.check_id = group.check_id
+        self.worst = group.worst
+        self.findings = [_wrap(f) for f in group.findings]
+        self.first = self.findings[0]
+        self.app = [_wrap(f) for f in group.app]
+
+    def sdk_groups(self, lang: str, names: dict[str, Any]) -> list[Any]:
+        out = []
+        for sg in self._g.sdk_groups(lang, names):
+            out.append(_Obj(key=sg.key, label=sg.label, findings=[_wrap(f) for f in sg.findings]))
+        return out
+
+
+def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = False) -> str:
+    """The report page for ``doc`` in ``lang`` ("zh-CN" or "en").
+
+    A document scoped by ``groups.scoped`` (``--scope app|sdk``) shows only those findings
+    and says so; otherwise every finding, with a scope filter on screen.
+    ``for_print``: the page for the PDF — no filters or script, evidence cut to a few lines
+    (WeasyPrint's layout time grows with every element, even hidden ones)."""
+    scope = (doc.get("view_scope") or {}).get("scope", "all")
+    names = sdk_names(doc)
     findings = doc.get("findings") or []
     counts = severity_counts(findings)
     app = doc.get("app") or {}
@@ -111,7 +150,7 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
             pick(f.get("title"), "zh-CN"),
             pick(f.get("message"), lang),
             location_text(f.get("location")),
-            owner_text(f.get("owner"), lang),
+            owner_label(f.get("owner"), lang, names),
             f.get("evidence", ""),
             " ".join(f"cwe-{c}" for c in f.get("cwe") or []),
         ]
@@ -170,9 +209,20 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
         triage=_wrap(doc.get("triage")),
         findings_total=len(findings),
         areas=[
-            _wrap({"id": a.id, "label": a.label, "findings": a.findings})
+            {
+                "id": a.id,
+                "label": a.label,
+                "count": len(a.findings),
+                "groups": [_Group(g) for g in check_groups(a.findings)],
+            }
             for a in areas_of(doc, lang)
         ],
+        scope=scope,
+        scopes=SCOPES,
+        for_print=for_print,
+        names=names,
+        is_app=is_app,
+        short_evidence=short_evidence,
         schemes=[k for k, v in (signing.get("schemes") or {}).items() if v.get("present")],
         certs=_wrap(certificates(doc)),
         timings_total=sum((doc.get("timings") or {}).values()),
@@ -180,8 +230,8 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN") -> str:
         js=_static("report.js"),
         _=lambda key, **p: t(key, lang, **p),
         pick=lambda text: pick(text, lang),
-        location=location_text,
-        owner=lambda o: owner_text(o, lang),
+        location=lambda loc: location_text(loc, lang),
+        owner=lambda o: owner_label(o, lang, names),
         search_text=search_text,
         standards=standards,
         what=what,

@@ -272,16 +272,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{n} 个待处理发现达到或高于 {severity}：检查不通过（退出码 1）",
     ),
     "area.other": ("Other", "其他"),
-    "area.android.manifest": ("Manifest configuration", "清单配置"),
-    "area.android.crypto": ("Cryptography", "密码学"),
-    "area.android.network": ("Network security", "网络安全"),
-    "area.android.webview": ("WebView", "WebView"),
-    "area.android.storage": ("Data storage", "数据存储"),
-    "area.android.icc": ("Inter-component communication", "组件间通信"),
-    "area.android.native": ("Native code", "原生代码"),
-    "area.android.signing": ("Signing", "签名"),
-    "area.android.secrets": ("Secrets", "敏感凭据"),
-    "area.android.privacy": ("Privacy / personal information", "隐私与个人信息"),
     "diff.title": ("Version comparison", "版本对比"),
     "diff.findings": ("Findings", "检测结果"),
     "diff.new": ("new", "新增"),
@@ -296,6 +286,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "diff.no_change": ("no change", "无变化"),
     "diff.version": ("Version", "版本"),
 }
+
+
+# Labels of the grouped findings, scopes and areas live in their own module.
+from mobsec.report.render.messages_findings import FINDINGS_MESSAGES  # noqa: E402
+
+MESSAGES.update(FINDINGS_MESSAGES)
 
 
 def t(key: str, lang: str, **params: object) -> str:

@@ -1,40 +1,72 @@
 """The PDF report: the HTML report laid out for paper by WeasyPrint.
 
-Same HTML as ``html.py`` (one template to keep right); the ``@media print`` / ``@page``
-rules in ``static/report.css`` add page numbers ("3 / 12"), chapter page breaks, and the
-table of contents' page references (``target-counter``). WeasyPrint runs no JavaScript and
-the page makes no request, and we also give it a URL fetcher that refuses everything, so a
-string in the report can never make PDF rendering touch the network or the file system.
-Chinese needs a CJK font: the CSS asks for WenQuanYi Zen Hei (Debian fonts-wqy-zenhei,
-installed by ./dev) or Noto Sans CJK.
+Same template as ``html.py`` (one template to keep right), rendered ``for_print``: no
+filters or script, evidence cut to a few lines, SDK places listed without evidence. The
+``@media print`` / ``@page`` rules in ``static/report.css`` add page numbers ("3 / 12"),
+chapter page breaks, and the table of contents' page references (``target-counter``).
+WeasyPrint runs no JavaScript and the page makes no request, and we also give it a URL
+fetcher that refuses everything, so a string in the report can never make PDF rendering
+touch the network or the file system. Chinese needs a CJK font: ``fonts.py`` finds one at
+render time, and a zh-CN PDF without one fails instead of printing boxes.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from mobsec.report.render import RenderError
+from mobsec.report.render.fonts import cjk_family, missing_font_message
 from mobsec.report.render.html import render_html
+
+Progress = Callable[[str], None]
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"mobsec PDF rendering loads nothing (refused {url[:80]})")
 
 
-def render_pdf(doc: dict[str, Any], lang: str = "zh-CN") -> bytes:
-    """The PDF bytes of the report; RenderError when WeasyPrint or its libraries are missing."""
+def check_pdf_fonts(lang: str) -> None:
+    """RenderError when a PDF in ``lang`` cannot be typeset on this machine."""
+    if lang == "zh-CN" and cjk_family() is None:
+        raise RenderError(missing_font_message())
+
+
+def render_pdf(
+    doc: dict[str, Any],
+    lang: str = "zh-CN",
+    progress: Progress | None = None,
+) -> bytes:
+    """The PDF bytes of the report; RenderError when WeasyPrint, its libraries or (for
+    zh-CN) a Chinese font are missing. ``progress`` receives a line per stage."""
+    say = progress or (lambda _msg: None)
     try:
         import weasyprint
     except (ImportError, OSError) as e:  # OSError: pango/cairo shared libraries not found
         raise RenderError(
             f"PDF output needs WeasyPrint and pango (./dev setup installs them): {e}"
         ) from e
-    html = render_html(doc, lang)
+    check_pdf_fonts(lang)
+    family = cjk_family()
+    started = time.perf_counter()
+    html = render_html(doc, lang, for_print=True)
     # WeasyPrint logs every unsupported CSS property at WARNING; the screen-only rules are
     # expected to be ignored, so keep stderr for real problems.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    stylesheets = []
+    if family:  # the font fontconfig found comes first, whatever the CSS lists
+        name = family.replace("\\", "").replace('"', "")
+        stylesheets.append(weasyprint.CSS(string=f'body {{ font-family: "{name}", sans-serif; }}'))
+    say("PDF: layout / 排版")
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=stylesheets)
+    say(f"PDF: {len(document.pages)} pages, writing / {len(document.pages)} 页，写入")
+    pdf = document.write_pdf()
     if not pdf:
         raise RenderError("WeasyPrint produced no PDF")
+    say(
+        f"PDF: {len(document.pages)} pages in {time.perf_counter() - started:.1f} s / "
+        f"{len(document.pages)} 页，用时 {time.perf_counter() - started:.1f} 秒"
+    )
     return bytes(pdf)

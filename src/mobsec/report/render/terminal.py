@@ -15,18 +15,20 @@ from typing import IO, Any
 from rich.console import Console
 from rich.markup import escape
 
+from mobsec.report.render.groups import CheckGroup, check_groups
 from mobsec.report.render.messages import both, pick, t
 from mobsec.report.render.privacy import collectors_by_pi, privacy_of, result_counts
 from mobsec.report.render.protections import protection_summary, protections_of
 from mobsec.report.render.view import (
+    RANK,
     certificates,
     exported_components,
+    is_app,
     is_dangerous,
     is_suppressed,
     location_text,
     risk_of,
     severity_counts,
-    sorted_findings,
 )
 
 TOP_FINDINGS = 10
@@ -86,25 +88,9 @@ def summary_lines(
     counts = severity_counts(doc.get("findings") or [])
     lines.append(
         f"{L('summary.findings')}: "
-        + ", ".join(f"[{STYLES[s]}]{s} {n}[/]" for s, n in counts.items())
+        + ", ".join(f"[{STYLES[s]}]{L(f'severity.{s}')} {n}[/]" for s, n in counts.items())
     )
-    findings = sorted_findings(doc.get("findings") or [])
-    if findings:
-        lines.append(f"{L('summary.top')}:")
-        for f in findings[:TOP_FINDINGS]:
-            sev = f["severity"]
-            tag = ""
-            if is_suppressed(f):
-                tag = f" [dim]({L('status.suppressed')})[/]"
-            elif f.get("status") == "new":
-                tag = f" [bold]({L('status.new')})[/]"
-            title = pick(f.get("title"), text_lang)
-            lines.append(
-                f"  [{STYLES.get(sev, '')}]{sev:<8}[/] {escape(f['check_id'])}{tag} {escape(title)}"
-            )
-            lines.append(f"           {escape(location_text(f.get('location')))}")
-        if len(findings) > TOP_FINDINGS:
-            lines.append(f"  … +{len(findings) - TOP_FINDINGS}")
+    lines += _top_lines(doc, L, text_lang)
     sdks = doc.get("sdks") or []
     if sdks:
         names = ", ".join(pick(s.get("name"), text_lang) for s in sdks[:12])
@@ -133,6 +119,41 @@ def summary_lines(
     lines.append(f"{L('summary.time')}: {total:.2f} s" + (f" ({detail})" if detail else ""))
     for path in output_paths or []:
         lines.append(f"{L('summary.report')}: {escape(path)}")
+    return lines
+
+
+def _top_lines(doc: dict[str, Any], L: Callable[..., str], lang: str) -> list[str]:
+    """The top checks, the app's own code first: one line per check, where it fired below."""
+    groups = check_groups(doc.get("findings") or [])
+    if not groups:
+        return []
+
+    def key(g: CheckGroup) -> tuple[Any, ...]:
+        live = [f for f in g.findings if not is_suppressed(f)]
+        own = any(is_app(f) and f["severity"] != "info" for f in live)
+        return (not live, not own, RANK.get(g.worst, 9), g.check_id)
+
+    ranked = sorted(groups, key=key)
+    lines = [f"{L('summary.top')}:"]
+    for g in ranked[:TOP_FINDINGS]:
+        f = g.first
+        tag = ""
+        if all(is_suppressed(x) for x in g.findings):
+            tag = f" [dim]({L('status.suppressed')})[/]"
+        elif any(x.get("status") == "new" for x in g.findings):
+            tag = f" [bold]({L('status.new')})[/]"
+        sev = L(f"severity.{g.worst}").replace(" / ", "/")
+        title = pick(f.get("title"), lang)
+        lines.append(
+            f"  [{STYLES.get(g.worst, '')}]{escape(sev):<8}[/] {escape(g.check_id)}{tag} "
+            f"{escape(title)}"
+        )
+        app = len(g.app)
+        places = L("summary.places", n=len(g.findings), app=app, sdk=len(g.findings) - app)
+        where = location_text(f.get("location"), lang)
+        lines.append(f"           {escape(places)} · {escape(where)}")
+    if len(ranked) > TOP_FINDINGS:
+        lines.append(f"  {escape(L('summary.top_more', n=len(ranked) - TOP_FINDINGS))}")
     return lines
 
 

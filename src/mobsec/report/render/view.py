@@ -25,12 +25,18 @@ def area_of(check_id: str) -> str:
 
 
 def area_label(area: str, lang: str) -> str:
-    key = f"area.{area}"
-    return t(key, lang) if key in MESSAGES else area
+    """ "android.crypto" → "密码学" / "Cryptography": the area's name, never its id."""
+    key = f"area.{area.split('.', 1)[-1]}"
+    return t(key, lang) if key in MESSAGES else t("area.other", lang)
 
 
 def is_suppressed(finding: dict[str, Any]) -> bool:
     return bool(finding.get("suppression"))
+
+
+def is_app(finding: dict[str, Any]) -> bool:
+    """In the app's own code (or manifest), not in an SDK or other third-party code."""
+    return ((finding.get("owner") or {}).get("kind") or "app") == "app"
 
 
 def is_open(finding: dict[str, Any]) -> bool:
@@ -100,6 +106,22 @@ def risk_of(doc: dict[str, Any], lang: str) -> Risk:
         ]
     else:
         reasons = [t("risk.why.none", lang, rating=label, counts=counts_text(counts, lang))]
+    sdk = [f for f in open_ if not is_app(f)]
+    if sdk:  # how much of the rating third-party code is responsible for
+        severe = [f for f in open_ if RANK.get(f.get("severity", ""), 9) <= RANK["high"]]
+        reasons.append(
+            t(
+                "risk.why.sdk",
+                lang,
+                n=len(sdk),
+                total=len(open_),
+                severe=sum(1 for f in severe if not is_app(f)),
+                severe_total=len(severe),
+            )
+        )
+    scope = (doc.get("view_scope") or {}).get("scope")
+    if scope:
+        reasons.append(t(f"risk.why.scope.{scope}", lang, n=doc["view_scope"]["hidden"]))
     suppressed = len(findings) - len(open_)
     if suppressed:
         reasons.append(t("risk.why.excluded", lang, n=suppressed))
@@ -139,7 +161,7 @@ def areas_of(doc: dict[str, Any], lang: str) -> list[Area]:
     return sorted(areas, key=lambda a: (RANK.get(a.worst, 9), a.id))
 
 
-def location_text(loc: dict[str, Any] | None) -> str:
+def location_text(loc: dict[str, Any] | None, lang: str = "en") -> str:
     """ "classes.dex · com.x.Y.method(…) @0x12 (Y.java:34)" — everything a reviewer needs."""
     if not loc:
         return ""
@@ -155,16 +177,8 @@ def location_text(loc: dict[str, Any] | None) -> str:
     if src and loc.get("line") is not None:
         parts.append(f"({src}:{loc['line']})")
     elif loc.get("line") is not None:
-        parts.append(f"line {loc['line']}")
+        parts.append(f"第 {loc['line']} 行" if lang == "zh-CN" else f"line {loc['line']}")
     return " · ".join(p for p in parts if p)
-
-
-def owner_text(owner: dict[str, Any] | None, lang: str) -> str:
-    kind = (owner or {}).get("kind") or "unknown"
-    if kind == "sdk":
-        return t("owner.sdk", lang, name=(owner or {}).get("sdk_name") or owner.get("sdk_id"))
-    key = f"owner.{kind}"
-    return t(key, lang) if key in MESSAGES else kind
 
 
 def exported_components(doc: dict[str, Any]) -> list[dict[str, Any]]:

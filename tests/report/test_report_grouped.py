@@ -1,0 +1,166 @@
+"""Reports a tester reads through: one card per check, the app's own code first, short evidence.
+
+On a real scan of InsecureBankv2 (87 findings, 50 of them in SDK code): the HTML has one
+card per check with its description once, SDK places grouped per SDK and collapsed,
+a scope filter that works in Chromium; the PDF fits in 30 pages without blank pages or
+headings left at a page foot; manifest evidence is the element concerned, a few lines.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mobsec
+from mobsec.checks.registry import load_all
+from mobsec.report.render import render
+from mobsec.report.render.messages import MESSAGES, pick, t
+from mobsec.report.render.view import area_label, risk_of
+
+
+@pytest.fixture(scope="module")
+def doc(corpus_apks: Path) -> dict[str, Any]:
+    return mobsec.scan(corpus_apks / "vulnapps" / "InsecureBankv2.apk").to_json()
+
+
+def _sdk(f: dict[str, Any]) -> bool:
+    return (f.get("owner") or {}).get("kind") != "app"
+
+
+def test_one_card_per_check_with_its_text_once(doc: dict[str, Any]) -> None:
+    html = render(doc, "html", "zh-CN").decode("utf-8")
+    checks = Counter(f["check_id"] for f in doc["findings"])
+    assert html.count('<section class="check ') == len(checks)
+    assert html.count('<article class="finding') == len(doc["findings"])
+    many = next(c for c, n in checks.most_common() if n > 3)
+    f = next(f for f in doc["findings"] if f["check_id"] == many)
+    assert html.count(pick(f["description"], "zh-CN")) == 1
+    assert html.count(pick(f["remediation"], "zh-CN")) == 1
+
+
+def test_manifest_evidence_is_the_element_concerned(doc: dict[str, Any]) -> None:
+    manifest = [f for f in doc["findings"] if f["location"]["file"] == "AndroidManifest.xml"]
+    assert manifest
+    for f in manifest:
+        lines = f["evidence"].splitlines()
+        assert 0 < len(lines) <= 14, (f["check_id"], f["evidence"])
+    debuggable = next(f for f in manifest if f["check_id"] == "android.manifest.debuggable")
+    assert 'android:debuggable="true"' in [
+        x.strip().rstrip(">") for x in debuggable["evidence"].splitlines()
+    ]
+    assert "<activity" not in debuggable["evidence"]  # not the whole <application>
+
+
+def test_every_area_has_a_name_in_both_languages(doc: dict[str, Any]) -> None:
+    for area in {c.meta.area for c in load_all().values()}:
+        assert f"area.{area}" in MESSAGES, area
+        for lang in ("en", "zh-CN"):
+            assert area_label(f"android.{area}", lang) != t("area.other", lang)
+    html = render(doc, "html", "en").decode("utf-8")
+    headings = re.findall(r"<h3>(.*?)</h3>", html, re.S)
+    assert headings and not any("android." in h for h in headings), headings
+
+
+def test_risk_rating_says_how_much_is_sdk_code(doc: dict[str, Any]) -> None:
+    sdk = sum(1 for f in doc["findings"] if _sdk(f))
+    reasons = risk_of(doc, "en").reasons
+    assert any(f"{sdk} of the {len(doc['findings'])} open findings" in r for r in reasons), reasons
+    assert any("第三方 SDK 代码" in r for r in risk_of(doc, "zh-CN").reasons)
+
+
+def test_terminal_top_findings_list_the_apps_own_first(doc: dict[str, Any]) -> None:
+    text = render(doc, "text", "en").decode("utf-8")
+    top = text.split("Top findings:", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in top.splitlines() if re.match(r"^  \S+\s+android\.", line)]
+    assert rows
+    app_checks = {f["check_id"] for f in doc["findings"] if not _sdk(f) and f["severity"] != "info"}
+    first = [r.split()[1] for r in rows[: len(app_checks) if len(app_checks) < len(rows) else 3]]
+    assert all(c in app_checks for c in first), (first, app_checks)
+    assert "SDK" not in text.split("Top findings:", 1)[1].splitlines()[1]
+    zh = render(doc, "text", "zh-CN").decode("utf-8")
+    assert "主要发现" in zh and "Top findings" not in zh
+
+
+@pytest.mark.parametrize("scope", ["app", "sdk"])
+def test_scope_is_a_view_filter_of_every_output(doc: dict[str, Any], scope: str) -> None:
+    want = [f for f in doc["findings"] if _sdk(f) == (scope == "sdk")]
+    assert 0 < len(want) < len(doc["findings"])
+    html = render(doc, "html", "en", scope=scope).decode("utf-8")
+    assert html.count('<article class="finding') == len(want)
+    assert f'data-owner="{"app" if scope == "sdk" else "sdk"}"' not in html
+    import json
+
+    sarif = json.loads(render(doc, "sarif", "en", scope=scope))
+    assert len(sarif["runs"][0]["results"]) == len(want)
+    text = render(doc, "text", "en", scope=scope).decode("utf-8")
+    assert f"--scope {scope}" in text
+    assert len(json.loads(render(doc, "json", scope=scope))["findings"]) == len(doc["findings"])
+
+
+def test_sdk_places_are_collapsed_and_the_scope_filter_works(
+    doc: dict[str, Any],
+    page_of: Callable[[str], Any],
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.html"
+    path.write_bytes(render(doc, "html", "zh-CN"))
+    page = page_of(str(path))
+    visible = "els => els.filter(e => e.checkVisibility()).map(e => e.dataset.owner)"
+    owners = page.eval_on_selector_all("article.finding", visible)
+    app = sum(1 for f in doc["findings"] if not _sdk(f))
+    assert owners == ["app"] * app  # SDK places collapsed until opened
+    assert (
+        page.eval_on_selector_all("details.instances.sdk", "els => els.filter(e => e.open).length")
+        == 0
+    )
+    page.click("input.scope-filter[value=sdk]")
+    page.eval_on_selector_all("details.instances.sdk", "els => els.forEach(e => e.open = true)")
+    owners = page.eval_on_selector_all("article.finding", visible)
+    assert owners and set(owners) == {"sdk"}
+    assert page.inner_text("#shown-count") == str(len(doc["findings"]) - app)
+    page.click("input.scope-filter[value=app]")
+    assert set(page.eval_on_selector_all("article.finding", visible)) == {"app"}
+    first_card = page.eval_on_selector("section.check:not(.hidden)", "e => e.dataset.check")
+    assert first_card in {f["check_id"] for f in doc["findings"] if not _sdk(f)}
+    page.click("input.scope-filter[value=all]")
+    # evidence on demand
+    ev = page.locator("article.finding details.evidence").first
+    assert not ev.evaluate("e => e.open")
+    assert page.js_errors == []
+
+
+def _pdftotext(pdf: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_pdf_fits_30_pages_without_blank_pages_or_orphaned_headings(
+    doc: dict[str, Any], tmp_path: Path
+) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render(doc, "pdf", "zh-CN"))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages <= 30
+    headings = {
+        area_label(f"android.{a}", "zh-CN") for a in {c.meta.area for c in load_all().values()}
+    }
+    headings |= {pick(f["title"], "zh-CN") for f in doc["findings"]}
+    for n in range(1, pages + 1):
+        lines = [x.strip() for x in _pdftotext(pdf, n).splitlines() if x.strip()]
+        body = [x for x in lines if "安全检测报告" not in x and not re.fullmatch(r"\d+ / \d+", x)]
+        assert len(body) >= 3, f"page {n} is (nearly) blank: {lines}"
+        last = re.sub(r"\s*\(\d+\)$", "", body[-1])
+        last = re.sub(r"^\S+\s+", "", last).split(" · ")[0]  # "高危 Title · 2 处" → "Title"
+        assert last not in headings, f"page {n} ends with a heading: {body[-1]}"
