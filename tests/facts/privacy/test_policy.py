@@ -36,7 +36,7 @@ def test_zh_html_policy_declares_types_sdks_and_channel() -> None:
     assert doc.pi_types["location"].sentences == [
         "为向您提供定位和导航服务，我们会收集您的位置信息。"
     ]
-    assert "umeng-common" in doc.sdks
+    assert "umeng-analytics" in doc.sdks  # 友盟统计 is the analytics SDK; 友盟 alone is shared
     assert doc.complaint_channel
 
 

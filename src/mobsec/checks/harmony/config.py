@@ -114,7 +114,7 @@ def exported_ability(ctx: CheckContext) -> Iterator[Finding]:
         "A staticSubscriber extension ability subscribes to the boot-completed common event: "
         "the system starts the app after every boot without the user opening it. Starting "
         "itself to collect personal information breaks the rules on unauthorised self-start "
-        "(App 违法违规收集使用个人信息行为认定方法).",
+        "(Notice 191, methods for identifying illegal collection and use of PI by apps).",
         "staticSubscriber 类型的 ExtensionAbility 订阅了开机完成公共事件:每次开机后系统都会在用户未打开应用时启动它。"
         "若借此自启动收集个人信息,违反关于自启动的规定。",
     ),

@@ -25,7 +25,7 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
     ),
     remediation=(
         "Call these APIs only when the user uses the feature that needs them, declare them in "
-        "the privacy guide (用户隐私保护指引) and the privacy policy.",
+        "the user privacy protection guide and the privacy policy.",
         "仅在用户使用相关功能时调用这些接口,并在《用户隐私保护指引》和隐私政策中声明。",
     ),
     severity=Severity.INFO,

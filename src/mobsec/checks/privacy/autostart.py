@@ -18,7 +18,7 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
         "A receiver in the manifest listens for boot, unlock, connectivity, power or "
         "package events, so the system starts the app's process without the user opening "
         "it (self-start), or another app's installation starts it (associated start). MIIT "
-        "164号文 names frequent self-start and associated start as an infringement; the "
+        "MIIT Notice 164 names frequent self-start and associated start as an infringement; the "
         "frequency needs a dynamic run.",
         "清单中的接收器监听开机、解锁、网络、电源或应用安装事件,系统可在用户未打开应用时启动其进程"
         "(自启动),或在其他应用安装时将其唤起(关联启动)。工信部 164号文将频繁自启动和关联启动列"

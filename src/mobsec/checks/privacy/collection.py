@@ -23,8 +23,8 @@ DEVICE_ID_TYPES = frozenset(
         "The code reads a device or subscriber identifier (IMEI/MEID, IMSI, SIM serial, "
         "hardware serial, Android ID, MAC address, advertising ID or OAID). Identifiers "
         "link a user's activity across apps and resets; Chinese regulators treat collecting "
-        "them before consent or without stating the purpose as a violation (191号文 3.1, "
-        "2.1; MIIT 337号文).",
+        "them before consent or without stating the purpose as a violation (Notice 191 3.1, "
+        "2.1; MIIT Notice 337).",
         "代码读取了设备或用户识别码(IMEI/MEID、IMSI、SIM 卡序列号、硬件序列号、Android ID、"
         "MAC 地址、广告标识符或 OAID)。这些标识可跨应用、跨重置关联用户行为；在同意前收集或未"
         "说明目的即收集属于违规(191号文 3.1、2.1;工信部 337号文)。",
@@ -67,7 +67,7 @@ NETWORK_LIBRARIES = frozenset({"netty", "okhttp", "grpc"})
     description=(
         "The code lists the apps installed on the device. The app list reveals interests, "
         "finances, health and religion, and MIIT names sharing it with third parties as a "
-        "violation (337号文 item 3: 常用软件应用列表). From Android 11 the list is filtered "
+        "violation (MIIT Notice 337 item 3: list of commonly used apps). From Android 11 the list is filtered "
         "unless the app declares QUERY_ALL_PACKAGES or <queries>.",
         "代码获取了设备上已安装的应用列表。应用列表可反映兴趣、财务、健康和宗教信仰等,工信部"
         "将向第三方共享应用列表列为违规(337号文第 3 项:常用软件应用列表)。从 Android 11 起,"

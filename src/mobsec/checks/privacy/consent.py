@@ -19,7 +19,7 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
         "A catalogued PI source is called on a path that runs before a consent dialog can be "
         "answered: Application.attachBaseContext/onCreate, a content provider's onCreate, or "
         "the launcher activity's onCreate, directly or within two calls (SDK initialisation "
-        "included). 191号文 3.1 treats collecting PI before consent as a violation. "
+        "included). Notice 191 3.1 treats collecting PI before consent as a violation. "
         "Heuristic: a consent flag checked before the call is not recognised.",
         "在用户能够响应同意弹窗之前运行的路径上调用了个人信息读取接口:Application 的 "
         "attachBaseContext/onCreate、内容提供器的 onCreate、启动页的 onCreate,直接调用或在两层"
@@ -59,7 +59,7 @@ def pi_before_consent(ctx: CheckContext) -> Iterator[Finding]:
     title=("No privacy policy found in the app", "应用中未发现隐私政策"),
     description=(
         "Neither resource strings, assets, nor the app's code contain a privacy-policy text, "
-        "title or link. 191号文 1.1: an app without a privacy policy (or without collection "
+        "title or link. Notice 191 1.1: an app without a privacy policy (or without collection "
         "rules in it) has not published its rules. A policy loaded only from a server at "
         "run time is not visible statically.",
         "资源字符串、assets 文件和应用代码中均未发现隐私政策文字、标题或链接。191号文 1.1:App "

@@ -163,7 +163,9 @@ def assess_privacy(facts: AppFacts) -> PrivacyAssessment:
         auto_start=auto_start_receivers(facts.manifest),
         app_type=app_type,
         policy=policy,
-        comparison=compare_policy(policy, col) if policy else None,
+        comparison=(
+            compare_policy(policy, col, {f.sdk.id for f in facts.sdks}) if policy else None
+        ),
         scenarios=[],
         miit=[],
         sdks=facts.sdks,

@@ -7,7 +7,9 @@ the text split into sentences at Chinese and Western sentence ends and line brea
 
 A sentence *declares* a PI type when it contains one of that type's keywords from the
 PI catalog (zh or en lexicon, case-insensitive for en, whole words for short Latin
-keywords), and a third-party SDK when it names a catalogued SDK or its vendor. Comparing
+keywords), and a third-party SDK when it names that SDK by one of its own names (zh or
+en, shortened forms included) — a vendor's name only when the vendor ships no other
+catalogued SDK, since "Google" or "腾讯" alone names none of their dozens. Comparing
 with the "who collects what" facts gives:
 
 * observed-but-undeclared — PI types the app's code (or an SDK) reads that no sentence
@@ -22,6 +24,7 @@ location. The evidence sentence is kept so a reviewer can judge.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,8 +188,9 @@ def parse_policy(
     pi_matchers = {tid: _matcher(t.keywords_zh + t.keywords_en) for tid, t in catalog.types.items()}
     sdk_matchers: dict[str, re.Pattern[str]] = {}
     if sdk_catalog is not None:
+        shared = _shared_vendor_names(sdk_catalog)
         for sdk in sdk_catalog:
-            sdk_matchers[sdk.id] = _matcher(_sdk_names(sdk))
+            sdk_matchers[sdk.id] = _matcher(_sdk_names(sdk, shared))
     pi_types: dict[str, Declaration] = {}
     sdks: dict[str, Declaration] = {}
     complaint = []
@@ -210,8 +214,19 @@ def parse_policy(
 _GENERIC = frozenset({"support", "android", "library", "client", "common", "core", "base", "sdk"})
 
 
-def _sdk_names(sdk: Sdk) -> tuple[str, ...]:
-    """Names a policy may use for an SDK: its names, shortened ones, and its vendor."""
+def _vendor_names(sdk: Sdk) -> set[str]:
+    return {re.split(r"[（(]", v, maxsplit=1)[0].strip() for v in sdk.vendor.values()}
+
+
+def _shared_vendor_names(catalog: SdkCatalog) -> frozenset[str]:
+    """Vendor names (lower case) that more than one catalogued SDK has."""
+    counts = Counter(v.lower() for sdk in catalog for v in _vendor_names(sdk))
+    return frozenset(v for v, n in counts.items() if n > 1)
+
+
+def _sdk_names(sdk: Sdk, shared_vendors: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Names a policy may use for an SDK: its names, shortened ones, and its vendor when
+    that vendor has no other SDK; never a name that is only a shared vendor's."""
     names = {sdk.name["en"], sdk.name["zh-CN"]}
     for n in list(names):
         short = re.sub(r"\b(SDK|Android|Library|Client|for)\b|SDK|组件库?|库", "", n).strip()
@@ -222,13 +237,14 @@ def _sdk_names(sdk: Sdk) -> tuple[str, ...]:
         if m:
             names.add(f"{m.group(2)} {m.group(1).split()[-1]}")  # "Firebase Analytics"
     names.add(sdk.id.replace("-", " "))  # "firebase analytics", "amap location"
-    for v in (sdk.vendor["en"], sdk.vendor["zh-CN"]):
-        names.add(re.split(r"[（(]", v, maxsplit=1)[0].strip())
+    names |= _vendor_names(sdk)
     return tuple(
         sorted(
             n
             for n in names
-            if n.lower() not in _GENERIC and (len(n) >= 4 or (len(n) >= 2 and not n.isascii()))
+            if n.lower() not in _GENERIC
+            and n.lower() not in shared_vendors
+            and (len(n) >= 4 or (len(n) >= 2 and not n.isascii()))
         )
     )
 
@@ -260,7 +276,11 @@ class PolicyComparison:
         }
 
 
-def compare_policy(policy: PolicyDocument, collection: PiCollection) -> PolicyComparison:
+def compare_policy(
+    policy: PolicyDocument, collection: PiCollection, present: set[str] | None = None
+) -> PolicyComparison:
+    """``present``: ids of the SDKs found in the app; "named" lists only those (a policy
+    naming an SDK the app does not ship is not evidence about the app)."""
     observed = set(collection.uses)
     declared = set(policy.pi_types)
     sdk_readers = sorted(
@@ -272,5 +292,5 @@ def compare_policy(policy: PolicyDocument, collection: PiCollection) -> PolicyCo
         undeclared_pi=sorted(observed - declared),
         unobserved_pi=sorted(declared - observed),
         undeclared_sdks=[s for s in sdk_readers if s not in policy.sdks],
-        declared_sdks=sorted(policy.sdks),
+        declared_sdks=sorted(s for s in policy.sdks if present is None or s in present),
     )
