@@ -273,10 +273,14 @@ class _Rules:
                 )
             r.evidence = self._first_access_per_type(sensitive)
         elif r.id in ("3.2", "3.3", "4.6"):
+            names = self.col.catalog.types  # PI by its name in each language, not its id
             r.evidence = [
                 Evidence(
                     "permission",
-                    Text(f"{p} opens {', '.join(t)}", f"{p} 可获取 {', '.join(t)}"),
+                    Text(
+                        f"{p} opens {', '.join(names[x].name.en if x in names else x for x in t)}",
+                        f"{p} 可获取 {'、'.join(names[x].name.zh if x in names else x for x in t)}",
+                    ),
                 )
                 for p, t in self.col.permission_pi_types().items()
             ]

@@ -12,12 +12,19 @@ rules add page numbers and the table of contents' page references.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from mobsec.report.render.exposure import (
+    exposure_rows,
+    kind_text,
+    permission_description,
+    protection_text,
+)
 from mobsec.report.render.groups import SCOPES, check_groups, owner_label, sdk_names
 from mobsec.report.render.messages import pick, t
 from mobsec.report.render.privacy import (
@@ -100,6 +107,20 @@ def _wrap(value: Any) -> Any:
     return value
 
 
+def one_language(text: str, lang: str) -> str:
+    """ "5.3.2 组件安全 / components" → the part in ``lang`` (catalog texts pair them)."""
+    head, sep, tail = text.partition(" / ")
+    if not sep or not any("\u4e00" <= ch <= "\u9fff" for ch in head):
+        return text
+    if lang == "zh-CN":
+        return head
+    number = head.split(" ", 1)[0] if head[:1].isdigit() else ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in tail):  # "… / 中文 (english)"
+        m = re.search(r"\(([^()]*)\)\s*$", tail)
+        tail = m.group(1) if m else tail
+    return f"{number} {tail}".strip()
+
+
 def short_evidence(text: str) -> str:
     """A few lines of evidence for paper: around the marked line ("> 003f: …") or the top."""
     lines = text.splitlines()
@@ -160,8 +181,14 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = Fals
         tags = [f"CWE-{c}" for c in f.get("cwe") or []]
         tags += list(f.get("masvs") or []) + list(f.get("owasp_mobile_2024") or [])
         for name, items in (f.get("standards") or {}).items():
-            tags += [f"{name} {i}" for i in items]
+            tags += [f"{name} {one_language(i, lang)}" for i in items]
         return tags
+
+    def label(prefix: str, value: str | None) -> str:
+        try:
+            return t(f"{prefix}.{value}", lang) if value else ""
+        except KeyError:
+            return value or ""
 
     def what(s: dict[str, Any]) -> str:
         if s.get("fingerprint"):
@@ -223,6 +250,12 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = Fals
         names=names,
         is_app=is_app,
         short_evidence=short_evidence,
+        exposure=exposure_rows(doc, lang),
+        permission_description=lambda name: permission_description(name, lang),
+        protection=lambda level: protection_text(level, lang),
+        kind_text=lambda kind: kind_text(kind, lang),
+        sdk_category=lambda cat: label("sdk.cat", cat),
+        diag_level=lambda level: label("diag.level", level),
         schemes=[k for k, v in (signing.get("schemes") or {}).items() if v.get("present")],
         certs=_wrap(certificates(doc)),
         timings_total=sum((doc.get("timings") or {}).values()),

@@ -89,7 +89,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "privacy.auto_start": ("Self-start receivers", "自启动接收器"),
     "privacy.scenarios": (
-        "191 assessment (认定方法): 31 scenarios",
+        "Notice 191 assessment: 31 scenarios",
         "《App违法违规收集使用个人信息行为认定方法》31 种情形",
     ),
     "privacy.summary": (
@@ -108,7 +108,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "privacy.evidence_more": ("… {n} more", "… 另有 {n} 项"),
     "privacy.category.other": ("Other", "其他"),
     "privacy.miit": (
-        "MIIT campaign items (337号文 / 164号文)",
+        "MIIT campaign items (Notices 337 / 164)",
         "工信部专项整治（337号文 / 164号文）",
     ),
     "privacy.filter": ("Search scenarios", "搜索情形"),
