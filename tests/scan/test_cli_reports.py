@@ -123,3 +123,15 @@ def test_zh_pdf_without_a_chinese_font_fails_naming_the_fix(apk: Path, tmp_path:
     assert "fonts-wqy-zenhei" in proc.stderr and "fonts-noto-cjk" in proc.stderr
     assert "中文字体" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_a_non_package_says_what_it_looks_like_and_is_not_rated(tmp_path: Path) -> None:
+    pdf = tmp_path / "manual.apk"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+    proc = mobsec("scan", str(pdf), "-o", str(tmp_path / "r.json"), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 3, proc.stderr
+    assert "looks like a PDF document" in proc.stderr and "看起来是PDF" in proc.stderr
+    assert "No open issues" not in proc.stderr and "未发现待处理问题" not in proc.stderr
+    assert "Not assessed / 未评估" in proc.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'data-rating="unassessed"' in html and "未发现待处理问题" not in html

@@ -14,8 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mobsec.report.render.messages import pick, t
-from mobsec.report.render.view import RANK, is_app, is_suppressed, sorted_findings
+from mobsec.report.render.view import (
+    RANK,
+    is_app,
+    is_suppressed,
+    sorted_findings,
+)
+from mobsec.report.render.view import owner_text as owner_label
 
 SCOPES = ("all", "app", "sdk")
 
@@ -40,20 +45,6 @@ def scoped(doc: dict[str, Any], scope: str) -> dict[str, Any]:
 def sdk_names(doc: dict[str, Any]) -> dict[str, dict[str, str]]:
     """SDK id → its bilingual name from the report's SDK list (owners carry only English)."""
     return {s["id"]: s.get("name") or {} for s in doc.get("sdks") or [] if s.get("id")}
-
-
-def owner_label(owner: dict[str, Any] | None, lang: str, names: dict[str, dict[str, str]]) -> str:
-    """ "应用自身代码" / "SDK Google Play 服务" — in the report's language, never an id."""
-    owner = owner or {}
-    kind = owner.get("kind") or "app"
-    if kind == "sdk":
-        name = pick(names.get(owner.get("sdk_id") or ""), lang) or owner.get("sdk_name") or ""
-        return t("owner.sdk", lang, name=name or owner.get("sdk_id") or "?")
-    key = f"owner.{kind}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return t("owner.unknown", lang)
 
 
 @dataclass(slots=True)

@@ -158,4 +158,6 @@ FINDINGS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "sdk.cat.ui": ("UI components", "界面组件"),
     "sdk.cat.utility": ("utility", "工具库"),
     "sdk.cat.web-engine": ("web engine", "浏览器内核"),
+    "risk.unassessed": ("Not assessed", "未评估"),
+    "risk.why.unassessed": ("Nothing was analysed: {what}.", "未进行分析：{what}。"),
 }

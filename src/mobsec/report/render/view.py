@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mobsec.report.render.messages import MESSAGES, t
+from mobsec.report.render.messages import MESSAGES, pick, t
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
@@ -55,7 +55,7 @@ def at_or_above(severity: str, threshold: str) -> bool:
 
 @dataclass(slots=True)
 class Risk:
-    rating: str  # critical | high | medium | low | none
+    rating: str  # critical | high | medium | low | none | unassessed (not an app package)
     reasons: list[str] = field(default_factory=list)  # sentences in the view's language
 
 
@@ -89,6 +89,13 @@ def risk_of(doc: dict[str, Any], lang: str) -> Risk:
     incomplete scan is called out because missing parts may hide findings.
     """
     findings = doc.get("findings") or []
+    unsupported = next(
+        (d for d in doc.get("diagnostics") or [] if d.get("code") == "input.unsupported_format"),
+        None,
+    )
+    if unsupported is not None:  # nothing was analysed: no rating, and why
+        what = pick(unsupported.get("message"), lang)
+        return Risk("unassessed", [t("risk.why.unassessed", lang, what=what)])
     open_ = [f for f in findings if is_open(f)]
     counts = severity_counts(open_)
     top = next((s for s in SEVERITIES[:4] if counts[s]), None)
@@ -179,6 +186,24 @@ def location_text(loc: dict[str, Any] | None, lang: str = "en") -> str:
     elif loc.get("line") is not None:
         parts.append(f"第 {loc['line']} 行" if lang == "zh-CN" else f"line {loc['line']}")
     return " · ".join(p for p in parts if p)
+
+
+def owner_text(
+    owner: dict[str, Any] | None, lang: str, names: dict[str, dict[str, str]] | None = None
+) -> str:
+    """ "应用自身代码" / "SDK Google Play 服务" — in the report's language, never an id."""
+    owner = owner or {}
+    kind = owner.get("kind") or "app"
+    if kind == "sdk":
+        name = (
+            pick((names or {}).get(owner.get("sdk_id") or ""), lang) or owner.get("sdk_name") or ""
+        )
+        return t("owner.sdk", lang, name=name or owner.get("sdk_id") or "?")
+    key = f"owner.{kind}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return t("owner.unknown", lang)
 
 
 def exported_components(doc: dict[str, Any]) -> list[dict[str, Any]]:
