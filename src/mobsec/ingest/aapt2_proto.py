@@ -187,16 +187,16 @@ def _decode(kind: str, data: bytes, file: str, diags: Diagnostics, code: str) ->
 
 # --------------------------------------------------------------------------- items → values
 
-_PRIM_TYPES = (
-    ("int_decimal_value", axml.TYPE_INT_DEC),
-    ("int_hexadecimal_value", axml.TYPE_INT_HEX),
-    ("color_argb8_value", axml.TYPE_INT_COLOR_ARGB8),
-    ("color_rgb8_value", axml.TYPE_INT_COLOR_RGB8),
-    ("color_argb4_value", axml.TYPE_INT_COLOR_ARGB4),
-    ("color_rgb4_value", axml.TYPE_INT_COLOR_RGB4),
-    ("dimension_value", axml.TYPE_DIMENSION),
-    ("fraction_value", axml.TYPE_FRACTION),
-)
+_PRIM_TYPES = {
+    "int_decimal_value": axml.TYPE_INT_DEC,
+    "int_hexadecimal_value": axml.TYPE_INT_HEX,
+    "color_argb8_value": axml.TYPE_INT_COLOR_ARGB8,
+    "color_rgb8_value": axml.TYPE_INT_COLOR_RGB8,
+    "color_argb4_value": axml.TYPE_INT_COLOR_ARGB4,
+    "color_rgb4_value": axml.TYPE_INT_COLOR_RGB4,
+    "dimension_value": axml.TYPE_DIMENSION,
+    "fraction_value": axml.TYPE_FRACTION,
+}
 
 
 def _float_bits(f: float) -> int:
@@ -205,29 +205,32 @@ def _float_bits(f: float) -> int:
 
 def item_value(item: Any) -> tuple[int, int, str | None]:
     """(Res_value type, data, string) of an aapt2 Item, as the binary format would hold it."""
-    if item.HasField("ref"):
-        kind = axml.TYPE_ATTRIBUTE if item.ref.type == 1 else axml.TYPE_REFERENCE
-        return kind, item.ref.id, None
-    for name in ("str", "raw_str", "styled_str"):
-        if item.HasField(name):
-            return axml.TYPE_STRING, 0, getattr(item, name).value
-    if item.HasField("file"):
-        return axml.TYPE_STRING, 0, item.file.path
-    if item.HasField("id"):
+    fields = item.ListFields()  # the one set field (one call: this runs per resource value)
+    if not fields:
+        return axml.TYPE_NULL, 0, None
+    field, v = fields[0]
+    name = field.name
+    if name in ("str", "raw_str", "styled_str"):
+        return axml.TYPE_STRING, 0, v.value
+    if name == "ref":
+        return (axml.TYPE_ATTRIBUTE if v.type == 1 else axml.TYPE_REFERENCE), v.id, None
+    if name == "file":
+        return axml.TYPE_STRING, 0, v.path
+    if name == "id":
         return axml.TYPE_INT_BOOLEAN, 0, None  # aapt2 flattens an id to a false boolean
-    if item.HasField("prim"):
-        p = item.prim
-        if p.HasField("boolean_value"):
-            return axml.TYPE_INT_BOOLEAN, 0xFFFFFFFF if p.boolean_value else 0, None
-        for name, kind in _PRIM_TYPES:
-            if p.HasField(name):
-                return kind, getattr(p, name) & 0xFFFFFFFF, None
-        if p.HasField("float_value"):
-            return axml.TYPE_FLOAT, _float_bits(p.float_value), None
-        if p.HasField("dimension_value_deprecated"):
-            return axml.TYPE_FLOAT, _float_bits(p.dimension_value_deprecated), None
-        if p.HasField("empty_value"):
-            return axml.TYPE_NULL, 1, None
+    prim = v.ListFields()
+    if name != "prim" or not prim:
+        return axml.TYPE_NULL, 0, None
+    field, value = prim[0]
+    kind = _PRIM_TYPES.get(field.name)
+    if kind is not None:
+        return kind, value & 0xFFFFFFFF, None
+    if field.name == "boolean_value":
+        return axml.TYPE_INT_BOOLEAN, 0xFFFFFFFF if value else 0, None
+    if field.name in ("float_value", "dimension_value_deprecated", "fraction_value_deprecated"):
+        return axml.TYPE_FLOAT, _float_bits(value), None
+    if field.name == "empty_value":
+        return axml.TYPE_NULL, 1, None
     return axml.TYPE_NULL, 0, None
 
 
@@ -331,12 +334,13 @@ def parse_resources_pb(data: bytes, file: str, diags: Diagnostics) -> ResourceTa
 
 
 def _resource_value(value: Any) -> ResourceValue:
-    if value.HasField("item"):
-        kind, data, text = item_value(value.item)
+    fields = value.ListFields()
+    if not fields or fields[0][0].name == "item":
+        kind, data, text = item_value(fields[0][1]) if fields else (axml.TYPE_NULL, 0, None)
         return ResourceValue(kind, data, string=text)
     bag: list[tuple[int, ResourceValue]] = []
     parent = 0
-    cv = value.compound_value
+    cv = fields[0][1]
     if cv.HasField("style"):
         parent = cv.style.parent.id
         for entry in cv.style.entry:
