@@ -9,7 +9,8 @@ Pairs, all from ../shared/corpus/formats:
   ``aapt2 convert`` (no bundletool here). For the multi-module bundles the bundle scan
   also reads the other modules, which the reference APK does not hold.
 
-Every number is the median wall time of N in-process ``mobsec.scan`` calls with default
+Every number is the best wall time of N in-process ``mobsec.scan`` calls (the run least
+disturbed by other processes on a shared machine) with default
 options (after one warm-up scan of each file, so imports and catalogs are loaded): the whole
 scan, and its ``ingest.*`` phases alone (where a bundle differs from an APK; facts, checks
 and the time-budgeted taint analysis run on the same union either way).
@@ -20,7 +21,6 @@ and the time-budgeted taint analysis run on the same union either way).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import tempfile
 import time
@@ -62,8 +62,8 @@ def extract(container: Path, member: str, out_dir: Path) -> Path:
     return out
 
 
-def median_scan(path: Path, repeat: int) -> tuple[float, float, int]:
-    """Median wall time of the whole scan and of its ingest phases, and the finding count."""
+def best_scan(path: Path, repeat: int) -> tuple[float, float, int]:
+    """Best wall time of the whole scan and of its ingest phases, and the finding count."""
     scan(path, ScanOptions())  # warm-up
     times, ingest, findings = [], [], 0
     for _ in range(repeat):
@@ -72,7 +72,7 @@ def median_scan(path: Path, repeat: int) -> tuple[float, float, int]:
         times.append(time.perf_counter() - t0)
         ingest.append(sum(v for k, v in report.timings.items() if k.startswith("ingest.")))
         findings = len(report.findings)
-    return statistics.median(times), statistics.median(ingest), findings
+    return min(times), min(ingest), findings
 
 
 def main() -> None:
@@ -95,8 +95,8 @@ def main() -> None:
             f" {'ratio':>6}  findings  reference"
         )
         for container, ref, what in rows:
-            t_bundle, i_bundle, n_bundle = median_scan(container, args.repeat)
-            t_ref, i_ref, n_ref = median_scan(ref, args.repeat)
+            t_bundle, i_bundle, n_bundle = best_scan(container, args.repeat)
+            t_ref, i_ref, n_ref = best_scan(ref, args.repeat)
             print(
                 f"{container.name:46} {t_bundle:7.2f} {t_ref:7.2f} {t_bundle / t_ref:6.2f}"
                 f" {i_bundle:7.2f} {i_ref:6.2f} {i_bundle / i_ref:6.2f}"

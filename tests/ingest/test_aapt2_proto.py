@@ -181,10 +181,16 @@ def test_fuzzed_split_sets_never_raise(parts: dict[str, bytes], fmt: str) -> Non
                 "feature/manifest/AndroidManifest.xml",
                 "feature/dex/classes.dex",
                 "base/lib/arm64-v8a/libx.so",
+                "META-INF/MANIFEST.MF",
+                "META-INF/KEY0.SF",
+                "META-INF/KEY0.RSA",
             ]
         ),
-        st.binary(max_size=64),
-        max_size=6,
+        st.one_of(
+            st.binary(max_size=64),
+            st.sampled_from([b"Manifest-Version: 1.0\r\n\r\nName: base/dex/classes.dex\r\n"]),
+        ),
+        max_size=8,
     )
 )
 def test_fuzzed_bundles_never_raise(files: dict[str, bytes]) -> None:

@@ -33,6 +33,7 @@ import dataclasses
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,11 +46,14 @@ from mobsec.ingest.axml import ANDROID_NS, XmlElement, parse_axml
 from mobsec.ingest.dex import DexSet
 from mobsec.ingest.elf import analyze_elf
 from mobsec.ingest.nested import EntryRef, find_nested_code
+from mobsec.ingest.signing import SchemeResult
+from mobsec.ingest.signing.v1 import verify_v1
 from mobsec.limits import Limits
 from mobsec.phases import PhaseRunner
 
 MAX_PARTS = 100  # real sets have a few dozen at most (ABIs x densities x languages)
 MAX_INDEX_BYTES = 1024 * 1024  # manifest.json / info.json
+JAR_MIN_SDK = 24  # digest algorithms accepted for a bundle's JAR signature (a modern JVM's)
 _NATIVE_LIB = re.compile(r"^lib/([^/]+)/[^/]+\.so$")
 _BASE_NAME = re.compile(r"(^|/)(base|base-master|universal)\.apk$")
 _AAB_MANIFEST = re.compile(r"^([^/]+)/manifest/AndroidManifest\.xml$")
@@ -164,7 +168,9 @@ class Bundle:
     package: ApkPackage
     view: ArchiveView
     parts: list[Part]
-    index: dict[str, Any] = field(default_factory=dict)  # manifest.json / info.json facts
+    # What the package says about itself besides the parts: "<file>: <key>" -> value
+    # (XAPK manifest.json, APKM info.json, the AAB's upload-key JAR signature).
+    index: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         for p in self.parts:
@@ -298,10 +304,11 @@ def _read_index(container: Archive, fmt: str, diags: Diagnostics) -> dict[str, A
         )
         return {}
     keys = ("package_name", "pname", "version_code", "versioncode", "version_name", "name")
-    out = {k: doc[k] for k in keys if isinstance(doc.get(k), str | int)}
+    out = {f"{name}: {k}": doc[k] for k in keys if isinstance(doc.get(k), str | int)}
     splits = doc.get("split_apks")
     if isinstance(splits, list):
-        out["split_apks"] = [s.get("file") for s in splits[:MAX_PARTS] if isinstance(s, dict)]
+        files = [s.get("file") for s in splits[:MAX_PARTS] if isinstance(s, dict)]
+        out[f"{name}: split_apks"] = files
     return out
 
 
@@ -326,7 +333,53 @@ def read_aab(
         part.files.setdefault(apk_name, (entry, entry.name))
         part.size += entry.uncompressed_size
     parts = sorted(modules.values(), key=lambda p: (p.name != "base", p.name))
-    return _assemble(parts, archive.display_name, diags, phases, limits, threads, {})
+    bundle = _assemble(parts, archive.display_name, diags, phases, limits, threads, {})
+    if bundle is not None and archive.get("META-INF/MANIFEST.MF") is not None:
+        with phases.phase("ingest.signing"):
+            signature = _jar_signature(archive)
+            bundle.index["META-INF: upload signature (JAR)"] = signature
+            if not signature["verified"]:
+                codes = ", ".join(signature["errors"]) or "no signer"
+                diags.warning(
+                    "bundle.signature_invalid",
+                    "META-INF/MANIFEST.MF",
+                    f"The bundle's JAR signature does not verify ({codes}): it was changed "
+                    "after signing, or signed badly",
+                    f"该 App Bundle 的 JAR 签名校验不通过({codes}):签名后被修改,或签名有误",
+                    errors=signature["errors"],
+                )
+    return bundle
+
+
+def _jar_signature(archive: Archive) -> dict[str, Any]:
+    """The bundle's own JAR signature (its upload key), verified as a JAR (digests of every
+    entry, the .SF over the manifest, the signature block) like ``keytool -printcert
+    -jarfile``. Not the report's ``signing``: the store re-signs the APKs it builds from the
+    bundle, so this key is not what devices verify."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    result = SchemeResult("v1")
+    verify_v1(archive, result, JAR_MIN_SDK, 2**31 - 1, {}, set())
+    blocks = [n for n in archive.names() if re.fullmatch(r"META-INF/[^/]+\.(RSA|DSA|EC)", n, re.I)]
+    out: dict[str, Any] = {
+        "verified": result.verified,
+        "errors": sorted(set(result.errors))[:8],
+        "signature_files": blocks[:8],
+        "subject": None,
+        "sha256": None,
+    }
+    data = archive.read(blocks[0], MAX_INDEX_BYTES) if blocks else None
+    try:  # who signed, even when the signature no longer verifies
+        certs = pkcs7.load_der_pkcs7_certificates(data) if data else []
+    except ValueError:
+        certs = []
+    if certs:
+        with warnings.catch_warnings():  # e.g. "C=86": a malformed name is still shown
+            warnings.simplefilter("ignore")
+            out["subject"] = certs[0].subject.rfc4514_string()
+        out["sha256"] = certs[0].fingerprint(hashes.SHA256()).hex()
+    return out
 
 
 # ----------------------------------------------------------------------- the union of parts

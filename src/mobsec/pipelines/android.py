@@ -108,12 +108,12 @@ def scan_bundle(
         fill_android_report(report, bundle.package, diags, phases, options)
         for f in report.findings:  # view names → the split/module the file comes from
             f.location.file = bundle.view.locate(f.location.file)
-        report.platform_details.append(bundle_details(bundle, fmt, diags))
+        report.platform_details.append(bundle_details(bundle, diags))
     finally:
         bundle.close()
 
 
-def bundle_details(bundle: Bundle, fmt: str, diags: Diagnostics) -> DetailSection:
+def bundle_details(bundle: Bundle, diags: Diagnostics) -> DetailSection:
     """The parts of the app, and what the set's own index claims (checked against them)."""
     section = DetailSection(
         "android.bundle",
@@ -127,11 +127,12 @@ def bundle_details(bundle: Bundle, fmt: str, diags: Diagnostics) -> DetailSectio
     package = manifest.attr("package", "") if manifest is not None else None
     package_name = package.value() if package is not None else None
     for key, value in bundle.index.items():
-        section.add(f"{'manifest.json' if fmt == 'xapk' else 'info.json'}: {key}", value)
-        if key in ("package_name", "pname") and package_name and value != package_name:
+        section.add(key, value)
+        index_file, _, field = key.partition(": ")
+        if field in ("package_name", "pname") and package_name and value != package_name:
             diags.warning(
                 "bundle.index_mismatch",
-                "manifest.json" if fmt == "xapk" else "info.json",
+                index_file,
                 f"The set's index names package {value!r} but its base APK is {package_name!r}",
                 f"集合索引声明的包名为 {value!r},但基础 APK 为 {package_name!r}",
             )
