@@ -598,6 +598,10 @@ class MethodTaint:
         is_static = insn.op in STATIC_INVOKES
         aregs = arg_registers(ref.proto, insn.regs, is_static)
         args = [st[r] if r < self.slot else EMPTY for r in aregs]
+        if not is_static and not aregs:
+            # a damaged invoke with no receiver register: nothing flows through it
+            st[self.slot] = EMPTY
+            return
         targets = self.e.cg.resolve(insn.op, ref)
         if targets:
             result: frozenset = EMPTY
