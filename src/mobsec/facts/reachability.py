@@ -8,7 +8,8 @@ into it):
 * roots: the components the merged manifest declares that exist and are enabled (their
   constructors and callbacks), the Application, the AppComponentFactory and backup agent,
   instrumentation, classes named in layouts and XML resources (custom views, fragments,
-  preference screens) and in manifest attributes/meta-data;
+  preference screens) and in manifest attributes/meta-data, and the app's own static
+  ``main(String[])`` methods (run by ``app_process`` over adb);
 * a class is *instantiated* when reached code creates it (``new-instance``), names it as a
   literal (``const-class``, reflection) or spells its name in a string constant
   (``Class.forName("com.x.Y")``): then its virtual methods become callable;
@@ -121,7 +122,13 @@ def _sig_key(desc: str, name: str, proto: str) -> str:
 class Reachability:
     """The app's reachable methods; ``is_reachable`` answers for one method."""
 
-    def __init__(self, code: DexSet, roots: Iterable[str], all_methods_of: Iterable[str]) -> None:
+    def __init__(
+        self,
+        code: DexSet,
+        roots: Iterable[str],
+        all_methods_of: Iterable[str],
+        static_entries: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
         self.code = code
         self.known = True
         self.reachable: set[str] = set()
@@ -143,6 +150,9 @@ class Reachability:
             self._framework_created(desc)
         for desc in all_methods_of:
             self._framework_created(desc, every_method=True)
+        for desc, name, proto in static_entries:
+            self._init_class(desc)
+            self._define(desc, name, proto)
         self._run()
 
     @classmethod
@@ -443,13 +453,38 @@ def build_reachability(facts) -> Reachability:  # facts: AppFacts (import cycle)
             roots.extend(_class_values(el.attrs, code, manifest.package))
     # The target of an instrumentation (its launcher is test infrastructure): the test APK
     # calls into its classes directly, which no manifest of this APK shows.
+    owners = facts.owners
     if instrumented or is_test_target(manifest):
-        owners = facts.owners
         every.extend(
             d for d in code.classes if owners.owner_of(d).kind == "app" and not is_test_class(d)
         )
+    # ``app_process`` runs an app class's static main() (uiautomator2's agents, started over
+    # adb): no manifest names it, yet it runs.
+    mains = [(desc, *MAIN) for desc in _main_classes(code, owners)]
     roots.extend(_resource_classes(facts, code, manifest.package))
-    return Reachability(code, roots, every)
+    return Reachability(code, roots, every, mains)
+
+
+MAIN = ("main", "([Ljava/lang/String;)V")
+ACC_STATIC = 0x8
+
+
+def _main_classes(code: DexSet, owners) -> list[str]:
+    """The app's own classes with ``static void main(String[])``."""
+    out = []
+    for dex in code.dexes:
+        for idx in dex.pools.method_ids_named(MAIN[0]):
+            m = dex.method_by_idx(idx)
+            if (
+                m is None
+                or not m.access_flags & ACC_STATIC
+                or dex.pools.method_proto(idx) != MAIN[1]
+            ):
+                continue
+            desc = dex.method_ref(idx).class_desc
+            if owners.owner_of(desc).kind == "app":
+                out.append(desc)
+    return out
 
 
 def _class_values(attrs, code: DexSet, package: str) -> list[str]:
