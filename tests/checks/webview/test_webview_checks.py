@@ -141,7 +141,7 @@ def test_sdk_findings_are_attributed(vulnapp_findings: dict[str, list[dict]]) ->
 
 def test_webview_checks_on_androguard_apks_stay_clean(corpus_apks: Path) -> None:
     """Robustness: odd and broken packages give findings or nothing, never a check failure."""
-    checks = [c for c in load_all().values() if c.meta.area == "webview"]
+    checks = [c for c in load_all("android").values() if c.meta.area == "webview"]
     apks = sorted((corpus_apks / "androguard").glob("*.apk"))
     assert apks
     for apk in apks:
