@@ -68,3 +68,10 @@ def test_unauthenticated_api_gets_401_never_data(a_data, client):
         assert set(r.json()) <= {"detail", "code"}
     r = client.get("/api/v1/scans/", HTTP_AUTHORIZATION="Token mst_not-a-real-token")
     assert r.status_code == 401
+
+
+def test_nul_in_ids_and_filters_is_a_clear_400(world, a_data, token_client):
+    c = token_client(world.user("tester"))
+    for url in ("/api/v1/scans/a%00b/", "/api/v1/findings/?check_id=x%00", "/apps/%00/"):
+        r = c.get(url)
+        assert r.status_code == 400 and r.json()["code"] == "request.nul", url
