@@ -703,6 +703,12 @@ def _parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | 
         "file is plain-text XML, not compiled binary XML; Android would refuse it",
         "文件是纯文本XML而非编译后的二进制XML；Android会拒绝该文件",
     )
+    return parse_text_xml(data, file, diags)
+
+
+def parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
+    """Plain-text XML where it is the normal form (an AAR's AndroidManifest.xml): no DTD,
+    bounded element count and depth, into the same tree as binary XML."""
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         diags.error(
             "axml.text_xml_dtd",

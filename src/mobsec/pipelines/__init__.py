@@ -45,6 +45,8 @@ PIPELINES: dict[str, str] = {
     "xapk": "mobsec.pipelines.android:scan_bundle",
     "apkm": "mobsec.pipelines.android:scan_bundle",
     "aab": "mobsec.pipelines.android:scan_bundle",
+    "aar": "mobsec.pipelines.sdk:scan_aar",
+    "jar": "mobsec.pipelines.sdk:scan_jar",
     "ipa": "mobsec.pipelines.ios:scan_ipa",
     "hap": "mobsec.pipelines.harmony:scan_harmony",
     "harmony-app": "mobsec.pipelines.harmony:scan_harmony",

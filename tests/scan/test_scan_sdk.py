@@ -1,0 +1,109 @@
+"""Android SDKs (.aar, .jar) through ``mobsec.scan``: the SDK pipeline, a report valid
+against the closed schema, what the SDK adds to every host app (NOTES.md §4/§5: AltBeacon's
+BOOT_COMPLETED receiver and location permission), the PI it reads and the hosts it names,
+consumer ProGuard rules; javac-built fixtures with near twins where nothing must fire."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mobsec
+from mobsec.report.render import render
+from tests.conftest import CORPUS
+from tests.fixtures.sdkbuild import SDKS, build_aar, build_jar
+from tests.scan.test_scan_harmony_wx import _valid
+
+FORMATS = CORPUS / "formats"
+SAMPLES = sorted([*FORMATS.glob("aar/*.aar"), *FORMATS.glob("jar/*.jar")])
+BEACON = FORMATS / "aar" / "dexcount_android-beacon-library-2.7.aar"
+
+
+def _rows(doc: dict[str, Any], section: str) -> dict[str, Any]:
+    found = [s for s in doc["platform_details"] if s["id"] == section]
+    assert found, f"{section} missing"
+    return {r["key"]: r["value"] for r in found[0]["rows"]}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_corpus_sdk_scans(path: Path, corpus_dir: Path) -> None:
+    doc = mobsec.scan(path).to_json()
+    assert doc["package"]["platform"] == "android"
+    assert doc["package"]["format"] == path.suffix[1:]
+    assert not [d for d in doc["diagnostics"] if d["level"] != "info"], doc["diagnostics"]
+    code = _rows(doc, "sdk.code")
+    assert code["classes"] > 0 and code["jars"][0]["malformed"] == 0
+    _valid(doc)
+
+
+@pytest.mark.corpus
+def test_beacon_library_adds_to_host(corpus_dir: Path) -> None:
+    doc = mobsec.scan(BEACON).to_json()
+    perms = _rows(doc, "sdk.host_permissions")
+    assert perms["android.permission.ACCESS_COARSE_LOCATION"]["uses-permission-sdk-23"]
+    assert {"android.permission.BLUETOOTH", "android.permission.RECEIVE_BOOT_COMPLETED"} <= set(
+        perms
+    )
+    boot = _rows(doc, "sdk.host_components")[
+        "org.altbeacon.beacon.startup.StartupBroadcastReceiver"
+    ]
+    assert boot["kind"] == "receiver" and boot["exported"]
+    assert "android.intent.action.BOOT_COMPLETED" in boot["actions"]
+    pi = _rows(doc, "sdk.pi")
+    android_id = [v for v in pi.values() if v["source"] == "settings.android-id"]
+    assert android_id and "ModelSpecificDistanceUpdater.getInstallId" in android_id[0]["where"][0]
+    assert "data.altbeacon.org" in _rows(doc, "sdk.hosts")
+    assert doc["app"]["package"] == "org.altbeacon.beacon" and doc["app"]["min_sdk"] == 7
+    html = render(doc, "html", "zh-CN").decode()
+    assert "合入每个宿主应用的权限" in html and "StartupBroadcastReceiver" in html
+    sarif = json.loads(render(doc, "sarif"))
+    assert sarif["runs"][0]["properties"]["platformDetails"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("sdk")
+    jar = build_jar(SDKS / "tracker", tmp / "tracker.jar")
+    twin = build_jar(SDKS / "tracker-twin", tmp / "twin.jar")
+    return {
+        "jar": jar,
+        "twin-jar": twin,
+        "aar": build_aar(jar, tmp / "tracker.aar", "-dontobfuscate\n-keep class ** { *; }\n"),
+        "twin-aar": build_aar(twin, tmp / "twin.aar", "-keep class com.example.sdk.** { *; }\n"),
+    }
+
+
+def test_pi_read_with_constant_argument_and_its_twin(built: dict[str, Path]) -> None:
+    doc = mobsec.scan(built["jar"]).to_json()
+    pi = {v["source"]: v for v in _rows(doc, "sdk.pi").values()}
+    assert pi["settings.android-id"]["where"] == [
+        "com.example.sdk.Tracker.deviceId (Tracker.java:11)"
+    ]
+    assert set(_rows(doc, "sdk.hosts")) == {
+        "collect.tracker-example.com",
+        "debug.tracker-example.com",
+    }
+    assert _rows(doc, "sdk.code")["entry_points"] == 3  # constructor, deviceId, endpoint
+    twin = mobsec.scan(built["twin-jar"]).to_json()
+    assert "settings.android-id" not in {v["source"] for v in _rows(twin, "sdk.pi").values()}
+    _valid(doc)
+
+
+def test_aar_manifest_and_consumer_rules_and_twin(built: dict[str, Path]) -> None:
+    doc = mobsec.scan(built["aar"]).to_json()
+    rules = [d for d in doc["diagnostics"] if d["code"] == "aar.consumer_rule"]
+    assert [d["detail"]["line"] for d in rules] == [1, 2] and all(
+        d["message"]["zh-CN"] for d in rules
+    )
+    assert _rows(doc, "sdk.aar")["proguard.txt"] == ["-dontobfuscate", "-keep class ** { *; }"]
+    assert "android.permission.READ_PHONE_STATE" in _rows(doc, "sdk.host_permissions")
+    comp = _rows(doc, "sdk.host_components")["com.example.sdk.BootReceiver"]
+    assert comp["exported"] and comp["actions"] == ["android.intent.action.BOOT_COMPLETED"]
+    _valid(doc)
+    twin = mobsec.scan(built["twin-aar"]).to_json()
+    assert not [d for d in twin["diagnostics"] if d["code"] == "aar.consumer_rule"]
+    assert _rows(twin, "sdk.aar")["proguard.txt"] == []
