@@ -60,3 +60,18 @@ def test_backup_rules_lower_the_finding() -> None:
     (f,) = found.values()
     assert (f["severity"], f["confidence"]) == ("low", "low")
     assert "res/xml/backup_rules.xml" in f["message"]["en"]
+
+
+@pytest.mark.toolchain
+def test_caller_checks_in_entry_methods_mark_components_guarded() -> None:
+    found = _findings("manifest-guards")
+    prefix = "android.manifest."
+    guarded = found[f"{prefix}exported-service com.example.guards.GuardedService"]
+    assert (guarded["severity"], guarded["confidence"]) == ("low", "low")
+    assert "guarded in code: its entry method calls getCallingUid" in guarded["message"]["en"]
+    assert "调用方校验" in guarded["message"]["zh-CN"]
+    receiver = found[f"{prefix}exported-receiver com.example.guards.GuardedReceiver"]
+    assert "checkCallingPermission" in receiver["message"]["en"]
+    # the twin without a check stays as exposed as before
+    open_ = found[f"{prefix}exported-service com.example.guards.OpenService"]
+    assert open_["severity"] == "medium" and "guarded" not in open_["message"]["en"]

@@ -280,6 +280,8 @@ def object_deserialization(ctx: CheckContext) -> Iterator[Finding]:
             for site in ctx.facts.calls.of(d, name, "()Ljava/lang/Object;", exact=True):
                 if _restricts_classes(ctx, site.caller.class_desc) and site.caller.name == name:
                     continue  # a stream subclass delegating to super
+                if _serialization_hook(site.caller):
+                    continue  # the class's own readObject reads its fields: not a sink
                 yield ctx.code_finding(
                     site,
                     key=name,
@@ -288,6 +290,17 @@ def object_deserialization(ctx: CheckContext) -> Iterator[Finding]:
     for cls, name in SERIALIZABLE_EXTRAS:
         for site in code.call_sites(cls, name, "(Ljava/lang/String;)Ljava/io/Serializable;"):
             yield ctx.code_finding(site, key=name, message=Text(name, name))
+
+
+# A class's own deserialisation hooks: they run only when something already deserialises
+# the class, and read that class's own fields from the stream handed to them.
+SERIALIZATION_HOOKS = frozenset({"readObject", "readObjectImpl", "readExternal", "readResolve"})
+
+
+def _serialization_hook(caller) -> bool:
+    return caller.name in SERIALIZATION_HOOKS and caller.proto.startswith(
+        ("(Ljava/io/ObjectInputStream;)", "(Ljava/io/ObjectInput;)")
+    )
 
 
 def _restricts_classes(ctx: CheckContext, desc: str) -> bool:

@@ -21,6 +21,7 @@ from mobsec.checks.manifest._common import (
     is_launcher,
     protection,
 )
+from mobsec.checks.manifest._guards import caller_guard
 from mobsec.checks.registry import check
 from mobsec.facts.manifest import Component, Manifest
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -65,6 +66,13 @@ def _finding(
         severity = Severity.LOW
     elif prot.strength == "unknown":
         confidence = Confidence.LOW
+    guard = caller_guard(ctx.facts, c.name)
+    if guard is not None:  # the entry method checks the caller: guarded, look there first
+        severity, confidence = Severity.LOW, Confidence.LOW
+        extra = (
+            f"{extra[0]}; guarded in code: its entry method calls {guard}",
+            f"{extra[1]};代码中有调用方校验:入口方法调用了 {guard}",
+        )
     return ctx.manifest_finding(
         line=c.line,
         subject=c.name,

@@ -35,6 +35,18 @@ public class Receivers extends BroadcastReceiver {
         return in.readObject();
     }
 
+    // A class's own deserialisation hook (as ICU's DecimalFormat.readObject): it reads its
+    // own fields from the stream it is handed, which is not where untrusted data comes in.
+    static class Settings implements Serializable {
+        private transient Object cached;
+
+        private void readObject(ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            // ok: android.icc.object-deserialization
+            cached = in.readObject();
+        }
+    }
+
     static class AllowListStream extends ObjectInputStream {
         AllowListStream(InputStream in) throws java.io.IOException {
             super(in);

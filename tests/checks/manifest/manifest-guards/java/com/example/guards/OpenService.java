@@ -1,0 +1,18 @@
+package com.example.guards;
+
+import android.app.Service;
+import android.content.Intent;
+import android.os.IBinder;
+
+/** The twin: does what it is asked, whoever asks. */
+public class OpenService extends Service {
+    @Override
+    public int onStartCommand(Intent intent, int flags, int startId) {
+        return START_STICKY;
+    }
+
+    @Override
+    public IBinder onBind(Intent intent) {
+        return null;
+    }
+}
