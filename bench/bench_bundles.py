@@ -6,7 +6,7 @@ Pairs, all from ../shared/corpus/formats:
 * ``mlevytskiy-Core_app.apks`` (split mode: base-master + en + xxhdpi) against its
   ``splits/base-master.apk`` alone (no universal APK exists for it);
 * each ``.aab`` against its ``base`` module rebuilt as a binary APK with
-  ``aapt2 convert`` (no bundletool here). For the multi-module bundles the bundle scan
+  ``aapt2 convert`` (no bundletool here), signed with the fixtures' key. For the multi-module bundles the bundle scan
   also reads the other modules, which the reference APK does not hold.
 
 Every number is the best wall time of N in-process ``mobsec.scan`` calls (the run least
@@ -31,6 +31,7 @@ from mobsec import ScanOptions, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+KEYSTORE = ROOT / "tests" / "fixtures" / "keystore" / "debug.p12"
 
 
 def base_module_as_apk(aab: Path, out_dir: Path) -> Path:
@@ -46,12 +47,19 @@ def base_module_as_apk(aab: Path, out_dir: Path) -> Path:
                 rest = below
             if rest not in ("assets.pb", "native.pb"):
                 dst.writestr(rest, src.read(name))
+    binary = out_dir / (aab.stem + "-binary.apk")
+    run = ["aapt2", "convert", "-o", str(binary), "--output-format", "binary", str(proto)]
+    subprocess.run(run, check=True, capture_output=True)
+    # Signed like a release APK (v1+v2+v3), so the reference verifies signatures as the
+    # bundle scan verifies the bundle's JAR signature.
+    aligned = out_dir / (aab.stem + "-aligned.apk")
+    run = ["zipalign", "-f", "-p", "4", str(binary), str(aligned)]
+    subprocess.run(run, check=True, capture_output=True)
     apk = out_dir / (aab.stem + "-base.apk")
-    subprocess.run(
-        ["aapt2", "convert", "-o", str(apk), "--output-format", "binary", str(proto)],
-        check=True,
-        capture_output=True,
-    )
+    password = (KEYSTORE.parent / "password.txt").read_text(encoding="utf-8").strip()
+    run = ["apksigner", "sign", "--ks", str(KEYSTORE), "--ks-pass", f"pass:{password}"]
+    run += ["--v1-signing-enabled=true", "--out", str(apk), str(aligned)]
+    subprocess.run(run, check=True, capture_output=True)
     return apk
 
 

@@ -304,12 +304,17 @@ def _read_index(container: Archive, fmt: str, diags: Diagnostics) -> dict[str, A
         )
         return {}
     keys = ("package_name", "pname", "version_code", "versioncode", "version_name", "name")
-    out = {f"{name}: {k}": doc[k] for k in keys if isinstance(doc.get(k), str | int)}
+    # Attacker-written: only short scalars go into the report.
+    out = {f"{name}: {k}": _short(doc[k]) for k in keys if isinstance(doc.get(k), str | int)}
     splits = doc.get("split_apks")
     if isinstance(splits, list):
         files = [s.get("file") for s in splits[:MAX_PARTS] if isinstance(s, dict)]
-        out[f"{name}: split_apks"] = files
+        out[f"{name}: split_apks"] = [_short(f) for f in files if isinstance(f, str)]
     return out
+
+
+def _short(value: str | int) -> str | int:
+    return value[:200] if isinstance(value, str) else value
 
 
 # ---------------------------------------------------------------------------------- AAB
