@@ -57,6 +57,11 @@ def test_beacon_library_adds_to_host(corpus_dir: Path) -> None:
     android_id = [v for v in pi.values() if v["source"] == "settings.android-id"]
     assert android_id and "ModelSpecificDistanceUpdater.getInstallId" in android_id[0]["where"][0]
     assert "data.altbeacon.org" in _rows(doc, "sdk.hosts")
+    # NOTES.md §5.4: the BOOT_COMPLETED receiver, exported by its intent filter, found by the
+    # Android manifest check itself; no app-level check (allowBackup...) judges a library
+    (finding,) = doc["findings"]
+    assert finding["check_id"] == "android.manifest.exported-receiver"
+    assert "StartupBroadcastReceiver" in finding["message"]["en"]
     assert doc["app"]["package"] == "org.altbeacon.beacon" and doc["app"]["min_sdk"] == 7
     html = render(doc, "html", "zh-CN").decode()
     assert "合入每个宿主应用的权限" in html and "StartupBroadcastReceiver" in html
@@ -73,7 +78,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "jar": jar,
         "twin-jar": twin,
         "aar": build_aar(jar, tmp / "tracker.aar", "-dontobfuscate\n-keep class ** { *; }\n"),
-        "twin-aar": build_aar(twin, tmp / "twin.aar", "-keep class com.example.sdk.** { *; }\n"),
+        "twin-aar": build_aar(
+            twin,
+            tmp / "twin.aar",
+            "-keep class com.example.sdk.** { *; }\n",
+            SDKS / "AndroidManifest-twin.xml",  # the receiver says exported="false"
+        ),
     }
 
 
@@ -103,7 +113,9 @@ def test_aar_manifest_and_consumer_rules_and_twin(built: dict[str, Path]) -> Non
     assert "android.permission.READ_PHONE_STATE" in _rows(doc, "sdk.host_permissions")
     comp = _rows(doc, "sdk.host_components")["com.example.sdk.BootReceiver"]
     assert comp["exported"] and comp["actions"] == ["android.intent.action.BOOT_COMPLETED"]
+    assert [f["check_id"] for f in doc["findings"]] == ["android.manifest.exported-receiver"]
     _valid(doc)
     twin = mobsec.scan(built["twin-aar"]).to_json()
     assert not [d for d in twin["diagnostics"] if d["code"] == "aar.consumer_rule"]
     assert _rows(twin, "sdk.aar")["proguard.txt"] == []
+    assert twin["findings"] == []

@@ -13,16 +13,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics, InputError
+from mobsec.facts.app import AppFacts
 from mobsec.facts.jvm import MAX_SITES_SHOWN, JvmFacts
-from mobsec.facts.manifest import Manifest, build_manifest
+from mobsec.facts.manifest import Manifest
+from mobsec.ingest.apk import ApkPackage
 from mobsec.ingest.archive import Archive
-from mobsec.ingest.axml import parse_text_xml
+from mobsec.ingest.axml import XmlElement, parse_text_xml
 from mobsec.ingest.elf import analyze_elf
 from mobsec.ingest.jvm import JvmCode
 from mobsec.options import ScanOptions
 from mobsec.phases import PhaseRunner
 from mobsec.report.model import DetailSection, Report, Text
+
+from ._sdk_checks import sdk_manifest_checks
 
 MANIFEST = "AndroidManifest.xml"
 _JNI = re.compile(r"^jni/[^/]+/[^/]+\.so$")
@@ -81,9 +86,10 @@ def scan_aar(
     options: ScanOptions,
 ) -> None:
     assert archive is not None  # detection says aar only for a readable ZIP
-    manifest = None
     with phases.phase("ingest.aar", MANIFEST):
-        manifest = _read_manifest(archive, diags, options)
+        root = _read_manifest(archive, diags, options)
+    facts = AppFacts(ApkPackage(archive, manifest_xml=root), diags, options)
+    manifest = facts.manifest
     code = JvmCode()
     with phases.phase("ingest.jvm"):
         jars = ["classes.jar", *sorted(n for n in archive.names() if _LIB_JAR.match(n))]
@@ -107,9 +113,15 @@ def scan_aar(
         }
     _fill(report, JvmFacts(code), manifest, diags, phases)
     report.platform_details += _aar_sections(archive, diags)
+    if manifest is not None:
+        with phases.phase("checks"):
+            checks = sdk_manifest_checks()
+            report.findings = run_checks(
+                facts, diags, phases.timings, phases.progress, checks=checks
+            )
 
 
-def _read_manifest(archive: Archive, diags: Diagnostics, options: ScanOptions) -> Manifest | None:
+def _read_manifest(archive: Archive, diags: Diagnostics, options: ScanOptions) -> XmlElement | None:
     if archive.get(MANIFEST) is None:
         diags.error(
             "aar.no_manifest",
@@ -119,8 +131,7 @@ def _read_manifest(archive: Archive, diags: Diagnostics, options: ScanOptions) -
         )
         return None
     data = archive.read(MANIFEST, options.limits.max_xml_size)
-    root = parse_text_xml(data, MANIFEST, diags) if data else None
-    return build_manifest(root, None, MANIFEST, diags) if root is not None else None
+    return parse_text_xml(data, MANIFEST, diags) if data else None
 
 
 def _add_nested_jar(
