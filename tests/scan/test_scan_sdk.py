@@ -6,6 +6,8 @@ consumer ProGuard rules; javac-built fixtures with near twins where nothing must
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,30 @@ def test_aar_manifest_and_consumer_rules_and_twin(built: dict[str, Path]) -> Non
     assert not [d for d in twin["diagnostics"] if d["code"] == "aar.consumer_rule"]
     assert _rows(twin, "sdk.aar")["proguard.txt"] == []
     assert twin["findings"] == []
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc not installed")
+def test_aar_native_library_and_libs_jar(
+    built: dict[str, Path], tmp_path: Path, corpus_dir: Path
+) -> None:
+    """jni/<abi>/*.so through the ELF reader; libs/*.jar read as code too (class path order:
+    classes.jar first); the catalog names SDKs inside the SDK."""
+    src = tmp_path / "n.c"
+    src.write_text("#include <string.h>\nvoid cp(char *d, const char *s) { strcpy(d, s); }\n")
+    so = tmp_path / "libnative.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(so), str(src)], check=True, timeout=120)
+    support = CORPUS / "formats" / "jar" / "android-support-v4.jar"
+    aar = build_aar(
+        built["jar"],
+        tmp_path / "n.aar",
+        extra={"jni/x86_64/libnative.so": so, "libs/support.jar": support},
+    )
+    doc = mobsec.scan(aar).to_json()
+    (lib,) = doc["native_libraries"]
+    assert lib["path"] == "jni/x86_64/libnative.so" and lib["abi"] == "x86_64"
+    jars = _rows(doc, "sdk.code")["jars"]
+    assert [j["name"] for j in jars] == ["classes.jar", "libs/support.jar"]
+    assert jars[1]["classes"] == 11
+    assert "android-support" in {s["id"] for s in doc["sdks"]}
+    _valid(doc)

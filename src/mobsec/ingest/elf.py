@@ -513,7 +513,7 @@ def _dynamic_symbols(
 # Public API
 
 
-_ABI_RE = re.compile(r"(?:^|/)lib/([^/]+)/[^/]+$")
+_ABI_RE = re.compile(r"(?:^|/)(?:lib|jni)/([^/]+)/[^/]+$")  # jni/: an AAR's native code
 
 
 def abi_from_path(path: str) -> str | None:

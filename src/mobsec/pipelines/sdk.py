@@ -18,6 +18,7 @@ from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
 from mobsec.facts.jvm import MAX_SITES_SHOWN, JvmFacts
 from mobsec.facts.manifest import Manifest
+from mobsec.facts.owners import OwnerResolver, SdkCatalog, detect_sdks
 from mobsec.ingest.apk import ApkPackage
 from mobsec.ingest.archive import Archive
 from mobsec.ingest.axml import XmlElement, parse_text_xml
@@ -167,6 +168,9 @@ def _fill(
     diags: Diagnostics,
     phases: PhaseRunner,
 ) -> None:
+    with phases.phase("facts.sdks"):  # SDKs of the catalog inside this one (itself too)
+        found = detect_sdks(facts.code.classes.keys(), OwnerResolver(SdkCatalog.load(), ""))
+        report.sdks = [{**f.to_json(), "version": None} for f in found]
     with phases.phase("facts.jvm"):
         summary = DetailSection("sdk.code", Text("SDK code (class files)", "SDK 代码(类文件)"))
         for key, value in facts.summary().items():
