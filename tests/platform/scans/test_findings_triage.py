@@ -149,3 +149,24 @@ def test_version_diff_through_the_api(world, ingest, token_client, scanned):
     c.force_login(tester)
     page = c.get(f"/apps/{app}/diff/?old={s1.version.public_id}&new={s2.version.public_id}")
     assert page.status_code == 200 and str(len(new_fps)) in page.content.decode()
+
+
+def test_dashboard_counters_match_the_finding_rows(world, ingest):
+    from mobsec.platform.scans import counts
+
+    ingest(world.orgs["a"], world.user("tester"), "manifest-rich")
+    ingest(world.orgs["a"], world.user("tester"), "diff-v1")
+    ingest(world.orgs["b"], world.user("other_org"), "rotated")
+    for role in ("tester", "platform_admin", "regulator", "other_org"):
+        user = world.user(role)
+        fast = queries.statistics(user)
+        slow = queries._statistics_from_rows(user, {})
+        assert fast["findings"] == slow["findings"] > 0, role
+        assert fast["by_severity"] == slow["by_severity"], role
+        assert {r["check_id"]: r["count"] for r in fast["by_check"]} == {
+            r["check_id"]: r["count"] for r in slow["by_check"]
+        } or len(slow["by_check"]) == 15
+        assert fast["by_month"] == slow["by_month"], role
+    before = queries.statistics(world.user("platform_admin"))
+    counts.rebuild()
+    assert queries.statistics(world.user("platform_admin")) == before

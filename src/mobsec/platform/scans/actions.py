@@ -21,6 +21,7 @@ from mobsec.platform.registry import sniff
 from mobsec.platform.registry.models import App
 from mobsec.platform.registry.store import TooLarge
 
+from . import counts
 from .models import Finding, Report, Scan, Triage, TriageEvent
 from .options import ENGINE_VERSION, clean_options, options_key
 
@@ -253,6 +254,7 @@ def store_report(scan: Scan, doc: dict[str, Any], *, reused: bool = False) -> Sc
                 row.status = decided.get(row.fingerprint, Triage.Status.OPEN)
                 rows.append(row)
             Finding.objects.bulk_create(rows, batch_size=1000)
+            counts.add(version.app.organisation_id, rows)
         scan.report, scan.version, scan.reused = report, version, reused
         scan.state, scan.finished_at, scan.error = Scan.State.DONE, timezone.now(), None
         scan.save(update_fields=["report", "version", "reused", "state", "finished_at", "error"])

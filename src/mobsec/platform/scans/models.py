@@ -169,3 +169,21 @@ class CiRun(models.Model):
     baseline = models.JSONField(default=list)  # accepted fingerprints (mobsec baseline file)
     fail_on = models.CharField(max_length=8, default="high")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class FindingCount(models.Model):
+    """Finding counts per organisation along one dimension (``severity``, ``check``,
+    ``sdk`` or ``month``), kept in step by ``store_report``: the dashboard reads these few
+    rows instead of aggregating millions of findings (bench/bench_platform.py)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=8)
+    key = models.CharField(max_length=120)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "dimension", "key"], name="one_count_per_key"
+            )
+        ]

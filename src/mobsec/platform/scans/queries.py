@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from mobsec.platform.accounts import access, roles
 from mobsec.platform.registry.models import App
 
+from . import counts
 from .models import SEVERITIES, Finding, Scan
 
 FILTERS = ("check_id", "severity", "confidence", "status", "owner_kind", "sdk_id")
 
 
 def visible_findings(user) -> QuerySet[Finding]:
-    return Finding.objects.filter(access.resolve(user).app_q(roles.VIEW, "app__"))
+    reach = access.resolve(user)
+    if roles.VIEW in reach.everything:
+        return Finding.objects.all()
+    # The finding row carries its organisation: no join for the organisation scope.
+    q = Q(organisation__in=reach.org_ids(roles.VIEW))
+    owned = reach.owned.get(roles.VIEW)
+    if owned:
+        q |= Q(app__owner__in=owned)
+    return Finding.objects.filter(q)
 
 
 def visible_apps(user) -> QuerySet[App]:
@@ -85,8 +94,33 @@ def _latest_portable(qs):
 
 
 def statistics(user, params=None) -> dict:
-    """Counts for the dashboard: by severity, check, SDK, organisation and month."""
-    qs = filter_findings(visible_findings(user), params or {})
+    """Counts for the dashboard: by severity, check, SDK, organisation and month. Without
+    filters and for organisation-wide reach they come from the per-organisation counters
+    (counts.py); filtered or vendor-scoped questions aggregate the finding rows."""
+    reach = access.resolve(user)
+    filtered = any(v for k, v in (params or {}).items() if k not in ("limit", "offset"))
+    if filtered or reach.owned.get(roles.VIEW):
+        return _statistics_from_rows(user, params or {})
+    orgs = None if roles.VIEW in reach.everything else reach.org_ids(roles.VIEW)
+    by_sev = dict(counts.totals(orgs, "severity"))
+    return {
+        "apps": visible_apps(user).count(),
+        "findings": sum(by_sev.values()),
+        "by_severity": {s: by_sev.get(s, 0) for s in SEVERITIES},
+        "by_check": [{"check_id": k, "count": n} for k, n in counts.totals(orgs, "check", 15)],
+        "by_sdk": [{"sdk_id": k, "count": n} for k, n in counts.totals(orgs, "sdk", 15)],
+        "by_organisation": [
+            {"organisation": k, "count": n} for k, n in counts.by_organisation(orgs)
+        ],
+        "by_month": sorted(
+            ({"month": k, "count": n} for k, n in counts.totals(orgs, "month")),
+            key=lambda r: r["month"],
+        )[-24:],
+    }
+
+
+def _statistics_from_rows(user, params) -> dict:
+    qs = filter_findings(visible_findings(user), params)
     by_sev = dict(qs.values_list("severity").annotate(n=Count("id")).order_by())
     return {
         "apps": visible_apps(user).count(),
