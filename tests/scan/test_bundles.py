@@ -369,3 +369,87 @@ def test_aab_upload_signature_agrees_with_keytool(
     theirs = re.search(r"SHA256: ([0-9A-F:]+)", printed).group(1).replace(":", "").lower()
     assert signature["verified"] is True and "bundle.signature_invalid" not in codes
     assert signature["sha256"] == theirs and signature["subject"]
+
+
+FRAMEWORK_RES = Path("/usr/share/android-framework-res/framework-res.apk")
+
+
+def test_native_code_in_abi_splits_is_checked_and_located(
+    fixture_apk: Callable[[str], Path], tmp_path: Path, android_tool: Callable[..., str]
+) -> None:
+    """The native-libs fixture cut the way bundletool cuts it: a base without lib/ plus one
+    config split per ABI (aapt-built split manifests, signed with the same key). The checks
+    run on the union and give what the single APK gives; each library is named in its split."""
+    from tests.fixtures.build import KEY_ALIAS, KEYSTORE, KEYSTORE_PASSWORD_FILE
+
+    if not FRAMEWORK_RES.exists():
+        pytest.skip("no framework-res.apk for aapt -I (apt install android-framework-res)")
+    apk = fixture_apk("native-libs")
+    password = KEYSTORE_PASSWORD_FILE.read_text(encoding="utf-8").strip()
+
+    def sign(unsigned: Path, out: Path) -> Path:
+        android_tool(
+            "apksigner", "sign", "--ks", str(KEYSTORE), "--ks-key-alias", KEY_ALIAS,
+            "--ks-pass", f"pass:{password}", "--min-sdk-version", "21",
+            "--out", str(out), str(unsigned),
+        )  # fmt: skip
+        return out
+
+    parts: dict[str, Path] = {}
+    with zipfile.ZipFile(apk) as src:
+        base = tmp_path / "base-unsigned.apk"
+        with zipfile.ZipFile(base, "w") as out:
+            for info in src.infolist():
+                if not info.filename.startswith(("lib/", "META-INF/")):
+                    out.writestr(info, src.read(info))
+        parts["splits/base-master.apk"] = sign(base, tmp_path / "base-master.apk")
+        for abi in ("arm64-v8a", "x86_64"):
+            split = f"config.{abi.replace('-', '_')}"
+            (tmp_path / split).mkdir()
+            manifest = tmp_path / split / "AndroidManifest.xml"  # the name aapt insists on
+            manifest.write_text(
+                '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+                f'package="com.example.nativelibs" split="{split}">'
+                '<application android:hasCode="false"/></manifest>',
+                encoding="utf-8",
+            )
+            unsigned = tmp_path / f"{split}-unsigned.apk"
+            android_tool(
+                "aapt", "package", "-f", "-M", str(manifest), "-I", str(FRAMEWORK_RES),
+                "-F", str(unsigned),
+            )  # fmt: skip
+            with zipfile.ZipFile(unsigned, "a") as out:
+                for name in src.namelist():
+                    if name.startswith(f"lib/{abi}/"):
+                        out.writestr(name, src.read(name))
+            name = f"splits/base-{abi.replace('-', '_')}.apk"
+            parts[name] = sign(unsigned, tmp_path / name.replace("/", "_"))
+    apks = tmp_path / "native.apks"
+    with zipfile.ZipFile(apks, "w") as out:
+        out.writestr("toc.pb", b"")
+        for name, path in parts.items():
+            out.writestr(name, path.read_bytes())
+
+    ours, single = scan(apks, OPTIONS).to_json(), scan(apk, OPTIONS).to_json()
+    validate_report(ours)
+    assert not _errors(ours)
+    assert {k: v["kind"] for k, v in _parts(ours).items()} == {
+        "splits/base-master.apk": "base",
+        "splits/base-arm64_v8a.apk": "config",
+        "splits/base-x86_64.apk": "config",
+    }
+    assert all(v["signer"] in ("base", "same") for v in _parts(ours).values())
+    libs = {lib["path"]: lib["abi"] for lib in ours["native_libraries"]}
+    assert libs == {
+        "splits/base-arm64_v8a.apk!/lib/arm64-v8a/libhardened.so": "arm64-v8a",
+        "splits/base-arm64_v8a.apk!/lib/arm64-v8a/libweak.so": "arm64-v8a",
+        "splits/base-x86_64.apk!/lib/x86_64/libhardened.so": "x86_64",
+        "splits/base-x86_64.apk!/lib/x86_64/libweak.so": "x86_64",
+    }
+    native = sorted(f["check_id"] for f in ours["findings"] if ".native." in f["check_id"])
+    assert native and native == sorted(
+        f["check_id"] for f in single["findings"] if ".native." in f["check_id"]
+    )
+    assert {f["fingerprint"] for f in ours["findings"] if ".native." in f["check_id"]} == {
+        f["fingerprint"] for f in single["findings"] if ".native." in f["check_id"]
+    }
