@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -147,4 +148,37 @@ def test_aar_native_library_and_libs_jar(
     assert [j["name"] for j in jars] == ["classes.jar", "libs/support.jar"]
     assert jars[1]["classes"] == 11
     assert "android-support" in {s["id"] for s in doc["sdks"]}
+    _valid(doc)
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_hostile_aar_parts_are_named_diagnostics(built: dict[str, Path], tmp_path: Path) -> None:
+    """A classes.jar that is no ZIP, a manifest with a DTD, a truncated class in libs/:
+    each a diagnostic naming the file, the rest of the SDK still read, never a crash."""
+    with zipfile.ZipFile(built["jar"]) as z:
+        cls = z.read("com/example/sdk/Tracker.class")
+    bad_lib = _zip(tmp_path / "bad.jar", {"a/B.class": cls[:100]})
+    aar = _zip(
+        tmp_path / "hostile.aar",
+        {
+            "AndroidManifest.xml": b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]>'
+            b"<manifest>&a;</manifest>",
+            "classes.jar": b"this is not a zip",
+            "R.txt": b"",
+            "libs/bad.jar": bad_lib.read_bytes(),
+        },
+    )
+    doc = mobsec.scan(aar).to_json()
+    by_code = {d["code"]: d for d in doc["diagnostics"]}
+    assert by_code["axml.text_xml_dtd"]["file"] == "AndroidManifest.xml"
+    assert by_code["aar.bad_jar"]["file"] == "classes.jar"
+    assert by_code["jvm.bad_class"]["file"] == "libs/bad.jar!/a/B.class"
+    assert not [d for d in doc["diagnostics"] if d["code"].startswith("internal.")]
+    assert doc["manifest"] is None and doc["findings"] == []
     _valid(doc)
