@@ -94,13 +94,18 @@ def test_pi_read_with_constant_argument_and_its_twin(built: dict[str, Path]) -> 
     doc = mobsec.scan(built["jar"]).to_json()
     pi = {v["source"]: v for v in _rows(doc, "sdk.pi").values()}
     assert pi["settings.android-id"]["where"] == [
-        "com.example.sdk.Tracker.deviceId (Tracker.java:11)"
+        "com.example.sdk.Tracker.deviceId (Tracker.java:12)"
     ]
     assert set(_rows(doc, "sdk.hosts")) == {
         "collect.tracker-example.com",
         "debug.tracker-example.com",
     }
-    assert _rows(doc, "sdk.code")["entry_points"] == 3  # constructor, deviceId, endpoint
+    assert _rows(doc, "sdk.code")["entry_points"] == 4  # constructor, deviceId, endpoint, line
+    # the entry points are the public/protected methods: what they reach, and what not
+    assert pi["settings.android-id"]["reachable_from_api"] == 1
+    assert pi["telephony.line1-number"]["reachable_from_api"] == 1  # through a private method
+    assert pi["telephony.device-id"]["sites"] == 1
+    assert pi["telephony.device-id"]["reachable_from_api"] == 0  # imei() is never called
     twin = mobsec.scan(built["twin-jar"]).to_json()
     assert "settings.android-id" not in {v["source"] for v in _rows(twin, "sdk.pi").values()}
     _valid(doc)

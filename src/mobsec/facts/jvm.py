@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 from mobsec.facts.hierarchy import FrameworkHierarchy, TypeHierarchy
 from mobsec.facts.privacy.catalog import PiSource, load_pi_catalog
 from mobsec.ingest.jvm import ClassInfo, JvmCode, MethodInfo
-from mobsec.ingest.jvm.bytecode import FIELD_READ, INVOKE, STRING, Insn
-from mobsec.ingest.jvm.classfile import ACC_PROTECTED, ACC_PUBLIC, MemberRef
+from mobsec.ingest.jvm.bytecode import FIELD_READ, INVOKE, INVOKESPECIAL, INVOKESTATIC, STRING, Insn
+from mobsec.ingest.jvm.classfile import ACC_PRIVATE, ACC_PROTECTED, ACC_PUBLIC, MemberRef
 
+OBJECT = "Ljava/lang/Object;"
+MethodKey = tuple[str, str, str]  # (class descriptor, name, JVM descriptor)
 _URL = re.compile(r"\b(?:https?|wss?)://[^\s\"'<>\\^`{|}]{3,2000}", re.I)
 MAX_SITES_SHOWN = 5
 
@@ -187,6 +189,65 @@ class JvmFacts:
                 if m.access & (ACC_PUBLIC | ACC_PROTECTED) and m.name != "<clinit>":
                     out.append(f"{cls.name}->{m.name}{m.desc}")
         return out
+
+    def _roots(self) -> Iterator[MethodKey]:
+        """Where SDK code starts: its public API, the framework's calls into it (methods of
+        classes below a framework type: callbacks, components), static initialisers and
+        lambda bodies (invokedynamic targets, not followed here)."""
+        classes = self.code.classes
+        for desc, (_, cls) in classes.items():
+            api = bool(cls.access & ACC_PUBLIC)
+            outside = any(a not in classes and a != OBJECT for a in self.hierarchy.ancestors(desc))
+            for m in cls.methods:
+                if (
+                    (api and m.access & (ACC_PUBLIC | ACC_PROTECTED))
+                    or (outside and not m.access & ACC_PRIVATE)
+                    or m.name == "<clinit>"
+                    or m.name.startswith("lambda$")
+                ):
+                    yield desc, m.name, m.desc
+
+    def _declared(self, owner: str, name: str, desc: str) -> MethodKey | None:
+        """The SDK method an invoke of ``owner.name desc`` runs, looked up the superclasses."""
+        seen = 0
+        while owner in self.code.classes and seen < 64:
+            cls = self.code.classes[owner][1]
+            if any(m.name == name and m.desc == desc for m in cls.methods):
+                return owner, name, desc
+            if cls.superclass is None:
+                return None
+            owner, seen = cls.superclass, seen + 1
+        return None
+
+    @cached_property
+    def reachable(self) -> set[MethodKey]:
+        """Methods of the SDK reachable from its roots over its own invokes (virtual calls
+        also reach the overrides in subclasses)."""
+        classes = self.code.classes
+        methods = {(d, m.name, m.desc): m for d, (_, c) in classes.items() for m in c.methods}
+        seen = set(k for k in self._roots() if k in methods)
+        todo = list(seen)
+        while todo:
+            for insn in methods[todo.pop()].code:
+                if insn.kind != INVOKE:
+                    continue
+                t = insn.target
+                assert isinstance(t, MemberRef)
+                found = [self._declared(t.owner, t.name, t.desc)]
+                if insn.opcode not in (INVOKESTATIC, INVOKESPECIAL):
+                    found += [
+                        (sub, t.name, t.desc)
+                        for sub in self.hierarchy.subtypes(t.owner)[1:]
+                        if (sub, t.name, t.desc) in methods
+                    ]
+                for k in found:
+                    if k is not None and k not in seen:
+                        seen.add(k)
+                        todo.append(k)
+        return seen
+
+    def is_reachable(self, site: JvmSite) -> bool:
+        return (site.cls.name, site.method.name, site.method.desc) in self.reachable
 
     def summary(self) -> dict[str, Any]:
         classes = [c for _, c in self.code.classes.values()]

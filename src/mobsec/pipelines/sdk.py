@@ -229,6 +229,7 @@ def _pi_section(facts: JvmFacts) -> DetailSection:
                 "pi_type": src.pi_type,
                 "source": src.id,
                 "sites": len(sites),
+                "reachable_from_api": sum(1 for s in sites if facts.is_reachable(s)),
                 "where": [s.where() for s in sites[:MAX_SITES_SHOWN]],
                 "permissions": [p.name for p in src.permissions],
             },
