@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/", registry_api.OrganisationList.as_view(), name="api-organisation-list"),
     path("apps/", registry_api.AppList.as_view(), name="api-app-list"),
     path("apps/<str:id>/", registry_api.AppDetail.as_view(), name="api-app-detail"),
+    path("apps/<str:id>/owner/", registry_api.AppOwner.as_view(), name="api-app-owner"),
     path("apps/<str:id>/findings/", scans_api.AppFindingList.as_view(), name="api-app-findings"),
     path(
         "apps/<str:id>/findings/<str:fingerprint>/triage/",

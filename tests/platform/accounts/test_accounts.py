@@ -83,3 +83,19 @@ def test_engine_and_scan_cli_do_not_import_django():
         "'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_role_changes_and_owner_changes_are_audited():
+    from mobsec.platform.accounts import actions
+
+    admin = User.objects.create_user("root-admin", password="pw-root-123456")
+    user, password = actions.create_user("erin", "Org E", "tester")
+    assert password and user.check_password(password)
+    org = Organisation.objects.get(name="Org E")
+    actions.set_role(admin, user, org, "org_admin")
+    changes = list(AuditEvent.objects.filter(action="role_change", target="erin").order_by("at"))
+    assert [(e.details["from"], e.details["to"]) for e in changes] == [
+        (None, "tester"),
+        ("tester", "org_admin"),
+    ]
+    assert changes[-1].actor == admin

@@ -59,6 +59,7 @@ def _rules() -> dict[str, list[Rule]]:
         "api-app-list": [g(USERS)],
         "api-app-detail": [g(READERS)],
         "api-app-findings": [g(READERS)],
+        "api-app-owner": [p(frozenset({"platform_admin", "org_admin"}), "owner")],
         "api-finding-triage": [p(TRIAGERS, "triage")],
         "api-finding-dispute": [p(frozenset({"vendor"}), "dispute")],
         "api-app-triage": [g(READERS)],
@@ -159,6 +160,8 @@ def _body(kind: str, world, objs: dict):
         return {"reason": "matrix dispute"}
     if kind == "language":
         return {"language": "en", "next": "/"}
+    if kind == "owner":
+        return {"owner": world.orgs["vendor"].public_id}
     if kind == "token":
         return {"name": "matrix"}
     return {}

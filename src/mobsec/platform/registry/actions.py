@@ -72,3 +72,20 @@ def register_version(
         },
     )
     return version
+
+
+def set_owner(user, app: App, owner: Organisation | None, request=None) -> App:
+    """Name the vendor organisation that owns the app: its vendor members then see the app
+    and can dispute its findings. Needs the ``manage`` capability on the app."""
+    from mobsec.platform.accounts import access, audit, roles
+    from mobsec.platform.core.errors import UserError
+
+    if not access.can(user, roles.MANAGE, app=app):
+        raise UserError("forbidden", "You may not do this.", "您无权执行此操作。", status=403)
+    old = app.owner.public_id if app.owner_id else None
+    app.owner = owner
+    app.save(update_fields=["owner", "updated_at"])
+    audit.record("app_owner", actor=user, organisation=app.organisation, target=app.public_id,
+                 details={"from": old, "to": owner.public_id if owner else None},
+                 request=request)  # fmt: skip
+    return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.response import Response
 
 from mobsec.platform.accounts import access, roles
 from mobsec.platform.accounts.models import Organisation
@@ -85,3 +86,30 @@ class OrganisationList(generics.ListAPIView):
 
     def get_queryset(self):
         return access.organisations(self.request.user, roles.VIEW).order_by("name")
+
+
+class OwnerInputSerializer(serializers.Serializer):
+    owner = serializers.CharField(allow_blank=True, max_length=40,
+                                  help_text="vendor organisation id; empty to clear")  # fmt: skip
+
+
+class AppOwner(generics.GenericAPIView):
+    """Set the vendor organisation that owns the app (organisation administrators)."""
+
+    serializer_class = OwnerInputSerializer
+
+    @extend_schema(request=OwnerInputSerializer, responses=AppSerializer)
+    def post(self, request, id: str):
+        from mobsec.platform.core.errors import UserError
+
+        from . import actions
+
+        app = get_object_or_404(queries.visible_apps(request.user), public_id=id)
+        data = OwnerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = None
+        if data.validated_data["owner"]:
+            owner = Organisation.objects.filter(public_id=data.validated_data["owner"]).first()
+            if owner is None:
+                raise UserError("not_found", "No such organisation.", "没有该组织。", status=404)
+        return Response(AppSerializer(actions.set_owner(request.user, app, owner, request)).data)
