@@ -52,11 +52,22 @@ def store_scan_result(job, result):
     )
 
 
-jobs.register("test.echo", echo)
-jobs.register("test.refuse", refuse)
+def record_failure(job, error):
+    AuditEvent.objects.create(
+        action="test.job-failed", target=job.public_id, details={"code": error["code"]}
+    )
+
+
+jobs.register("test.echo", echo, on_failure=record_failure)
+jobs.register("test.refuse", refuse, on_failure=record_failure)
 jobs.register("test.crash", crash, max_attempts=2, backoff_seconds=0.0)
 jobs.register("test.sleep", sleep)
 jobs.register("test.scan", scan, on_success=store_scan_result)
+
+
+def failure_rows(job) -> list[str]:
+    rows = AuditEvent.objects.filter(action="test.job-failed", target=job.public_id)
+    return [r.details["code"] for r in rows]
 
 
 def result_rows(job) -> int:

@@ -17,7 +17,7 @@ from mobsec.platform.jobs.models import Job, JobAttempt, Outcome, State
 from mobsec.platform.jobs.progress import JobProgress
 from mobsec.platform.jobs.reaper import reap
 from mobsec.platform.jobs.runner import complete, run_claimed
-from tests.platform.jobs.kinds import result_rows, store_scan_result
+from tests.platform.jobs.kinds import failure_rows, result_rows, store_scan_result
 
 
 def test_expired_lease_is_requeued_within_the_reap_interval(orgs):
@@ -62,6 +62,7 @@ def test_a_job_that_keeps_losing_workers_fails(orgs):
     job.refresh_from_db()
     assert job.state == State.FAILED
     assert job.error["code"] == "job.worker-lost"
+    assert failure_rows(job) == ["job.worker-lost"]
     assert "2" in job.error["zh"] and job.error["en"]
 
 

@@ -9,6 +9,7 @@ from mobsec.platform.jobs import api as jobs
 from mobsec.platform.jobs.dispatch import claim_next, claim_one
 from mobsec.platform.jobs.models import Job, JobAttempt, Outcome, State
 from mobsec.platform.jobs.runner import run_claimed
+from tests.platform.jobs.kinds import failure_rows
 
 
 def run(job):
@@ -30,6 +31,7 @@ def test_job_failed_is_final_with_both_languages(orgs):
     assert (
         job.error["en"] == "the package is not an app" and job.error["zh"] == "该文件不是应用安装包"
     )
+    assert failure_rows(job) == ["test.refused"]  # on_failure ran once, with the error
 
 
 def test_unexpected_error_is_retried_then_fails(orgs):

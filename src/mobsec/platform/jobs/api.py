@@ -10,7 +10,9 @@
 reports, ``progress.keep_going()`` says whether to go on. It raises :class:`JobFailed`
 (en, zh) for a failure that a retry cannot fix; any other exception is retried with
 back-off up to ``max_attempts``. ``on_success(job, result)`` runs in the transaction that
-records the result, exactly once per job. Scans go through :func:`run_scan_sandboxed`.
+records the result, exactly once per job; ``on_failure(job, error)`` likewise when the job
+fails for good (refused, out of retries, or its worker lost ``max_attempts`` times).
+Scans go through :func:`run_scan_sandboxed`.
 """
 
 from __future__ import annotations

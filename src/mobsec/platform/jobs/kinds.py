@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[["Job", "JobProgress"], dict[str, Any]]
 OnSuccess = Callable[["Job", dict[str, Any]], None]
+OnFailure = Callable[["Job", dict[str, Any]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class Kind:
     max_attempts: int = 3
     # Seconds before a retry after an unexpected error (attempt n waits backoff * 2**(n-1)).
     backoff_seconds: float = 10.0
+    # Runs in the transaction that marks the job failed for good (a refusal, the last
+    # retry, a worker lost max_attempts times), once, with the error (code, en, zh).
+    on_failure: OnFailure | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -39,8 +43,9 @@ def register(
     on_success: OnSuccess | None = None,
     max_attempts: int = 3,
     backoff_seconds: float = 10.0,
+    on_failure: OnFailure | None = None,
 ) -> None:
-    _KINDS[kind] = Kind(kind, handler, on_success, max_attempts, backoff_seconds)
+    _KINDS[kind] = Kind(kind, handler, on_success, max_attempts, backoff_seconds, on_failure)
 
 
 def get(kind: str) -> Kind | None:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import conf, wake
+from . import conf, runner, wake
 from .models import Job, JobAttempt, Outcome, State
 
 KICK_EVERY_S = 10
@@ -53,7 +53,10 @@ def reap(now: datetime | None = None) -> list[Job]:
                 JobAttempt.objects.filter(
                     job_id=job.pk, number=job.attempts, outcome=Outcome.RUNNING
                 ).update(outcome=Outcome.LOST, finished_at=now)
-                wake.job_queued(job.pk)
+                if job.attempts >= job.max_attempts:
+                    runner.failed(job, error)
+                else:
+                    wake.job_queued(job.pk)
                 changed.append(job)
     return changed
 

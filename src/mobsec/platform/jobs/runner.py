@@ -129,7 +129,17 @@ def _fail(job: Job, owner: str, error: dict[str, Any]) -> str:
         )
         outcome = Outcome.FAILED if n else Outcome.STOPPED
         _attempt(job, owned=bool(n)).update(outcome=outcome, finished_at=now, error=error)
+        if n:
+            failed(job, error)
     return outcome
+
+
+def failed(job: Job, error: dict[str, Any]) -> None:
+    """The job has just been marked failed for good: its kind's ``on_failure``, if any."""
+    kind = kinds.get(job.kind)
+    if kind is not None and kind.on_failure is not None:
+        job.refresh_from_db()
+        kind.on_failure(job, error)
 
 
 def _retry_or_fail(job: Job, owner: str, exc: BaseException, backoff: float) -> str:
