@@ -73,7 +73,7 @@ def _lengths() -> bytes:
 
 
 LENGTHS = _lengths()
-_BRANCH16 = set(range(0x99, 0xA9)) | {0xC6, 0xC7}
+_BRANCH16 = frozenset(range(0x99, 0xA9)) | {0xC6, 0xC7}  # if*, goto, jsr, ifnull, ifnonnull
 _CONST_INT = {0x02: -1, 0x03: 0, 0x04: 1, 0x05: 2, 0x06: 3, 0x07: 4, 0x08: 5}
 
 
@@ -100,69 +100,44 @@ def decode_code(code: bytes, cp: ConstantPool, handlers: list[int], where: str) 
     from .classfile import FIELDREF, IFACE_METHODREF, METHODREF, ClassFormatError
 
     n = len(code)
-    raw: list[tuple[int, int, int]] = []  # (offset, opcode, operand)
-    starts: set[int] = set()
+    lengths = LENGTHS
+    pcs: list[int] = []  # instruction starts, in order
+    is_start = bytearray(n + 1)
     targets: set[int] = set(handlers)
     pc = 0
-    while pc < n:
+    while pc < n:  # pass 1: lengths and jump targets; every step advances pc
         op = code[pc]
-        size = LENGTHS[op]
-        operand = 0
+        size = lengths[op]
         if size == 0:
             raise ClassFormatError(f"{where}: unknown opcode 0x{op:02x} at {pc}")
         if size == 255:
             size = _variable_size(code, pc, op, targets, where)
         elif pc + size > n:
             raise ClassFormatError(f"{where}: instruction 0x{op:02x} at {pc} is truncated")
-        if size in (2,) and op in (0x12,):
-            operand = code[pc + 1]
-        elif size >= 3 and op != 0x84:
-            operand = (code[pc + 1] << 8) | code[pc + 2]
-        if op in _BRANCH16 or op == 0xA7 or op == 0xA8:
-            off = operand - 0x10000 if operand & 0x8000 else operand
-            targets.add(pc + off)
-        elif op in (0xC8, 0xC9):
+        elif op in _BRANCH16:
+            off = (code[pc + 1] << 8) | code[pc + 2]
+            targets.add(pc + (off - 0x10000 if off & 0x8000 else off))
+        elif op == 0xC8 or op == 0xC9:
             targets.add(pc + struct.unpack_from(">i", code, pc + 1)[0])
-        starts.add(pc)
-        raw.append((pc, op, operand))
+        is_start[pc] = 1
+        pcs.append(pc)
         pc += size
     for t in targets:
-        if t not in starts:
+        if not 0 <= t < n or not is_start[t]:
             raise ClassFormatError(f"{where}: a jump or handler targets {t}, not an instruction")
 
     out: list[Insn] = []
     stack: list[object] = []
-    for pc, op, operand in raw:
+    for pc in pcs:  # pass 2: references, and the constants a short stack model sees
+        op = code[pc]
         if pc in targets:
             stack.clear()  # reached from elsewhere: what is on the stack is not known
-        if op in (0x12, 0x13, 0x14):
-            value = cp.loadable(operand, op == 0x14, f"{where}: ldc at {pc}")
-            if isinstance(value, str):
-                out.append(Insn(pc, op, STRING, value))
-            stack.append(value)
-        elif op in _CONST_INT:
-            stack.append(_CONST_INT[op])
-        elif op == 0x10:
-            stack.append(operand >> 8 if operand < 0x8000 else (operand >> 8) - 256)
-        elif op == 0x11:
-            stack.append(operand - 0x10000 if operand & 0x8000 else operand)
-        elif op == 0x01:
-            stack.append(None)
-        elif op == 0x59:  # dup
-            stack.append(stack[-1] if stack else _UNKNOWN)
-        elif op in (0xB2, 0xB4):
-            out.append(Insn(pc, op, FIELD_READ, cp.member(operand, (FIELDREF,), where)))
-            stack.clear()
-            stack.append(_UNKNOWN)
-        elif op in (0xB3, 0xB5):
-            out.append(Insn(pc, op, FIELD_WRITE, cp.member(operand, (FIELDREF,), where)))
-            stack.clear()
-        elif op == 0xBB:
-            out.append(Insn(pc, op, NEW, cp.class_name(operand, f"{where}: new at {pc}")))
+        if 0x15 <= op <= 0x2D:  # loads
             stack.append(_UNKNOWN)
         elif INVOKEVIRTUAL <= op <= INVOKEINTERFACE:
             tags = (IFACE_METHODREF,) if op == INVOKEINTERFACE else (METHODREF, IFACE_METHODREF)
-            ref = cp.member(operand, tags, f"{where}: invoke at {pc}")
+            idx = (code[pc + 1] << 8) | code[pc + 2]
+            ref = cp.member(idx, tags, f"{where}: invoke at {pc}")
             k = param_count(ref.desc)
             top = stack[-k:] if k else []
             args = [None] * (k - len(top)) + [None if v is _UNKNOWN else v for v in top]
@@ -170,12 +145,44 @@ def decode_code(code: bytes, cp: ConstantPool, handlers: list[int], where: str) 
             del stack[len(stack) - min(len(stack), k + (op != INVOKESTATIC)) :]
             if not ref.desc.endswith(")V"):
                 stack.append(_UNKNOWN)
+        elif 0xB2 <= op <= 0xB5:
+            idx = (code[pc + 1] << 8) | code[pc + 2]
+            ref = cp.member(idx, (FIELDREF,), f"{where}: field access at {pc}")
+            stack.clear()
+            if op == 0xB2 or op == 0xB4:
+                out.append(Insn(pc, op, FIELD_READ, ref))
+                stack.append(_UNKNOWN)
+            else:
+                out.append(Insn(pc, op, FIELD_WRITE, ref))
+        elif 0x12 <= op <= 0x14:  # ldc, ldc_w, ldc2_w
+            idx = code[pc + 1] if op == 0x12 else (code[pc + 1] << 8) | code[pc + 2]
+            value = cp.loadable(idx, op == 0x14, f"{where}: ldc at {pc}")
+            if isinstance(value, str):
+                out.append(Insn(pc, op, STRING, value))
+            stack.append(value)
+        elif op in _CONST_INT:
+            stack.append(_CONST_INT[op])
+        elif op == 0x10:  # bipush: a signed byte
+            b = code[pc + 1]
+            stack.append(b - 256 if b & 0x80 else b)
+        elif op == 0x11:  # sipush: a signed short
+            v = (code[pc + 1] << 8) | code[pc + 2]
+            stack.append(v - 0x10000 if v & 0x8000 else v)
+        elif op == 0x01:
+            stack.append(None)
+        elif op == 0x59:  # dup
+            stack.append(stack[-1] if stack else _UNKNOWN)
+        elif op == 0xBB:
+            idx = (code[pc + 1] << 8) | code[pc + 2]
+            out.append(Insn(pc, op, NEW, cp.class_name(idx, f"{where}: new at {pc}")))
+            stack.append(_UNKNOWN)
         elif op == INVOKEDYNAMIC:
-            cp.name_and_type_of_dynamic(operand, f"{where}: invokedynamic at {pc}")
+            idx = (code[pc + 1] << 8) | code[pc + 2]
+            cp.name_and_type_of_dynamic(idx, f"{where}: invokedynamic at {pc}")
             stack.clear()
             stack.append(_UNKNOWN)
-        elif 0x15 <= op <= 0x2D or op in (0xBD, 0xBC):  # loads; new arrays take a count
-            if op in (0xBD, 0xBC) and stack:
+        elif op == 0xBD or op == 0xBC:  # new arrays take a count
+            if stack:
                 stack.pop()
             stack.append(_UNKNOWN)
         else:
