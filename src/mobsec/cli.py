@@ -6,6 +6,7 @@ Commands:
                   [--privacy-policy FILE] [-q]
   mobsec baseline APK|REPORT.json -o FILE
   mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
+  mobsec rules keygen|sign|verify|check|test ...   (rule packs, docs/rules.md)
   mobsec serve [--data DIR] [--host H] [--port P] [--workers N]   (the web platform)
   mobsec platform create-user NAME --org ORG --role ROLE [--token] [--data DIR]
 
@@ -34,6 +35,7 @@ from mobsec.options import ScanOptions
 from mobsec.report.render import FORMATS, RenderError, format_for_path
 from mobsec.report.render.messages import LANGS
 from mobsec.report.render.view import SEVERITIES
+from mobsec.rules import cli as rules_cli
 from mobsec.version import __version__
 
 EXIT_OK = 0
@@ -136,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--threads", type=int, default=0, help="worker threads (0 = one per core) / 工作线程数"
     )
+    rules_cli.add_scan_args(s)
+    rules_cli.add_parser(sub)
 
     b = sub.add_parser(
         "baseline",
@@ -218,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_diff(args)
         if args.command == "checks":
             return _cmd_checks(args)
+        if args.command == "rules":
+            return rules_cli.run(args)
         if args.command in ("serve", "platform"):
             from mobsec.platform.cli import run  # loads Django: only for these commands
 
@@ -340,6 +346,7 @@ def _scan(
     privacy_policy: Path | None = None,
     wx_appid: str | None = None,
     include_unreachable: bool = False,
+    rule_packs: tuple = (),
 ) -> dict[str, Any]:
     from mobsec.engine import scan
     from mobsec.progress import ProgressDisplay
@@ -353,6 +360,7 @@ def _scan(
             privacy_policy=privacy_policy,
             wx_appid=wx_appid,
             include_unreachable=include_unreachable,
+            rule_packs=rule_packs,
         )
         report = scan(path, options)
     return report.to_json()
@@ -393,6 +401,10 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     _check_privacy_args(args)
+    try:
+        rule_packs = rules_cli.load_for_scan(args)
+    except rules_cli.RuleFileError as e:
+        raise UsageError(str(e)) from e
     problem = check_outputs(plan, args.lang)
     if problem:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
@@ -405,6 +417,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         args.privacy_policy,
         args.wx_appid,
         args.include_unreachable,
+        rule_packs,
     )
     _print_unsupported(doc)
     if baseline is not None or suppressions is not None:

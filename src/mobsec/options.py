@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mobsec.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from mobsec.rules.loader import RulePack
 
 # Called as progress(phase, done, total) while a scan runs; total is 0 when unknown.
 ProgressCallback = Callable[[str, int, int], None]
@@ -36,6 +40,9 @@ class ScanOptions:
     # Keep code findings no entry point reaches (and those in shipped test code) among the
     # findings, marked reachability "unreachable"/"test-code" (default: set apart).
     include_unreachable: bool = False
+    # Rule packs (mobsec.rules, loaded and verified by the caller): their rules run next to
+    # the built-in checks on Android apps, and the report names the packs.
+    rule_packs: tuple[RulePack, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -46,4 +53,5 @@ class ScanOptions:
             "wx_appid": self.wx_appid,
             "js_parse_chars": self.js_parse_chars,
             "include_unreachable": self.include_unreachable,
+            "rule_packs": [{"id": p.id, "version": p.version} for p in self.rule_packs],
         }

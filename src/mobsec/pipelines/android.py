@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mobsec.checks.registry import load_all
 from mobsec.checks.runner import run_checks
 from mobsec.checks.scope import scope_findings
 from mobsec.diagnostics import Diagnostics
@@ -58,7 +59,11 @@ def fill_android_report(
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
     with phases.phase("checks"):
-        findings = run_checks(facts, diags, phases.timings, phases.progress)
+        checks = None
+        if options.rule_packs:  # data rules run as checks, next to the built-in ones
+            checks = [*load_all("android").values()]
+            checks += [c for pack in options.rule_packs for c in pack.checks()]
+        findings = run_checks(facts, diags, phases.timings, phases.progress, checks)
     with phases.phase("facts.reachability"):  # open findings, unreachable, protections
         scoped = scope_findings(facts, findings, options.include_unreachable)
         report.findings = scoped.findings
