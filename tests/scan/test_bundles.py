@@ -34,6 +34,7 @@ SPLIT_SET = "apks/mlevytskiy-Core_app.apks"
 UNIVERSAL_SET = "apks/SimplestNotes_app.apks"
 WATCH_AAB = "aab/bundletool_watch-face-from-tool.aab"
 FEATURE_AAB = "aab/bundletool_install-time-permanent-modules.aab"
+ONE_MODULE_AAB = "aab/appinfo_android.aab"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def formats(corpus_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def reports(formats: Path) -> dict[str, dict[str, Any]]:
     out = {}
-    for rel in (SPLIT_SET, UNIVERSAL_SET, WATCH_AAB, FEATURE_AAB):
+    for rel in (SPLIT_SET, UNIVERSAL_SET, WATCH_AAB, FEATURE_AAB, ONE_MODULE_AAB):
         doc = scan(formats / rel, OPTIONS).to_json()
         validate_report(doc)
         out[rel] = doc
@@ -226,9 +227,13 @@ def test_aab_feature_modules_are_named(reports: dict[str, dict[str, Any]]) -> No
     assert names[0] == "base/dex/classes.dex" and "java/dex/classes.dex" in names
 
 
-@pytest.mark.parametrize("rel", [WATCH_AAB, FEATURE_AAB, "aab/appinfo_android.aab"])
+@pytest.mark.parametrize("rel", [WATCH_AAB, FEATURE_AAB, ONE_MODULE_AAB])
 def test_aab_facts_agree_with_aapt2(
-    formats: Path, tmp_path: Path, android_tool: Callable[..., str], rel: str
+    formats: Path,
+    reports: dict[str, dict[str, Any]],
+    tmp_path: Path,
+    android_tool: Callable[..., str],
+    rel: str,
 ) -> None:
     """aapt2 reads a module as a "proto APK": the manifest at the root beside resources.pb."""
     proto_apk = tmp_path / "base-proto.apk"
@@ -236,7 +241,7 @@ def test_aab_facts_agree_with_aapt2(
         out.writestr("AndroidManifest.xml", z.read("base/manifest/AndroidManifest.xml"))
         out.writestr("resources.pb", z.read("base/resources.pb"))
     aapt = _badging(android_tool("aapt2", "dump", "badging", str(proto_apk)))
-    doc = scan(formats / rel, OPTIONS).to_json()
+    doc = reports[rel]
     app = doc["app"]
     assert aapt["package"] == app["package"]
     assert aapt["version_code"] == str(app["version_code"])
@@ -280,12 +285,15 @@ def test_a_part_that_is_no_zip_is_named(tmp_path: Path) -> None:
 
 
 def test_aab_gives_what_its_base_module_built_as_an_apk_gives(
-    formats: Path, tmp_path: Path, android_tool: Callable[..., str]
+    formats: Path,
+    reports: dict[str, dict[str, Any]],
+    tmp_path: Path,
+    android_tool: Callable[..., str],
 ) -> None:
     """The single-module bundle and its base module converted to a binary APK by aapt2:
     the same manifest model, app facts and findings; only the place of each file differs
     (and the converted APK is unsigned)."""
-    aab = formats / "aab/appinfo_android.aab"
+    aab = formats / ONE_MODULE_AAB
     proto = tmp_path / "proto.apk"
     with zipfile.ZipFile(aab) as src, zipfile.ZipFile(proto, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in src.namelist():
@@ -295,7 +303,7 @@ def test_aab_gives_what_its_base_module_built_as_an_apk_gives(
                 dst.writestr(below if top in ("manifest", "dex", "root") else rest, src.read(name))
     apk = tmp_path / "base.apk"
     android_tool("aapt2", "convert", "-o", str(apk), "--output-format", "binary", str(proto))
-    ours, theirs = scan(aab, OPTIONS).to_json(), scan(apk, OPTIONS).to_json()
+    ours, theirs = reports[ONE_MODULE_AAB], scan(apk, OPTIONS).to_json()
     assert ours["manifest"] == theirs["manifest"] and ours["app"] == theirs["app"]
     by_print = {f["fingerprint"]: f for f in ours["findings"]}
     expected = [f for f in theirs["findings"] if f["check_id"] != "android.signing.unsigned"]
@@ -352,14 +360,14 @@ def test_bundle_parts_are_shown_by_every_renderer(reports: dict[str, dict[str, A
     assert section["id"] == "android.bundle" and len(section["rows"]) == 3
 
 
-@pytest.mark.parametrize("rel", [WATCH_AAB, FEATURE_AAB, "aab/appinfo_android.aab"])
+@pytest.mark.parametrize("rel", [WATCH_AAB, FEATURE_AAB, ONE_MODULE_AAB])
 def test_aab_upload_signature_agrees_with_keytool(
-    formats: Path, android_tool: Callable[..., str], rel: str
+    formats: Path, reports: dict[str, dict[str, Any]], android_tool: Callable[..., str], rel: str
 ) -> None:
     """keytool verifies the JAR signature and prints the signer, or names the broken digest
     (bundletool's test bundle was changed after signing: BundleConfig.pb)."""
     printed = android_tool("keytool", "-printcert", "-jarfile", str(formats / rel), ok_codes=(0, 1))
-    doc = scan(formats / rel, OPTIONS).to_json()
+    doc = reports[rel]
     signature = _parts(doc)["META-INF: upload signature (JAR)"]
     codes = {d["code"] for d in doc["diagnostics"]}
     if "digest error" in printed:
