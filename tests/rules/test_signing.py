@@ -103,3 +103,16 @@ def test_bad_key_files(pack, tmp_path, capsys):
     bad.write_text("not a key")
     assert main(["rules", "sign", str(pack), "--key", str(bad)]) == 2
     assert "PEM" in capsys.readouterr().err
+
+
+def test_scan_names_the_line_of_a_broken_rule_before_scanning(
+    pack, emergency_apks, tmp_path, capsys
+):
+    rules = pack / "rules" / "emergency.yaml"
+    rules.write_text(rules.read_text().replace("host: ", "hots: "))
+    out = tmp_path / "r.json"
+    argv = ["scan", str(emergency_apks["twin"]), "-q", "-o", str(out), "--rules", str(pack)]
+    assert main([*argv, "--allow-unsigned"]) == 2
+    err = capsys.readouterr().err
+    assert f"{rules}:62: unknown condition 'hots'" in err and "未知条件" in err
+    assert not out.exists()

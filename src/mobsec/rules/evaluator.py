@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import re2
@@ -234,53 +235,59 @@ def _sdk(spec: dict, facts: AppFacts) -> Iterator[Place]:
     yield Place("file", Text(en, zh), spec["id"], path=path, evidence=evidence, owner=owner)
 
 
-def code_strings(facts: AppFacts) -> list[tuple[str, object]]:
-    """(text, first code site) of every string a const-string loads, once per app."""
+def code_strings(facts: AppFacts) -> list[tuple[str, Any, int]]:
+    """(text, dex, string id) of every string a const-string loads, once per app. Where it
+    is loaded is looked up only for the strings a rule matches (:func:`_first_site`)."""
     from mobsec.checks.secrets._sources import referenced_string_ids
 
-    def build() -> list[tuple[str, object]]:
-        out = []
-        for dex in facts.code.dexes:
-            for idx in referenced_string_ids(dex):
-                site = next(iter(facts.code.sites_of(dex, dex.string_refs(idx))), None)
-                if site is not None:
-                    out.append((dex.string(idx), site))
-        return out
+    def build() -> list[tuple[str, Any, int]]:
+        return [
+            (dex.string(idx), dex, idx)
+            for dex in facts.code.dexes
+            for idx in referenced_string_ids(dex)
+        ]
 
     return facts.memo(("rules", "code strings"), build)
 
 
+def _first_site(facts: AppFacts, dex: Any, idx: int) -> Any:
+    """The first live instruction loading the string (None: only dead code loads it)."""
+    return next(iter(facts.code.sites_of(dex, dex.string_refs(idx))), None)
+
+
 def _string(pattern, facts: AppFacts) -> Iterator[Place]:
-    for text, site in code_strings(facts):
-        if pattern.search(text):
+    for text, dex, idx in code_strings(facts):
+        if pattern.search(text) and (site := _first_site(facts, dex, idx)) is not None:
             shown = text[:120]
             yield Place("code", Text(f"String {shown!r}", f"字符串 {shown!r}"), text, site=site)
 
 
-def _urls(facts: AppFacts) -> list[tuple[str, str, object]]:
-    def build() -> list[tuple[str, str, object]]:
+def _urls(facts: AppFacts) -> list[tuple[str, str, Any, int]]:
+    def build() -> list[tuple[str, str, Any, int]]:
         out = []
-        for text, site in code_strings(facts):
+        for text, dex, idx in code_strings(facts):
+            if "://" not in text:
+                continue
             for url in _URL.findall(text[:4096]):
                 try:
                     host = urlsplit(url).hostname or ""
                 except ValueError:
                     host = ""
-                out.append((url, host, site))
+                out.append((url, host, dex, idx))
         return out
 
     return facts.memo(("rules", "urls"), build)
 
 
 def _url(pattern, facts: AppFacts) -> Iterator[Place]:
-    for url, _, site in _urls(facts):
-        if pattern.search(url):
+    for url, _, dex, idx in _urls(facts):
+        if pattern.search(url) and (site := _first_site(facts, dex, idx)) is not None:
             yield Place("code", Text(f"URL {url[:200]}", f"URL {url[:200]}"), url, site=site)
 
 
 def _host(pattern, facts: AppFacts) -> Iterator[Place]:
-    for url, host, site in _urls(facts):
-        if host and pattern.search(host):
+    for url, host, dex, idx in _urls(facts):
+        if host and pattern.search(host) and (site := _first_site(facts, dex, idx)) is not None:
             yield Place(
                 "code",
                 Text(f"Host {host} ({url[:160]})", f"主机 {host}({url[:160]})"),

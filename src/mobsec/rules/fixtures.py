@@ -45,16 +45,12 @@ class Outcome:
     failures: int = 0
     passed: int = 0
 
-    def record(self, passed: bool, text: str) -> None:
-        (self.ok if passed else self.fail)(text)
-
-    def fail(self, text: str) -> None:
-        self.failures += 1
-        self.lines.append(f"FAIL {text}")
-
-    def ok(self, text: str) -> None:
-        self.passed += 1
-        self.lines.append(f"ok   {text}")
+    def record(self, passed: bool, en: str, zh: str) -> None:
+        if passed:
+            self.passed += 1
+        else:
+            self.failures += 1
+        self.lines.append(f"{'ok  ' if passed else 'FAIL'} {en} / {zh}")
 
 
 def read_tests(pack: RulePack) -> list[Fixture]:
@@ -117,6 +113,7 @@ def read_tests(pack: RulePack) -> list[Fixture]:
 
 
 def run_tests(pack: RulePack) -> Outcome:
+    from mobsec.diagnostics import InputError
     from mobsec.engine import scan
     from mobsec.options import ScanOptions
 
@@ -126,28 +123,53 @@ def run_tests(pack: RulePack) -> Outcome:
     silent_somewhere: set[str] = set()
     for fx in fixtures:
         name = fx.package.relative_to(pack.root).as_posix()
+        fired_somewhere.update(fx.fires)
+        silent_somewhere.update(fx.silent)
         if not fx.package.is_file():
             hint = f" (build it from {fx.source})" if fx.source else ""
-            result.fail(f"{name}: package missing{hint}")
+            result.record(False, f"{name}: package missing{hint}", f"{name}:安装包不存在")
             continue
-        report = scan(fx.package, ScanOptions(rule_packs=(pack,), threads=1))
+        try:
+            report = scan(fx.package, ScanOptions(rule_packs=(pack,), threads=1))
+        except InputError as e:
+            result.record(False, f"{name}: {e.diagnostic.en}", f"{name}:{e.diagnostic.zh}")
+            continue
+        for d in report.diagnostics:  # a rule that broke on the fixture is a failure
+            if d.code == "internal.check_failed":
+                result.record(False, f"{name}: {d.en}", f"{name}:{d.zh}")
         found: dict[str, int] = {}
         for f in [*report.findings, *report.unreachable_findings]:
             found[f.check_id] = found.get(f.check_id, 0) + 1
-        fired_somewhere.update(fx.fires)
-        silent_somewhere.update(fx.silent)
         for rid in fx.fires:
-            good, bad = f"{rid} fires ({found.get(rid)})", f"{rid} should fire and did not"
-            result.record(bool(found.get(rid)), f"{name}: {good if found.get(rid) else bad}")
+            n = found.get(rid, 0)
+            if n:
+                result.record(True, f"{name}: {rid} fires ({n})", f"{rid} 命中 {n} 处")
+            else:
+                result.record(
+                    False, f"{name}: {rid} should fire and did not", f"{rid} 应命中但未命中"
+                )
         for rid in fx.silent:
-            bad = f"{rid} should stay silent and fired {found.get(rid)} time(s)"
-            result.record(
-                not found.get(rid), f"{name}: {bad if found.get(rid) else rid + ' silent'}"
-            )
+            n = found.get(rid, 0)
+            if n:
+                result.record(
+                    False,
+                    f"{name}: {rid} should stay silent and fired {n} time(s)",
+                    f"{rid} 不应命中但命中 {n} 处",
+                )
+            else:
+                result.record(True, f"{name}: {rid} silent", f"{rid} 未命中")
     for rule in pack.rules:
         rid = rule.meta.id
         if rid not in fired_somewhere:
-            result.fail(f"{rid}: untested, no fixture on which it must fire")
+            result.record(
+                False,
+                f"{rid}: untested, no fixture on which it must fire",
+                f"{rid} 未经测试:没有应命中的测试样本",
+            )
         if rid not in silent_somewhere:
-            result.fail(f"{rid}: untested, no near twin on which it must stay silent")
+            result.record(
+                False,
+                f"{rid}: untested, no near twin on which it must stay silent",
+                f"{rid} 未经测试:没有应不命中的近似样本",
+            )
     return result
