@@ -3,6 +3,7 @@ in bounded time; never a traceback, a hang or a regex that backtracks."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -184,3 +185,16 @@ def test_the_readme_example_is_a_valid_rule(tmp_path):
     path.write_text(snippet, encoding="utf-8")
     (rule,) = load_rule_file(path)
     assert rule.match.kind == "all"
+
+
+def test_special_files_are_refused_without_reading_them(tmp_path):
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    start = time.perf_counter()
+    with pytest.raises(RuleFileError, match="not a regular file"):
+        load_rule_file(link)
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(RuleFileError, match="not a regular file"):
+        load_rule_file(fifo)
+    assert time.perf_counter() - start < HANG_GUARD_S

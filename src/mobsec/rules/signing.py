@@ -40,7 +40,8 @@ def _listing(root: Path) -> dict[str, str]:
                 "规则包中不允许符号链接",
             )
         if path.is_file():
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as f:  # streamed: fixture packages may be large
+                out[rel] = hashlib.file_digest(f, "sha256").hexdigest()
             if len(out) > MAX_PACK_FILES:
                 raise RuleFileError(
                     str(root),

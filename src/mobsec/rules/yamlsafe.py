@@ -43,15 +43,19 @@ def load_yaml(path: Path, display: str | None = None) -> Node:
     """The file's single document as a :class:`Node` tree, or :class:`RuleFileError`."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        # a symlink to /dev/zero or a FIFO must not hang the loader: regular files only,
+        # and never more than the bound is read
+        if path.is_symlink() or not path.is_file():
+            raise RuleFileError(name, None, "not a regular file", "不是普通文件")
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
             raise RuleFileError(
                 name,
                 None,
-                f"file too large ({size} bytes; at most {MAX_BYTES})",
-                f"文件过大({size} 字节,上限 {MAX_BYTES})",
+                f"file too large (over {MAX_BYTES} bytes)",
+                f"文件过大(超过 {MAX_BYTES} 字节)",
             )
-        data = path.read_bytes()
     except OSError as e:
         raise RuleFileError(name, None, f"cannot read: {e}", f"无法读取:{e}") from e
     try:
