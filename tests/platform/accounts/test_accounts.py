@@ -99,3 +99,22 @@ def test_role_changes_and_owner_changes_are_audited():
         ("tester", "org_admin"),
     ]
     assert changes[-1].actor == admin
+
+
+def test_org_admin_changes_a_role_on_the_members_page(client):
+    from tests.platform.conftest import make_world
+
+    world = make_world()
+    client.force_login(world.user("org_admin"))
+    page = client.get("/accounts/members/")
+    assert page.status_code == 200 and b"tester" in page.content
+    r = client.post("/accounts/members/", {"organisation": world.orgs["a"].public_id,
+                                           "username": "tester", "role": "vendor"})  # fmt: skip
+    assert r.status_code == 302
+    assert (
+        Membership.objects.get(user=world.user("tester"), organisation=world.orgs["a"]).role
+        == "vendor"
+    )
+    e = AuditEvent.objects.get(action="role_change", target="tester")
+    assert e.actor == world.user("org_admin") and e.details == {"from": "tester", "to": "vendor"}
+    assert e.details["to"] in client.get("/accounts/members/").content.decode()

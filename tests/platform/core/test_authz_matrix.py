@@ -47,6 +47,10 @@ def _rules() -> dict[str, list[Rule]]:
         "accounts:login": [g(EVERYONE)],
         "accounts:logout": [p(USERS, "none")],
         "accounts:tokens": [g(USERS), p(USERS, "token")],
+        "accounts:members": [
+            g(frozenset({"platform_admin", "org_admin", "other_org"})),
+            p(frozenset({"platform_admin", "org_admin"}), "member"),
+        ],
         "api-health": [g(EVERYONE)],
         "api-schema": [g(EVERYONE)],
         "api-docs": [g(EVERYONE)],
@@ -160,6 +164,9 @@ def _body(kind: str, world, objs: dict):
         return {"reason": "matrix dispute"}
     if kind == "language":
         return {"language": "en", "next": "/"}
+    if kind == "member":
+        return {"organisation": world.orgs["a"].public_id, "username": "tester",
+                "role": "tester"}  # fmt: skip
     if kind == "owner":
         return {"owner": world.orgs["vendor"].public_id}
     if kind == "token":

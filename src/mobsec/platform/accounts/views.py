@@ -73,3 +73,45 @@ def tokens(request):
             )
     rows = ApiToken.objects.filter(user=request.user, revoked=False).order_by("-created_at")
     return render(request, "accounts/tokens.html", {"tokens": rows, "new_key": new_key})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request):
+    """Organisation administrators: the members of their organisations and their roles
+    (every change goes to the audit log), and the organisation's recent audit events."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from mobsec.platform.core.errors import UserError
+
+    from . import access, actions, roles
+    from .models import AuditEvent, Membership, User
+
+    orgs = list(access.organisations(request.user, roles.MANAGE))
+    if not orgs:
+        raise Http404
+    if request.method == "POST":
+        org = next((o for o in orgs if o.public_id == request.POST.get("organisation")), None)
+        user = User.objects.filter(username=request.POST.get("username", "")[:150]).first()
+        if org is None:
+            raise PermissionDenied
+        try:
+            if user is None:
+                raise UserError("accounts.no_user", "No such user.", "没有该用户。")
+            actions.set_role(request.user, user, org, request.POST.get("role", ""), request)
+        except UserError as e:
+            messages.error(request, e.message)
+        return redirect("accounts:members")
+    rows = Membership.objects.filter(organisation__in=orgs).select_related("user", "organisation")
+    events = AuditEvent.objects.filter(organisation__in=orgs).select_related("actor")[:100]
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "orgs": orgs,
+            "members": rows.order_by("organisation__name", "user__username"),
+            "roles": [(r.id, str(r.label)) for r in roles.ROLES.values()],
+            "events": events,
+        },
+    )
