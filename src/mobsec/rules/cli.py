@@ -117,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
             pack = load_pack(args.dir)
             print(f"{pack.id} {pack.version} ({pack.publisher}): {len(pack.rules)} rules / 条规则")
             for r in pack.rules:
-                print(f"  {r.meta.id:<48} {r.meta.severity.value:<8} {r.meta.title.en}")
+                print(
+                    f"  {r.meta.id:<48} {r.meta.severity.value:<8} {r.meta.title.en} / {r.meta.title.zh}"
+                )
         elif cmd == "test":
             pack = load_pack(args.dir)
             outcome = run_tests(pack)
