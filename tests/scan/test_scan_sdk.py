@@ -59,6 +59,9 @@ def test_beacon_library_adds_to_host(corpus_dir: Path) -> None:
     pi = _rows(doc, "sdk.pi")
     android_id = [v for v in pi.values() if v["source"] == "settings.android-id"]
     assert android_id and "ModelSpecificDistanceUpdater.getInstallId" in android_id[0]["where"][0]
+    discovery = [v for v in pi.values() if v["source"] == "bluetooth.start-discovery"]
+    assert "android.permission.BLUETOOTH_ADMIN" in discovery[0]["declared_by_sdk"]
+    assert android_id[0]["declared_by_sdk"] == []  # ANDROID_ID needs no permission
     assert "data.altbeacon.org" in _rows(doc, "sdk.hosts")
     # NOTES.md §5.4: the BOOT_COMPLETED receiver, exported by its intent filter, found by the
     # Android manifest check itself; no app-level check (allowBackup...) judges a library
@@ -103,6 +106,7 @@ def test_pi_read_with_constant_argument_and_its_twin(built: dict[str, Path]) -> 
     assert _rows(doc, "sdk.code")["entry_points"] == 4  # constructor, deviceId, endpoint, line
     # the entry points are the public/protected methods: what they reach, and what not
     assert pi["settings.android-id"]["reachable_from_api"] == 1
+    assert "declared_by_sdk" not in pi["settings.android-id"]  # a JAR has no manifest
     assert pi["telephony.line1-number"]["reachable_from_api"] == 1  # through a private method
     assert pi["telephony.device-id"]["sites"] == 1
     assert pi["telephony.device-id"]["reachable_from_api"] == 0  # imei() is never called

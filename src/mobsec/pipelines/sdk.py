@@ -179,7 +179,8 @@ def _fill(
         if manifest is not None:
             report.platform_details += _host_sections(manifest)
     with phases.phase("facts.privacy"):
-        report.platform_details.append(_pi_section(facts))
+        declared = {p.name for p in manifest.uses_permissions} if manifest else None
+        report.platform_details.append(_pi_section(facts, declared))
     with phases.phase("facts.hosts"):
         hosts = DetailSection("sdk.hosts", Text("Hosts the SDK talks to", "SDK 访问的主机"))
         for host, urls in facts.hosts().items():
@@ -220,12 +221,18 @@ def _host_sections(m: Manifest) -> list[DetailSection]:
     return [perms, comps]
 
 
-def _pi_section(facts: JvmFacts) -> DetailSection:
+def _pi_section(facts: JvmFacts, declared: set[str] | None) -> DetailSection:
+    """``declared``: the AAR manifest's permissions (None for a JAR, which has none); a PI
+    permission the SDK does not declare must come from the host app's manifest."""
     pi = DetailSection("sdk.pi", Text("Personal information the SDK reads", "SDK 读取的个人信息"))
     for src, sites in facts.pi_reads:
+        extra = {}
+        if declared is not None:
+            extra["declared_by_sdk"] = [p.name for p in src.permissions if p.name in declared]
         pi.add(
             src.name.en,
             {
+                **extra,
                 "pi_type": src.pi_type,
                 "source": src.id,
                 "sites": len(sites),
