@@ -14,6 +14,8 @@ from mobsec.checks.runner import run_checks
 from mobsec.checks.scope import scope_findings
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.app import AppFacts
+from mobsec.facts.endpoints import find_endpoints
+from mobsec.facts.icon import app_icon
 from mobsec.facts.privacy.assessment import assess_privacy
 from mobsec.facts.privacy.collection import attach_flows
 from mobsec.ingest.apk import ApkPackage, read_apk
@@ -50,12 +52,17 @@ def fill_android_report(
         if manifest is not None:
             report.manifest = manifest.to_json()
             report.app = facts.app_summary()
+            icon = app_icon(pkg)
+            if icon is not None:
+                report.app["icon"] = icon
     if pkg.signing is not None:
         report.signing = pkg.signing.to_json()
     with phases.phase("facts.code"):
         report.code = facts.code_summary()
     with phases.phase("facts.sdks"):
         report.sdks = facts.sdks_json()
+    with phases.phase("facts.endpoints"):
+        report.endpoints = find_endpoints(facts)
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
     with phases.phase("checks"):

@@ -191,6 +191,9 @@ class Report:
     native_libraries: list[dict[str, Any]] = field(default_factory=list)
     nested_code: list[dict[str, Any]] = field(default_factory=list)
     sdks: list[dict[str, Any]] = field(default_factory=list)
+    # URLs (by host) and e-mail addresses in the code, with whose code holds them
+    # (mobsec.facts.endpoints).
+    endpoints: list[dict[str, Any]] = field(default_factory=list)
     # Personal-information compliance (mobsec.facts.privacy.assessment): None when the app
     # could not be assessed (no manifest) or the section was not computed.
     privacy: dict[str, Any] | None = None
@@ -237,6 +240,7 @@ class Report:
             "native_libraries": self.native_libraries,
             "nested_code": self.nested_code,
             "sdks": self.sdks,
+            "endpoints": self.endpoints,
             "privacy": self.privacy,
             "platform_details": [d.to_json() for d in self.platform_details],
             "findings": [f.to_json() for f in self.findings],

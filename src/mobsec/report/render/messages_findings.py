@@ -160,4 +160,12 @@ FINDINGS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "sdk.cat.web-engine": ("web engine", "浏览器内核"),
     "risk.unassessed": ("Not assessed", "未评估"),
     "risk.why.unassessed": ("Nothing was analysed: {what}.", "未进行分析：{what}。"),
+    "section.endpoints": ("URLs, domains and e-mail addresses", "URL、域名与电子邮件地址"),
+    "endpoint.value": ("Domain / address", "域名 / 地址"),
+    "endpoint.kind": ("Kind", "类型"),
+    "endpoint.url": ("URL host", "URL 域名"),
+    "endpoint.email": ("e-mail", "电子邮件"),
+    "endpoint.count": ("Places in code", "代码中出现次数"),
+    "endpoint.samples": ("Examples", "示例"),
+    "summary.endpoints": ("Domains and e-mail", "域名与邮箱"),
 }

@@ -24,8 +24,20 @@ from mobsec.report.render.html import render_html
 Progress = Callable[[str], None]
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"mobsec PDF rendering loads nothing (refused {url[:80]})")
+ICON_PREFIXES = ("data:image/png;base64,", "data:image/webp;base64,")
+
+
+def _fetcher(weasyprint: Any) -> Any:
+    """A URL fetcher that loads nothing but the app icon the page embeds (a PNG/WebP data
+    URI): no network, no file system, whatever a string in the report says."""
+
+    class NoNetwork(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith(ICON_PREFIXES):
+                raise ValueError(f"mobsec PDF rendering loads nothing (refused {url[:80]})")
+            return super().fetch(url, headers)
+
+    return NoNetwork(allowed_protocols=("data",), timeout=5)
 
 
 def check_pdf_fonts(lang: str) -> None:
@@ -60,7 +72,9 @@ def render_pdf(
         name = family.replace("\\", "").replace('"', "")
         stylesheets.append(weasyprint.CSS(string=f'body {{ font-family: "{name}", sans-serif; }}'))
     say("PDF: layout / 排版")
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=stylesheets)
+    document = weasyprint.HTML(string=html, url_fetcher=_fetcher(weasyprint)).render(
+        stylesheets=stylesheets
+    )
     say(f"PDF: {len(document.pages)} pages, writing / {len(document.pages)} 页，写入")
     pdf = document.write_pdf()
     if not pdf:

@@ -98,6 +98,7 @@ def summary_lines(
         lines.append(f"{L('section.sdks')} ({len(sdks)}): {escape(names)}{more}")
     if protections_of(doc):  # defences the app has: facts, not findings
         lines.append(f"{L('section.protections')}: " + escape(protection_summary(doc, text_lang)))
+    lines += _endpoint_lines(doc, L)
     lines += _privacy_lines(doc, L, text_lang)
     m = doc.get("manifest") or {}
     dangerous = [p["name"] for p in m.get("uses_permissions") or [] if is_dangerous(p)]
@@ -155,6 +156,19 @@ def _top_lines(doc: dict[str, Any], L: Callable[..., str], lang: str) -> list[st
     if len(ranked) > TOP_FINDINGS:
         lines.append(f"  {escape(L('summary.top_more', n=len(ranked) - TOP_FINDINGS))}")
     return lines
+
+
+def _endpoint_lines(doc: dict[str, Any], L: Callable[..., str]) -> list[str]:
+    """The domains the code names, the app's own first (SDK ones after a '|')."""
+    ends = doc.get("endpoints") or []
+    if not ends:
+        return []
+    own = list(dict.fromkeys(e["value"] for e in ends if e["owner"]["kind"] == "app"))
+    sdk = [v for v in dict.fromkeys(e["value"] for e in ends) if v not in own]
+    shown = own[:8] + (["|"] if own and sdk else []) + sdk[: max(0, 12 - len(own[:8]))]
+    more = len(own) + len(sdk) - len([x for x in shown if x != "|"])
+    tail = f" … +{more}" if more > 0 else ""
+    return [f"{L('summary.endpoints')} ({len(own) + len(sdk)}): {escape(' '.join(shown))}{tail}"]
 
 
 def _privacy_lines(doc: dict[str, Any], L: Callable[..., str], lang: str) -> list[str]:
