@@ -116,3 +116,15 @@ def test_scan_names_the_line_of_a_broken_rule_before_scanning(
     err = capsys.readouterr().err
     assert f"{rules}:62: unknown condition 'hots'" in err and "未知条件" in err
     assert not out.exists()
+
+
+def test_two_packs_with_the_same_rule_ids_are_refused(pack, tmp_path, capsys):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(pack, other)
+    apk = tmp_path / "missing.apk"  # the packs are refused before the package is looked at
+    argv = ["scan", str(apk), "-q", "--allow-unsigned", "--rules", str(pack), "--rules", str(other)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "rule ids in more than one pack" in err and "android.emergency.c2-host" in err
