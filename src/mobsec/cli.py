@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -330,9 +331,29 @@ def write_outputs(
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Write via a fresh temporary file beside ``path``, then rename it into place.
+
+    The temporary name is random and created with O_EXCL|O_NOFOLLOW, so nothing planted in
+    the output directory (a symlink at a guessable ``report.json.tmp``) is written through;
+    a symlink at the output path itself is refused rather than replaced.
+    """
+    if path.is_symlink():
+        raise OSError(
+            f"{path} is a symbolic link; refusing to write through it / 输出路径是符号链接"
+        )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except FileExistsError as e:  # 64 random bits: something planted it there
+        raise OSError(f"{tmp} already exists; refusing to use it / 临时文件已存在") from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------------------- scan

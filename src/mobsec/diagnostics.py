@@ -8,10 +8,13 @@ where it can. Only a problem that makes the whole package unreadable is raised, 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from mobsec.limits import DEFAULT_LIMITS
 
 
 class Level(StrEnum):
@@ -43,18 +46,60 @@ class Diagnostic:
         return f"{self.level.value}: {where}{self.en} [{self.code}]"
 
 
-class Diagnostics:
-    """Collector handed down to every reader of one package."""
+SUPPRESSED = "diagnostics.suppressed"
 
-    def __init__(self) -> None:
+
+class Diagnostics:
+    """Collector handed down to every reader of one package.
+
+    Each code is kept ``max_per_code`` times; further ones are only counted, and iteration
+    ends with one ``diagnostics.suppressed`` summary per such code (a hostile package can
+    repeat one problem 100,000 times: the report and stderr stay bounded).
+    """
+
+    def __init__(self, max_per_code: int = DEFAULT_LIMITS.max_diagnostics_per_code) -> None:
         self._items: list[Diagnostic] = []
+        self._max = max_per_code
+        self._counts: dict[str, int] = {}
+        self._levels: dict[str, Level] = {}
+        self._lock = threading.Lock()  # DEX files are read on several threads
 
     def add(
         self, level: Level, code: str, file: str, en: str, zh: str, **detail: Any
     ) -> Diagnostic:
         d = Diagnostic(level, code, file, en, zh, detail)
-        self._items.append(d)
+        with self._lock:
+            n = self._counts[code] = self._counts.get(code, 0) + 1
+            self._levels.setdefault(code, level)
+            if n <= self._max:
+                self._items.append(d)
         return d
+
+    def count_suppressed(self, code: str, level: Level, n: int) -> None:
+        """``n`` more of ``code`` that a reader capped itself: counted in the summary."""
+        if n <= 0:
+            return
+        with self._lock:
+            self._counts[code] = max(self._counts.get(code, 0), self._max) + n
+            self._levels.setdefault(code, level)
+
+    def _summaries(self) -> list[Diagnostic]:
+        out = []
+        for code, n in self._counts.items():
+            if n <= self._max:
+                continue
+            listed = min(n, sum(1 for d in self._items if d.code == code))
+            out.append(
+                Diagnostic(
+                    self._levels[code],
+                    SUPPRESSED,
+                    "",
+                    f"{n - listed} more '{code}' diagnostics not listed ({n} in all)",
+                    f"另有 {n - listed} 条 '{code}' 诊断未逐条列出（共 {n} 条）",
+                    {"code": code, "count": n, "listed": listed},
+                )
+            )
+        return out
 
     def error(self, code: str, file: str, en: str, zh: str, **detail: Any) -> Diagnostic:
         return self.add(Level.ERROR, code, file, en, zh, **detail)
@@ -66,13 +111,13 @@ class Diagnostics:
         return self.add(Level.INFO, code, file, en, zh, **detail)
 
     def codes(self) -> set[str]:
-        return {d.code for d in self._items}
+        return set(self._counts)
 
     def __iter__(self) -> Iterator[Diagnostic]:
-        return iter(self._items)
+        return iter(self._items + self._summaries())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._summaries())
 
 
 class InputError(Exception):

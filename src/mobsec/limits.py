@@ -17,7 +17,18 @@ class Limits:
     max_nesting_depth: int = 2
     # Per-format sanity bounds.
     max_xml_size: int = 64 * 1024 * 1024
-    max_dex_size: int = 512 * 1024 * 1024
+    # XML (binary and text) is held to these while it is parsed, never after the tree exists.
+    max_xml_elements: int = 100_000
+    max_xml_depth: int = 256
+    max_xml_attrs_per_element: int = 1_000
+    max_xml_attrs_total: int = 200_000
+    # Each diagnostic code is kept this many times per scan; the rest are counted in one
+    # summary diagnostic (a hostile package can repeat one problem 100,000 times).
+    max_diagnostics_per_code: int = 200
+    # A real DEX stays below ~20 MB (64K method refs); real apps below ~200 MB of DEX in all.
+    # Parsed DEX bytes are kept for the whole scan, so their sum is what bounds memory.
+    max_dex_size: int = 128 * 1024 * 1024
+    max_total_dex: int = 384 * 1024 * 1024
     max_elf_size: int = 512 * 1024 * 1024
     # Split sets (.apks/.xapk/.apkm): the APKs of one set are held in memory together.
     max_split_set_bytes: int = 1024 * 1024 * 1024

@@ -163,10 +163,7 @@ class CheckContext:
         root = self.facts.pkg.manifest_xml
         if root is None or line is None:
             return None
-        for el in root.iter():
-            if el.line == line:
-                return el
-        return None
+        return self.facts.memo(("context", "manifest lines"), lambda: _by_line(root)).get(line)
 
     def _finding(
         self,
@@ -233,3 +230,11 @@ def source_line(dex: DexFile, method: MethodDef, offset: int) -> int | None:
     """Source line of the instruction from the DEX debug info, when the app kept it."""
     table = dex.line_table(method)
     return table.line_at(offset) if table is not None else None
+
+
+def _by_line(root: XmlElement) -> dict[int, XmlElement]:
+    """Line -> first element on it, built once per app (findings ask per component)."""
+    out: dict[int, XmlElement] = {}
+    for el in root.iter():
+        out.setdefault(el.line, el)
+    return out

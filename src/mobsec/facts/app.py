@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Parsed trees of XML files up to this size are kept for the scan; bigger ones (a hostile
+# layout of 60 MB) are parsed again when asked for, so no scan holds them all at once.
+_KEEP_XML_BYTES = 256 * 1024
+
 
 class AppFacts:
     def __init__(
@@ -65,17 +69,30 @@ class AppFacts:
         """A compiled XML file of the package (res/xml/..., res/layout/...), parsed once.
 
         None when it is absent or unreadable (the diagnostics then say why)."""
-        if path not in self._xml:
-            data = self.pkg.archive.read(path) if self.pkg.archive.get(path) else None
-            self._xml[path] = parse_axml(data, path, self.diags) if data else None
-        return self._xml[path]
+        if path in self._xml:
+            return self._xml[path]
+        data = self.pkg.archive.read(path) if self.pkg.archive.get(path) else None
+        if not data:
+            self._xml[path] = None
+            return None
+        # Diagnostics once per file: a big file parsed again reports into a scratch list.
+        seen = self._memo.setdefault(("facts", "xml parsed"), set())
+        tree = parse_axml(data, path, Diagnostics() if path in seen else self.diags)
+        seen.add(path)
+        if len(data) <= _KEEP_XML_BYTES:
+            self._xml[path] = tree
+        return tree
 
     def layout_files(self) -> list[str]:
         """Paths of the compiled layout XML files (every configuration: res/layout-land/...)."""
+        archive = self.pkg.archive
         return [
             n
-            for n in self.pkg.archive.names()
-            if n.startswith("res/layout") and n.endswith(".xml") and n.count("/") == 2
+            for n in archive.names()
+            if n.startswith("res/layout")
+            and n.endswith(".xml")
+            and n.count("/") == 2
+            and archive.alias_of(archive.get(n)) is None  # same bytes as a layout listed
         ]
 
     @cached_property

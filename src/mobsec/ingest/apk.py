@@ -93,13 +93,17 @@ def read_apk(
         pkg.signing = verify_signatures(pkg, archive, diags)
 
     with phases.phase("ingest.dex"):
-        files = []
-        for name in dex_entry_names(names, diags):
-            data = archive.read(name)
-            if data is not None:
-                files.append((name, data))
+        dex_names = [n for n in dex_entry_names(names, diags) if not _dex_alias(archive, n, diags)]
         workers = threads or os.cpu_count() or 1
-        pkg.dex = DexSet.parse(files, diags, limits, workers=workers)
+        # Each worker reads a DEX just before parsing it: bytes of a DEX that fails to parse
+        # are freed at once, so peak memory follows the largest files, not their sum.
+        pkg.dex = DexSet.load(
+            dex_names,
+            lambda n: archive.read(n, max_bytes=limits.max_dex_size),
+            diags,
+            limits,
+            workers=workers,
+        )
 
     with phases.phase("ingest.native"):
         for entry in archive.entries:
@@ -125,6 +129,22 @@ def verify_signatures(pkg: ApkPackage, archive: Archive, diags: Diagnostics) -> 
         target_sdk=_manifest_int(pkg, "uses-sdk", "targetSdkVersion"),
         target_sandbox_version=_manifest_int(pkg, None, "targetSandboxVersion"),
     )
+
+
+def _dex_alias(archive: Archive, name: str, diags: Diagnostics) -> bool:
+    """True (and a warning) for a DEX entry whose record points at another's local header."""
+    entry = archive.get(name)
+    first = archive.alias_of(entry) if entry is not None else None
+    if first is None:
+        return False
+    diags.warning(
+        "apk.dex_alias",
+        name,
+        f"{name} shares its data with {first.name} (same local header); analysed once",
+        f"{name} 与 {first.name} 共用同一本地文件头的数据；只分析一次",
+        same_as=first.name,
+    )
+    return True
 
 
 def _manifest_int(pkg: ApkPackage, tag: str | None, attr: str) -> int | None:

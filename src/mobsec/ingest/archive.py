@@ -28,7 +28,13 @@ Diagnostic codes (stable; tests and users match on them): ``zip.eocd_comment_mis
 ``zip.bad_local_header``, ``zip.header_mismatch``, ``zip.entry_out_of_bounds``,
 ``zip.overlapping_entries``, ``zip.encrypted``, ``zip.unsupported_method``,
 ``zip.bad_deflate``, ``zip.truncated_data``, ``zip.bomb_limit``, ``zip.entry_too_large``,
-``zip.bad_crc``, ``zip.size_mismatch``, ``zip.cd_size_mismatch``, ``zip.bad_zip64``.
+``zip.bad_crc``, ``zip.size_mismatch``, ``zip.cd_size_mismatch``, ``zip.bad_zip64``,
+``zip.trailing_data``.
+
+Decompression is accounted on real bytes: the ratio limit compares the bytes inflated so far
+with the compressed bytes the deflate stream actually consumed (a declared compressed size
+padded with junk buys nothing), entries whose records share one local header are counted
+once, and one :class:`InflateBudget` covers the archive and every archive nested in it.
 Structural diagnostics carry ``detail["libziparchive"]`` = ``"accepts"``/``"rejects"``:
 whether Android's ZIP reader opens such a file (checked against ``aapt`` in the tests).
 After 50 diagnostics of one code per archive the rest are dropped. Errors raised as
@@ -39,12 +45,14 @@ After 50 diagnostics of one code per archive the rest are dropped. Errors raised
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import mmap
 import os
 import re
 import struct
 import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -52,7 +60,7 @@ from typing import Any
 from mobsec.diagnostics import Diagnostics, FormatError, InputError, Level
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["Archive", "ZipEntry"]
+__all__ = ["Archive", "InflateBudget", "ZipEntry", "shared_budget"]
 
 # --- record layouts (APPNOTE.TXT 4.3.7, 4.3.12, 4.3.14-4.3.16) -------------------------
 
@@ -82,6 +90,49 @@ METHOD_DEFLATED = 8
 _RATIO_FLOOR = 1024 * 1024
 # One code repeated for every entry of a hostile archive would only bloat the report.
 _MAX_DIAGS_PER_CODE = 50
+# Inflate in steps: each step's output is bounded (memory), and the ratio is checked after
+# each step against the compressed bytes consumed so far.
+_IN_STEP = 64 * 1024
+_OUT_STEP = 16 * 1024 * 1024
+
+
+class InflateBudget:
+    """All bytes inflated for one scan: the package and every archive nested in it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+        self._counted: set[tuple[int, int]] = set()  # (archive id, data offset)
+
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def charge(self, n: int, key: tuple[int, int] | None = None) -> None:
+        """Count ``n`` bytes once per ``key`` (entries sharing a local header share it)."""
+        with self._lock:
+            if key is not None:
+                if key in self._counted:
+                    return
+                self._counted.add(key)
+            self.used += n
+
+
+# Nested archives opened while this is set charge the outer archive's budget.
+_SCOPE: contextvars.ContextVar[InflateBudget | None] = contextvars.ContextVar(
+    "mobsec_inflate_budget", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_budget(archive: Archive) -> Iterator[None]:
+    """Archives opened inside this block (nested ones) use ``archive``'s inflate budget."""
+    token = _SCOPE.set(archive.budget)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
 
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
@@ -251,7 +302,8 @@ class Archive:
         self._sink = _DiagSink(diags, prefix)
         self._limits = limits
         self._lock = threading.Lock()
-        self._total_out = 0
+        self.budget = _SCOPE.get() or InflateBudget(limits.max_total_uncompressed)
+        self._first_at: dict[int, ZipEntry] = {}  # local header offset -> first entry there
         self._reported: set[tuple[str, int]] = set()
         self.display_name = display_name
         self.size = len(buf)
@@ -322,6 +374,9 @@ class Archive:
         self._read_cd(eocd, cd_start, cd_end)
         self._read_local_headers()
         self._check_overlaps(cd_start)
+        for e in self.entries:
+            if e.data_offset >= 0:
+                self._first_at.setdefault(e.local_header_offset, e)
 
     def _find_eocd(self) -> _Eocd:
         """Find the end record the way Android does, and check its comment length.
@@ -827,6 +882,15 @@ class Archive:
             return []
         return list(self._dups.get(first.raw_name, [first]))
 
+    def alias_of(self, entry: ZipEntry) -> ZipEntry | None:
+        """The earlier entry whose record points at the same local header, if any.
+
+        Such entries have the same bytes: readers that go over many entries (DEX files,
+        layouts) read and analyse the first only.
+        """
+        first = self._first_at.get(entry.local_header_offset)
+        return first if first is not None and first is not entry else None
+
     def names(self) -> list[str]:
         """Unique effective names in CD order (the name of each first occurrence)."""
         return [e.name for e in self._by_raw.values()]
@@ -934,8 +998,7 @@ class Archive:
         lim = self._limits
         caps = [
             (lim.max_entry_uncompressed, "zip.bomb_limit"),
-            (max(0, lim.max_total_uncompressed - self._total_out), "zip.bomb_limit"),
-            (max(_RATIO_FLOOR, entry.compressed_size * lim.max_compression_ratio), "ratio"),
+            (self.budget.left(), "zip.bomb_limit"),
         ]
         if max_bytes is not None:
             caps.append((max(0, max_bytes), "zip.entry_too_large"))
@@ -956,21 +1019,43 @@ class Archive:
         if length > cap:
             self._limit_hit(entry, cap, limit_code)
             return None
-        self._account(length)
+        self._account(entry, length)
         return bytes(self._buf[entry.data_offset : entry.data_offset + length])
 
     def _inflate(self, entry: ZipEntry, cap: int, limit_code: str) -> bytes | None:
-        """Raw-deflate the entry's bytes, producing at most ``cap + 1`` bytes.
+        """Raw-deflate the entry's bytes in steps, never producing more than ``cap`` + 1.
 
-        One ``decompress`` call with ``max_length`` bounds the output; the remainder
-        stays in ``unconsumed_tail`` and is never expanded (we never call ``flush``).
-        zlib releases the GIL here, so parallel reads of DEX files really run in parallel.
+        After each step the output so far is held to ``max_compression_ratio`` times the
+        compressed bytes the stream has really consumed (not the declared compressed size,
+        which an attacker pads with junk); input left over after the end of the stream is
+        reported (``zip.trailing_data``). zlib releases the GIL, so parallel reads of DEX
+        files really run in parallel.
         """
         start = entry.data_offset
+        ratio = self._limits.max_compression_ratio
         d = zlib.decompressobj(-15)
+        pieces: list[bytes] = []
+        out_n = 0
         with memoryview(self._buf)[start : start + entry.compressed_size] as src:
+            fed = 0
             try:
-                out = d.decompress(src, cap + 1)
+                while not d.eof:
+                    chunk = d.unconsumed_tail
+                    if not chunk:
+                        if fed >= len(src):
+                            break
+                        chunk = src[fed : fed + _IN_STEP]
+                        fed += len(chunk)
+                    piece = d.decompress(chunk, min(_OUT_STEP, cap + 1 - out_n))
+                    pieces.append(piece)
+                    out_n += len(piece)
+                    consumed = fed - len(d.unconsumed_tail) - len(d.unused_data)
+                    if out_n > cap:
+                        break
+                    allowed = max(_RATIO_FLOOR, consumed * ratio)
+                    if out_n > allowed:
+                        cap, limit_code = allowed, "ratio"
+                        break
             except zlib.error as exc:
                 self._once(
                     Level.ERROR,
@@ -980,9 +1065,12 @@ class Archive:
                     f"deflate 数据损坏：{exc}",
                 )
                 return None
-        self._account(len(out))
-        if len(out) > cap:
-            self._limit_hit(entry, cap, limit_code)
+            consumed = fed - len(d.unconsumed_tail) - len(d.unused_data)
+            trailing = len(src) - consumed
+        self._account(entry, out_n)
+        if out_n > cap:
+            pieces.clear()
+            self._limit_hit(entry, cap, limit_code, consumed)
             return None
         if not d.eof:
             self._once(
@@ -993,13 +1081,27 @@ class Archive:
                 "deflate 数据流在结束标记之前中断（条目数据被截断）",
             )
             return None
-        return out
+        if trailing > 0:
+            self._once(
+                Level.WARNING,
+                "zip.trailing_data",
+                entry,
+                f"{trailing} bytes after the end of the deflate stream are counted in the "
+                "entry's compressed size (junk that inflates the declared size)",
+                f"deflate 数据流结束后还有 {trailing} 字节被计入条目的压缩大小（用于虚增声明大小的"
+                "垃圾数据）",
+                trailing=trailing,
+                consumed=consumed,
+                compressed_size=entry.compressed_size,
+            )
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
-    def _account(self, n: int) -> None:
-        with self._lock:
-            self._total_out += n
+    def _account(self, entry: ZipEntry, n: int) -> None:
+        self.budget.charge(n, (id(self), entry.local_header_offset))
 
-    def _limit_hit(self, entry: ZipEntry, cap: int, limit_code: str) -> None:
+    def _limit_hit(
+        self, entry: ZipEntry, cap: int, limit_code: str, consumed: int | None = None
+    ) -> None:
         if limit_code == "zip.entry_too_large":
             self._once(
                 Level.ERROR,
@@ -1021,6 +1123,7 @@ class Archive:
             limit=cap,
             kind=which,
             compressed_size=entry.compressed_size,
+            consumed=consumed,
             declared_size=entry.uncompressed_size,
         )
 

@@ -11,8 +11,10 @@ because malware and packers exploit the difference:
   ``None`` plus one diagnostic, never an exception;
 * unclosed or mismatched tags are tolerated (Android does not match end tags by name).
 
-Every loop is bounded by the data size or by the constants below. The string pool reader
-here is shared with :mod:`mobsec.ingest.arsc`.
+Every loop is bounded by the data size or by :class:`~mobsec.limits.Limits`: elements,
+depth, attributes per element and attributes in all are counted *while* parsing (binary and
+plain-text XML alike), and reading stops at the first limit, keeping what was read. The
+string pool reader here is shared with :mod:`mobsec.ingest.arsc`.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from __future__ import annotations
 import math
 import re
 import struct
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 from mobsec.diagnostics import Diagnostics, FormatError
-from mobsec.limits import DEFAULT_LIMITS
+from mobsec.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from mobsec.ingest.arsc import ResourceTable
@@ -68,8 +70,8 @@ REFERENCE_TYPES = frozenset({TYPE_REFERENCE, TYPE_DYNAMIC_REFERENCE})
 NO_INDEX = 0xFFFFFFFF
 
 # Bounds for hostile files (a real manifest has a few thousand elements at most).
-MAX_ELEMENTS = 100_000
-MAX_DEPTH = 256
+MAX_ELEMENTS = DEFAULT_LIMITS.max_xml_elements
+MAX_DEPTH = DEFAULT_LIMITS.max_xml_depth
 MAX_TEXT_EXCERPT = 20_000
 
 # android:attr ids -> names for the attributes that matter in manifests and res/xml files.
@@ -466,15 +468,30 @@ _PROBLEM_TEXT = {
         "an XML node is too short for its type and was skipped",
         "某XML节点长度不足，已跳过",
     ),
+    "axml.too_many_attributes": (
+        "elements with more attributes than the limit (the rest of each was skipped), or "
+        "more attributes in all than the limit (reading stopped there)",
+        "部分元素的属性数超过上限（多余属性被跳过），或属性总数超过上限（解析在此处停止）",
+    ),
 }
 
 
-def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
+class _Stop(Exception):
+    """A limit was reached while parsing: keep what was read, report ``code``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse_axml(
+    data: bytes, file: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS
+) -> XmlElement | None:
     """Parse binary XML (or aapt2 proto XML, or as a fallback plain-text XML) into a tree.
 
     Returns ``None`` (with an error diagnostic) only when nothing usable is in the file.
     """
-    if len(data) > DEFAULT_LIMITS.max_xml_size:
+    if len(data) > limits.max_xml_size:
         diags.error(
             "axml.too_large",
             file,
@@ -493,7 +510,7 @@ def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
 
             return parse_proto_xml(data, file, diags)
         if _looks_like_text_xml(data):
-            return _parse_text_xml(data, file, diags)
+            return _parse_text_xml(data, file, diags, limits)
         diags.error(
             "axml.bad_magic",
             file,
@@ -518,7 +535,7 @@ def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
         header_size = 8
     problems = _Problems()
     try:
-        root = _Reader(data, end, problems).read(header_size)
+        root = _Reader(data, end, problems, limits).read(header_size)
     except FormatError as exc:
         diags.error(exc.code, file, exc.en, exc.zh, **exc.detail)
         return None
@@ -533,10 +550,12 @@ def parse_axml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
 class _Reader:
     """One pass over the chunks after the XML header, building the tree with a stack."""
 
-    def __init__(self, data: bytes, end: int, problems: _Problems) -> None:
+    def __init__(self, data: bytes, end: int, problems: _Problems, limits: Limits) -> None:
         self.data = data
         self.end = end
         self.problems = problems
+        self.limits = limits
+        self.attrs_left = limits.max_xml_attrs_total
         self.pool: StringPool | None = None
         self.res_map: tuple[int, ...] = ()
         self.ns_prefixes: dict[str, str] = {}
@@ -578,10 +597,16 @@ class _Reader:
                 if hsize < 16 or size < hsize + _ELEMENT_EXT.size:
                     self.problems.add("axml.bad_node")
                 else:
-                    el = self._element(pos, hsize, size)
                     elements += 1
-                    if elements > MAX_ELEMENTS or len(stack) >= MAX_DEPTH:
+                    if elements > self.limits.max_xml_elements or (
+                        len(stack) >= self.limits.max_xml_depth
+                    ):
                         self.problems.add("axml.too_many_elements")
+                        break
+                    try:
+                        el = self._element(pos, hsize, size)
+                    except _Stop as stop:
+                        self.problems.add(stop.code)
                         break
                     if stack:
                         stack[-1].children.append(el)
@@ -648,6 +673,12 @@ class _Reader:
         if attr_count > room:
             self.problems.add("axml.bad_node")
             attr_count = room
+        if attr_count > self.limits.max_xml_attrs_per_element:
+            self.problems.add("axml.too_many_attributes")
+            attr_count = self.limits.max_xml_attrs_per_element
+        self.attrs_left -= attr_count
+        if self.attrs_left < 0:
+            raise _Stop("axml.too_many_attributes")
         for i in range(attr_count):
             at = first + i * attr_size
             a_ns, a_name, a_raw, _sz, _res0, a_type, a_data = _ATTR.unpack_from(data, at)
@@ -691,11 +722,15 @@ def _looks_like_text_xml(data: bytes) -> bool:
     return bool(_TEXT_XML_START.match(data[:256]))
 
 
-def _parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
+def _parse_text_xml(
+    data: bytes, file: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS
+) -> XmlElement | None:
     """Plain-text XML (e.g. an APK packed without aapt). Android refuses to install it.
 
-    DTDs are rejected outright, so no entity can be declared or expanded (no billion laughs,
-    no external entities) with the stdlib parser.
+    Parsed by expat with our handlers building the tree as it goes, so the element, depth
+    and attribute limits stop the parse at once (the stdlib tree would be built first).
+    DTDs are rejected outright, so no entity can be declared or expanded (no billion
+    laughs, no external entities).
     """
     diags.warning(
         "axml.plain_text_xml",
@@ -717,9 +752,13 @@ def parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | N
             "含DTD的纯文本XML不予解析（存在实体扩展风险）",
         )
         return None
+    builder = _TextTree(limits)
     try:
-        tree = ET.fromstring(data)
-    except ET.ParseError as exc:
+        builder.parse(data)
+    except _Stop as stop:
+        en, zh = _PROBLEM_TEXT[stop.code]
+        diags.warning(stop.code, file, en, zh, count=1)
+    except expat.ExpatError as exc:
         diags.error(
             "axml.text_xml_invalid",
             file,
@@ -727,34 +766,75 @@ def parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | N
             f"纯文本XML格式错误：{exc}",
         )
         return None
-    count = 0
+    return builder.root
 
-    def convert(node: ET.Element, depth: int) -> XmlElement | None:
-        nonlocal count
-        count += 1
-        if count > MAX_ELEMENTS or depth > MAX_DEPTH:
-            return None
-        ns, tag = _split_qname(node.tag)
-        attrs = []
-        for qname, text in node.attrib.items():
-            a_ns, a_name = _split_qname(qname)
+
+class _TextTree:
+    """expat handlers that build :class:`XmlElement` s and enforce the limits on the way."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.root: XmlElement | None = None
+        self.stack: list[XmlElement] = []
+        self.elements = 0
+        self.attrs_left = limits.max_xml_attrs_total
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.ordered_attributes = True
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.parser.StartDoctypeDeclHandler = self.refuse
+        self.parser.EntityDeclHandler = self.refuse
+
+    def parse(self, data: bytes) -> None:
+        step = 1 << 16  # fed in steps so a limit stops the parse near where it is reached
+        for i in range(0, len(data), step):
+            self.parser.Parse(data[i : i + step], False)
+        self.parser.Parse(b"", True)
+
+    def refuse(self, *_args: object) -> None:
+        raise expat.ExpatError("DTD or entity declaration")
+
+    def start(self, name: str, attrs: list[str]) -> None:
+        lim = self.limits
+        self.elements += 1
+        if self.elements > lim.max_xml_elements or len(self.stack) >= lim.max_xml_depth:
+            raise _Stop("axml.too_many_elements")
+        n = len(attrs) // 2
+        self.attrs_left -= n
+        if n > lim.max_xml_attrs_per_element or self.attrs_left < 0:
+            raise _Stop("axml.too_many_attributes")
+        ns, tag = _split_expat(name)
+        out = []
+        for i in range(0, 2 * n, 2):
+            a_ns, a_name = _split_expat(attrs[i])
+            text = attrs[i + 1]
             res_id = ANDROID_ATTR_IDS.get(a_name) if a_ns == ANDROID_NS else None
-            attrs.append(XmlAttr(a_ns, a_name, res_id, text, *_typed_from_text(text)))
-        el = XmlElement(tag, ns, attrs, [], 0, (node.text or "").strip()[:MAX_TEXT_EXCERPT])
-        for child in node:
-            c = convert(child, depth + 1)
-            if c is not None:
-                el.children.append(c)
-        return el
+            out.append(XmlAttr(a_ns, a_name, res_id, text, *_typed_from_text(text)))
+        el = XmlElement(tag, ns, out, [], self.parser.CurrentLineNumber)
+        if self.stack:
+            self.stack[-1].children.append(el)
+        elif self.root is None:
+            self.root = el
+        self.stack.append(el)
 
-    return convert(tree, 0)
+    def end(self, _name: str) -> None:
+        el = self.stack.pop()
+        el.text = el.text.strip()
+
+    def text(self, chunk: str) -> None:
+        # The text before the first child, as ElementTree's ``.text`` would give it.
+        if self.stack:
+            el = self.stack[-1]
+            if not el.children and len(el.text) < MAX_TEXT_EXCERPT:
+                el.text = (el.text + chunk)[:MAX_TEXT_EXCERPT]
 
 
-def _split_qname(qname: str) -> tuple[str, str]:
-    if qname.startswith("{"):
-        ns, _, local = qname[1:].partition("}")
-        return ns, local
-    return "", qname
+def _split_expat(name: str) -> tuple[str, str]:
+    """expat's ``uri}local`` (namespace_separator ``}``) as (uri, local)."""
+    ns, sep, local = name.rpartition("}")
+    return (ns, local) if sep else ("", name)
 
 
 def _typed_from_text(text: str) -> tuple[int, int]:

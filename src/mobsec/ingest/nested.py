@@ -90,8 +90,8 @@ class EntryRef:
 def archive_entries(archive: Archive) -> Iterator[EntryRef]:
     """EntryRefs for the files of an :class:`~mobsec.ingest.archive.Archive`."""
     for e in archive.entries:
-        if e.is_dir:
-            continue
+        if e.is_dir or archive.alias_of(e) is not None:
+            continue  # an alias has the same bytes as an entry already listed
         yield EntryRef(
             e.name,
             e.uncompressed_size,
@@ -103,7 +103,10 @@ def archive_entries(archive: Archive) -> Iterator[EntryRef]:
 def find_nested_code_in_archive(
     archive: Archive, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS
 ) -> list[NestedCode]:
-    return find_nested_code(archive_entries(archive), diags, limits)
+    from mobsec.ingest.archive import shared_budget  # local: keeps elf/nested importable alone
+
+    with shared_budget(archive):  # nested archives count against the package's budget
+        return find_nested_code(archive_entries(archive), diags, limits)
 
 
 def sniff(head: bytes) -> str | None:

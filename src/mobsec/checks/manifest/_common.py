@@ -89,7 +89,8 @@ def protection(manifest: Manifest, permission: str | None) -> Protection:
 
 
 def is_launcher(manifest: Manifest, component: Component) -> bool:
-    return any(c is component for c in manifest.launcher_activities)
+    # Per component, not a scan of launcher_activities: checks ask for every component.
+    return component.is_launcher()
 
 
 def exported_how(component: Component, target_sdk: int) -> tuple[str, str]:

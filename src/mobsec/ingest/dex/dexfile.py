@@ -9,6 +9,7 @@ both without the GIL. What comes back is flat tables; the Python objects around 
 from __future__ import annotations
 
 import struct
+import threading
 from array import array
 from collections.abc import Iterator
 
@@ -117,6 +118,8 @@ class DexFile:
         self.header = header
         self.pools = pools
         self.diags = diags
+        self._broken_code: set[int] = set()  # code_off of code items reported as broken
+        self._broken_lock = threading.Lock()
         self.classes: list[ClassDef] = []
         self._methods: memoryview | array = _u32(b"")
         self._fields: memoryview | array = _u32(b"")
@@ -297,10 +300,31 @@ class DexFile:
     # ---- code ------------------------------------------------------------------------
 
     def code_item(self, method: MethodDef) -> CodeItem | None:
-        """The method's code item, None if it has none; FormatError if it is broken."""
+        """The method's code item; None if it has none or it is broken.
+
+        A broken code item (try items past the end of the file...) is reported here, once
+        per method and naming this file, and the method is treated as having no code: the
+        error must not escape into the check or analysis that happened to ask first.
+        """
         if not method.code_off:
             return None
-        return parse_code_item(self.data, method.code_off, self.pools)
+        try:
+            return parse_code_item(self.data, method.code_off, self.pools)
+        except FormatError as exc:
+            with self._broken_lock:
+                first = method.code_off not in self._broken_code
+                self._broken_code.add(method.code_off)
+            if first:
+                ref = self.method_ref(method.method_idx)
+                self.diags.error(
+                    "dex.bad_code_item",
+                    self.name,
+                    f"{ref.class_desc}->{ref.name}: code not analysed: {exc.en}",
+                    f"{ref.class_desc}->{ref.name}：代码未分析：{exc.zh}",
+                    method=f"{ref.class_desc}->{ref.name}{ref.proto}",
+                    code_off=method.code_off,
+                )
+            return None
 
     def iter_instructions(self, method: MethodDef) -> Iterator[Instruction]:
         code = self.code_item(method)

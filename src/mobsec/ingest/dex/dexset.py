@@ -9,7 +9,8 @@ file with the pools' binary search, so there is no global dict of every method.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -90,13 +91,61 @@ class DexSet:
     ) -> DexSet:
         """Parse (name, bytes) pairs, in Android's order, on ``workers`` threads."""
         by_name = dict(files)
-        names = android_order(by_name)
+        return cls.load(list(by_name), by_name.get, diags, limits, workers)
+
+    @classmethod
+    def load(
+        cls,
+        names: Iterable[str],
+        read: Callable[[str], bytes | None],
+        diags: Diagnostics,
+        limits: Limits = DEFAULT_LIMITS,
+        workers: int = 2,
+    ) -> DexSet:
+        """Read (``read(name)``) and parse each DEX in turn on ``workers`` threads.
+
+        Only the bytes of files that parse are kept (the code index points into them), at
+        most ``limits.max_total_dex`` in all; a file beyond that is reported, not loaded.
+        """
+        names = android_order(names)
+        kept = [0]
+        lock = threading.Lock()
+
+        inflating = threading.Lock()
+
+        def one(name: str) -> list[DexFile]:
+            # One inflate at a time (inflating holds ~2x the file while its pieces are
+            # joined); parsing, the longer part, still runs on every worker.
+            with inflating:
+                data = read(name)
+            if data is None:
+                return []
+            with lock:
+                over = kept[0] + len(data) > limits.max_total_dex
+                if not over:
+                    kept[0] += len(data)
+            if over:
+                diags.error(
+                    "dex.total_limit",
+                    name,
+                    f"DEX file not loaded: the app's DEX files exceed {limits.max_total_dex} "
+                    "bytes in all",
+                    f"DEX 文件未加载：应用的 DEX 文件总大小超过 {limits.max_total_dex} 字节",
+                    size=len(data),
+                )
+                return []
+            parts = _parse_one(name, data, diags, limits)
+            if not parts:
+                with lock:
+                    kept[0] -= len(data)
+            return parts
+
         if workers > 1 and len(names) > 1:
             # The C core releases the GIL, so two threads use two cores.
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                parts = list(pool.map(lambda n: _parse_one(n, by_name[n], diags, limits), names))
+                parts = list(pool.map(one, names))
         else:
-            parts = [_parse_one(n, by_name[n], diags, limits) for n in names]
+            parts = [one(n) for n in names]
         return cls([d for part in parts for d in part], diags)
 
     # ---- classes and hierarchy -----------------------------------------------------

@@ -51,6 +51,10 @@ class CertificateInfo:
         }
 
 
+# One code repeated per entry (250,000 unsigned entries) is kept this often, then counted.
+MAX_ISSUES_PER_CODE = 50
+
+
 class _HasIssues:
     """Shared bookkeeping: keep codes and full issues in step."""
 
@@ -59,12 +63,25 @@ class _HasIssues:
     issues: list[Issue]
 
     def add_error(self, issue: Issue) -> None:
-        self.errors.append(issue.code)
-        self.issues.append(issue)
+        if self._keep(issue):
+            self.errors.append(issue.code)
+            self.issues.append(issue)
 
     def add_warning(self, issue: Issue) -> None:
-        self.warnings.append(issue.code)
-        self.issues.append(issue)
+        if self._keep(issue):
+            self.warnings.append(issue.code)
+            self.issues.append(issue)
+
+    def _keep(self, issue: Issue) -> bool:
+        counts: dict[str, int] = self.__dict__.setdefault("_issue_counts", {})
+        n = counts[issue.code] = counts.get(issue.code, 0) + 1
+        return n <= MAX_ISSUES_PER_CODE
+
+    @property
+    def suppressed_issues(self) -> dict[str, int]:
+        """Code -> how many issues of it were counted but not kept."""
+        counts: dict[str, int] = self.__dict__.get("_issue_counts", {})
+        return {c: n - MAX_ISSUES_PER_CODE for c, n in counts.items() if n > MAX_ISSUES_PER_CODE}
 
     @property
     def error_issues(self) -> list[Issue]:

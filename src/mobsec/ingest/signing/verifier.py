@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from mobsec.diagnostics import Diagnostics, FormatError
+from mobsec.diagnostics import Diagnostics, FormatError, Level
 
 from . import v1 as v1mod
 from .algorithms import SDK_MAX, SDK_N, SDK_O, SDK_P, SDK_R, SDK_T
@@ -292,14 +292,23 @@ def _to_diagnostics(report: SigningReport, diags: Diagnostics) -> None:
             **issue.to_json()["params"],
         )
 
+    errors = set(report.errors)
     for i in report.issues:
-        emit(i, i.code in report.errors, "")
+        emit(i, i.code in errors, "")
+    holders: list[Any] = [report]
     for name, res in report.schemes.items():
+        holders.append(res)
+        errors = set(res.errors)
         for i in res.issues:
             if name == "v4":
                 diags.info(i.code, "", i.en, i.zh)
                 continue
-            emit(i, i.code in res.errors, name)
+            emit(i, i.code in errors, name)
         for s in res.signers:
+            holders.append(s)
+            errors = set(s.errors)
             for i in s.issues:
-                emit(i, i.code in s.errors, name)
+                emit(i, i.code in errors, name)
+    for holder in holders:  # issues the signing model counted but did not keep
+        for code, n in holder.suppressed_issues.items():
+            diags.count_suppressed(code, Level.WARNING, n)

@@ -65,6 +65,9 @@ def render(
         doc = scoped(doc, scope)
     if fmt == "json":
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    from mobsec.report.render.sanitize import clean_doc
+
+    doc = clean_doc(doc)  # control characters from the package made visible (sanitize.py)
     if fmt == "sarif":
         from mobsec.report.render.sarif import render_sarif
 

@@ -19,6 +19,7 @@ from mobsec.report.render.groups import CheckGroup, check_groups
 from mobsec.report.render.messages import both, pick, t
 from mobsec.report.render.privacy import collectors_by_pi, privacy_of, result_counts
 from mobsec.report.render.protections import protection_summary, protections_of
+from mobsec.report.render.sanitize import clean_doc
 from mobsec.report.render.view import (
     RANK,
     certificates,
@@ -32,6 +33,7 @@ from mobsec.report.render.view import (
 )
 
 TOP_FINDINGS = 10
+MAX_DIAGNOSTIC_LINES = 40
 STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
@@ -44,6 +46,7 @@ def render_terminal(
 ) -> None:
     """Print the summary of ``doc`` to ``stream`` (colour if it is a terminal)."""
     console = Console(file=stream, width=width, highlight=False, soft_wrap=True)
+    doc = clean_doc(doc)  # no escape sequence from the package reaches the terminal
     for line in summary_lines(doc, lang, output_paths):
         console.print(line)
 
@@ -108,13 +111,16 @@ def summary_lines(
             + escape(", ".join(p.removeprefix("android.permission.") for p in dangerous))
         )
     lines += _triage_lines(doc, L)
-    for d in doc.get("diagnostics") or []:
-        if d.get("level") in ("error", "warning"):
-            where = f"{d['file']}: " if d.get("file") else ""
-            msg = pick(d.get("message"), text_lang)
-            lines.append(f"  {d['level']}: {escape(where + msg)} [{escape(d.get('code', ''))}]")
+    problems = [d for d in doc.get("diagnostics") or [] if d.get("level") in ("error", "warning")]
+    for d in problems[:MAX_DIAGNOSTIC_LINES]:
+        where = f"{d['file']}: " if d.get("file") else ""
+        msg = pick(d.get("message"), text_lang)
+        lines.append(f"  {d['level']}: {escape(where + msg)} [{escape(d.get('code', ''))}]")
+    if len(problems) > MAX_DIAGNOSTIC_LINES:  # the report has them all
+        lines.append(f"  … +{len(problems) - MAX_DIAGNOSTIC_LINES}")
     timings = doc.get("timings") or {}
-    total = sum(timings.values())
+    # "checks" already contains "checks.code", ...: count only phases with no parent listed.
+    total = sum(v for k, v in timings.items() if k.rpartition(".")[0] not in timings)
     slow = sorted(timings.items(), key=lambda kv: -kv[1])[:3]
     detail = ", ".join(f"{k} {v:.2f}s" for k, v in slow if v >= 0.01)
     lines.append(f"{L('summary.time')}: {total:.2f} s" + (f" ({detail})" if detail else ""))
