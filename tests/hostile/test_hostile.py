@@ -92,12 +92,14 @@ def test_trailing_junk_after_deflate_stream_is_reported(runs) -> None:
 
 
 def test_many_dex_files_are_read_and_dropped_one_at_a_time(runs) -> None:
-    r, doc = runs["many-dex"]
+    _, doc = runs["many-dex"]
     c = codes(doc)
     assert len([d for d in doc["diagnostics"] if d["file"].startswith("classes")]) >= 6
     assert "zip.bomb_limit" not in c  # each entry is within the limits: it is read
     mib = CASES["many-dex"][1]
-    assert r.peak_mb < 60 + 3 * mib["mib"] < mib["mib"] * mib["files"] + 60
+    # the DEX phase's high-water mark grows by a few times one file, not by their sum
+    grown = doc["memory"]["ingest.dex"] - doc["memory"]["ingest.signing"]
+    assert grown < 3 * mib["mib"] < mib["mib"] * mib["files"], grown
 
 
 @pytest.mark.parametrize(

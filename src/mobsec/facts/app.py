@@ -71,7 +71,8 @@ class AppFacts:
         None when it is absent or unreadable (the diagnostics then say why)."""
         if path in self._xml:
             return self._xml[path]
-        data = self.pkg.archive.read(path) if self.pkg.archive.get(path) else None
+        archive, limit = self.pkg.archive, self.options.limits.max_xml_size
+        data = archive.read(path, max_bytes=limit) if archive.get(path) else None
         if not data:
             self._xml[path] = None
             return None

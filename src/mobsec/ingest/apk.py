@@ -71,7 +71,7 @@ def read_apk(
     names = archive.names()
 
     with phases.phase("ingest.manifest", MANIFEST):
-        data = archive.read(MANIFEST)
+        data = archive.read(MANIFEST, max_bytes=limits.max_xml_size)  # not inflated past it
         if data is None:
             if archive.get(MANIFEST) is None:
                 diags.error(

@@ -738,10 +738,12 @@ def _parse_text_xml(
         "file is plain-text XML, not compiled binary XML; Android would refuse it",
         "文件是纯文本XML而非编译后的二进制XML；Android会拒绝该文件",
     )
-    return parse_text_xml(data, file, diags)
+    return parse_text_xml(data, file, diags, limits)
 
 
-def parse_text_xml(data: bytes, file: str, diags: Diagnostics) -> XmlElement | None:
+def parse_text_xml(
+    data: bytes, file: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS
+) -> XmlElement | None:
     """Plain-text XML where it is the normal form (an AAR's AndroidManifest.xml): no DTD,
     bounded element count and depth, into the same tree as binary XML."""
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
@@ -788,9 +790,16 @@ class _TextTree:
         self.parser.EntityDeclHandler = self.refuse
 
     def parse(self, data: bytes) -> None:
+        # expat hands a start tag over only once it has read all of it: a tag too long to
+        # hold the allowed attributes (each takes at least 4 bytes, a="") is not fed at all.
+        longest = 64 * self.limits.max_xml_attrs_per_element
+        too_long = re.search(rb"<[^>]{%d}" % longest, data)
+        end = too_long.start() if too_long else len(data)
         step = 1 << 16  # fed in steps so a limit stops the parse near where it is reached
-        for i in range(0, len(data), step):
-            self.parser.Parse(data[i : i + step], False)
+        for i in range(0, end, step):
+            self.parser.Parse(data[i : min(i + step, end)], False)
+        if too_long:
+            raise _Stop("axml.too_many_attributes")
         self.parser.Parse(b"", True)
 
     def refuse(self, *_args: object) -> None:
