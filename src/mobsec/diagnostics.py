@@ -67,7 +67,11 @@ class Diagnostics:
     def add(
         self, level: Level, code: str, file: str, en: str, zh: str, **detail: Any
     ) -> Diagnostic:
-        d = Diagnostic(level, code, file, en, zh, detail)
+        return self.add_diagnostic(Diagnostic(level, code, file, en, zh, detail))
+
+    def add_diagnostic(self, d: Diagnostic) -> Diagnostic:
+        """File a diagnostic made elsewhere (a sub-reader's, re-located), under the same cap."""
+        code, level = d.code, d.level
         with self._lock:
             n = self._counts[code] = self._counts.get(code, 0) + 1
             self._levels.setdefault(code, level)

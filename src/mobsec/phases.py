@@ -8,6 +8,7 @@ bug is visible in the report, and the scan goes on with what the other phases pr
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ class PhaseRunner:
         except InputError as e:
             self.failed.add(name)
             d = e.diagnostic
-            self.diags.add(d.level, d.code, d.file or file, d.en, d.zh, **d.detail)
+            self.diags.add_diagnostic(dataclasses.replace(d, file=d.file or file))
         except FormatError as e:
             self.failed.add(name)
             self.diags.error(e.code, file, e.en, e.zh, **e.detail)

@@ -160,6 +160,19 @@ class ArchiveView:
         hit = self._resolve(entry_or_name)
         return hit[0].head(hit[1], n) if hit is not None else None
 
+    def alias_of(self, entry: ZipEntry) -> ZipEntry | None:
+        """The earlier view entry with the same bytes (records sharing a local header in
+        the same part), as :meth:`Archive.alias_of`, so such entries are read once."""
+        src = self._source.get(id(entry))
+        if src is None:
+            return None
+        archive, original, location = src
+        first = archive.alias_of(original)
+        if first is None:
+            return None
+        prefix = location[: len(location) - len(original.name)]
+        return self._by_location.get(prefix + first.name)
+
 
 @dataclass(slots=True)
 class Bundle:
@@ -437,7 +450,7 @@ def _assemble(
             pkg.signing = verify_signatures(pkg, base.archive, found)
             for d in found:  # the verifier names files inside the APK: say which APK
                 where = base.location(d.file) if d.file else base.name
-                diags.add(d.level, d.code, where, d.en, d.zh, **d.detail)
+                diags.add_diagnostic(dataclasses.replace(d, file=where))
             _check_split_signers(pkg, ordered, diags)
     with phases.phase("ingest.dex"):
         files = []
