@@ -1,6 +1,6 @@
 """/api/v1/: the REST API (documented at /api/docs/, schema at /api/schema/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from mobsec.platform.notifications import api as notifications_api
 from mobsec.platform.registry import api as registry_api
@@ -54,4 +54,5 @@ urlpatterns = [
         notifications_api.NotificationsRead.as_view(),
         name="api-notifications-read",
     ),
+    path("monitoring/", include("mobsec.platform.monitoring.api_urls")),
 ]

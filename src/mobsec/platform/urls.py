@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("mobsec.platform.accounts.urls")),
     path("apps/", include("mobsec.platform.registry.urls")),
+    path("monitoring/", include("mobsec.platform.monitoring.urls")),
     path("", include("mobsec.platform.scans.urls")),
     path("api/v1/", include("mobsec.platform.api_urls")),
     path("api/health/", core_api.health, name="api-health"),

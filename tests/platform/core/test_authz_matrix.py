@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mobsec.platform.monitoring import actions as monitoring_actions
+from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
 
@@ -26,6 +28,7 @@ USERS = frozenset(ROLES)
 READERS = frozenset({"platform_admin", "org_admin", "tester", "vendor", "regulator"})
 TRIAGERS = frozenset({"platform_admin", "org_admin", "tester"})
 UPLOADERS_TO_A = TRIAGERS
+ADMINS_OF_A = frozenset({"platform_admin", "org_admin"})
 NOBODY = frozenset()
 
 
@@ -99,6 +102,22 @@ def _rules() -> dict[str, list[Rule]]:
         "registry:baseline": [g(READERS)],
         "registry:triage": [p(TRIAGERS, "triage")],
         "registry:dispute": [p(frozenset({"vendor"}), "dispute")],
+        # Monitoring: candidates of a are read by a's readers and by the vendor that owns
+        # the app a verdict names; the registry and sources are managed by administrators.
+        "api-monitoring-candidates": [g(USERS), p(UPLOADERS_TO_A, "upload", ok=(415,))],
+        "api-monitoring-candidate": [g(READERS)],
+        "api-monitoring-takedown": [g(READERS, ok=(409,))],  # an unrelated verdict: none
+        "api-monitoring-official": [g(USERS)],
+        "api-monitoring-app-official": [p(ADMINS_OF_A, "official")],
+        "api-monitoring-sources": [g(USERS), p(ADMINS_OF_A, "source")],
+        "api-monitoring-poll": [p(ADMINS_OF_A, "none")],
+        "monitoring:candidates": [g(USERS), p(UPLOADERS_TO_A, "page-upload")],
+        "monitoring:candidate": [g(READERS)],
+        "monitoring:takedown": [g(READERS)],  # refused with a message: back to the candidate
+        "monitoring:official": [g(USERS)],
+        "monitoring:official-edit": [g(ADMINS_OF_A), p(ADMINS_OF_A, "official-page")],
+        "monitoring:sources": [g(USERS), p(ADMINS_OF_A, "source")],
+        "monitoring:poll": [p(ADMINS_OF_A, "none")],
     }
 
 
@@ -130,13 +149,39 @@ def objects(world, ingest):
     app.owner = world.orgs["vendor"]
     app.save()
     run = CiRun.objects.create(scan=s2)
+    monitoring = monitoring_objects(world, app, s1)
     fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
     ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
            "fingerprint": fp, "fmt": "json"}  # fmt: skip
-    return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2}
+    return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring}
+
+
+def monitoring_objects(world, app, scan) -> dict[str, str]:
+    """A candidate of a with an (unrelated) verdict on the app, and a watched folder."""
+    app.official = True
+    app.save()
+    c = Candidate.objects.create(organisation=world.orgs["a"], origin="upload",
+                                 package=scan.package, state="done", verdict="unrelated")  # fmt: skip
+    v = Verdict.objects.create(candidate=c, app=app, version=scan.version, verdict="unrelated",
+                               confidence=0.9, comparison={"signals": []})  # fmt: skip
+    folder = monitoring_actions.roots()[0] / "matrix"
+    folder.mkdir(parents=True, exist_ok=True)
+    src = Source.objects.create(organisation=world.orgs["a"], kind="folder", adapter="folder",
+                                name="matrix", path=str(folder))  # fmt: skip
+    return {"candidate_id": c.public_id, "verdict_id": v.public_id, "verdict": v.public_id,
+            "lang": "en", "fmt": "html", "source_id": src.public_id, "app_id": app.public_id,
+            "folder": str(folder)}  # fmt: skip
+
+
+_MONITORING_ID = {"api-monitoring-candidate": "candidate_id",
+                  "api-monitoring-takedown": "candidate_id",
+                  "api-monitoring-app-official": "app_id", "api-monitoring-poll": "source_id"}  # fmt: skip
 
 
 def _kwargs(name: str, ids: dict, objs: dict) -> dict:
+    if "monitoring" in name:
+        m = objs["monitoring"]
+        return {k: m[_MONITORING_ID[name]] if k == "id" else m[k] for k in _params(name)}
     if name.startswith(("api-scan-", "scans:")):
         return {k: objs["scan"].public_id if k in ("id", "scan_id") else ids[k]
                 for k in _params(name)}  # fmt: skip
@@ -169,6 +214,14 @@ def _body(kind: str, world, objs: dict):
                 "role": "tester"}  # fmt: skip
     if kind == "owner":
         return {"owner": world.orgs["vendor"].public_id}
+    if kind == "official":
+        return {"official": True, "name_zh": "矩阵", "name_en": "Matrix"}
+    if kind == "official-page":
+        return {"official": "on", "name_zh": "矩阵", "name_en": "Matrix", "channels": "",
+                "certificates": ""}  # fmt: skip
+    if kind == "source":
+        return {"organisation": world.orgs["a"].public_id, "kind": "folder", "name": "matrix",
+                "path": objs["monitoring"]["folder"]}  # fmt: skip
     if kind == "token":
         return {"name": "matrix"}
     return {}

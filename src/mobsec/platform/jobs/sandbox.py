@@ -71,8 +71,10 @@ def run_scan_sandboxed(
     limits: SandboxLimits | None = None,
     progress: ProgressFn | None = None,
     keep_going: Callable[[], bool] | None = None,
+    child: str = "mobsec.platform.jobs.scan_child",
 ) -> dict[str, Any]:
     """Scan ``package_path`` in a limited child and return the Report JSON document.
+    ``child`` names another module speaking the same protocol (monitoring's fingerprints).
 
     ``options_json``: ``threads``, ``app_type``, ``privacy_policy`` (a path), ``taint_seconds``
     and ``file_name`` (the name shown in the report: the store keeps packages under their
@@ -95,7 +97,7 @@ def run_scan_sandboxed(
         }
         with open(Path(tmp) / "stderr", "w+b") as err:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "mobsec.platform.jobs.scan_child"],
+                [sys.executable, "-m", child],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=err,

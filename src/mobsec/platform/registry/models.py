@@ -38,6 +38,14 @@ class App(models.Model):
     owner = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_apps"
     )
+    # The genuine-app registry (channel monitoring, docs/monitoring.md): the organisation
+    # declares this app its official one; its certificates are then the registered ones.
+    official = models.BooleanField(default=False, db_index=True)
+    official_name_zh = models.CharField(max_length=255, blank=True)
+    official_name_en = models.CharField(max_length=255, blank=True)
+    official_pinyin = models.CharField(max_length=1000, blank=True)  # derived from the zh name
+    official_channels = models.JSONField(default=list, blank=True)  # [{"name", "url"}]
+    official_icon = models.JSONField(default=dict, blank=True)  # a scan's app.icon
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mobsec.platform.jobs",
     "mobsec.platform.keys",
     "mobsec.platform.notifications",
+    "mobsec.platform.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
 # Anonymous public upload page (free testing service): off unless the operator enables it.
 MOBSEC_PUBLIC_UPLOAD = os.environ.get("MOBSEC_PUBLIC_UPLOAD", "") == "1"
 MOBSEC_PUBLIC_UPLOADS_PER_HOUR = int(os.environ.get("MOBSEC_PUBLIC_UPLOADS_PER_HOUR", 5))
+# Channel monitoring: the directories that sources (watched folders, local mirrors) may read
+# (os.pathsep-separated; default <data>/monitoring), and how often they are polled.
+MOBSEC_MONITORING_ROOTS = [
+    p for p in os.environ.get("MOBSEC_MONITORING_ROOTS", "").split(os.pathsep) if p
+]
+MOBSEC_MONITORING_POLL_SECONDS = int(os.environ.get("MOBSEC_MONITORING_POLL_SECONDS", 300))
 # Login throttling: failures per (username, client) within the window lock it out.
 MOBSEC_LOGIN_MAX_FAILURES = 5
 MOBSEC_LOGIN_WINDOW_SECONDS = 15 * 60
