@@ -32,6 +32,16 @@ class Limits:
     max_elf_size: int = 512 * 1024 * 1024
     # Split sets (.apks/.xapk/.apkm): the APKs of one set are held in memory together.
     max_split_set_bytes: int = 1024 * 1024 * 1024
+    # Values followed across methods (mobsec.facts.values): steps from a use back to where
+    # the value is made (caller -> field -> return ...), call sites / field writes / call
+    # targets looked at per step, values kept per argument, and the steps one question may
+    # take (answers about a field, a parameter or a return value are memoised per app).
+    value_depth: int = 4
+    value_callers: int = 16
+    value_writes: int = 32
+    value_targets: int = 4
+    value_reached: int = 32
+    value_steps: int = 600
 
 
 DEFAULT_LIMITS = Limits()

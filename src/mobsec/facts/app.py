@@ -26,6 +26,7 @@ from mobsec.facts.owners import (
 )
 from mobsec.facts.reachability import Reachability, build_reachability
 from mobsec.facts.taint import Leak, TaintBudget, TaintResult, analyse_app
+from mobsec.facts.values import ValueAnalysis
 from mobsec.ingest.apk import MANIFEST, ApkPackage
 from mobsec.ingest.axml import XmlElement, parse_axml
 from mobsec.ingest.dex import DexSet
@@ -133,6 +134,11 @@ class AppFacts:
             entry_classes.insert(0, m.application.name)
         extra = component_app_prefixes(self.sdk_catalog, m.package, entry_classes)
         return OwnerResolver(self.sdk_catalog, m.package, extra)
+
+    @cached_property
+    def values(self) -> ValueAnalysis:
+        """Values reaching a use, followed across methods (see :mod:`.values`)."""
+        return ValueAnalysis(self.code, self.owners, self.options.limits)
 
     @cached_property
     def entry_points(self) -> list[EntryPoint]:

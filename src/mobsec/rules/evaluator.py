@@ -238,7 +238,7 @@ def _sdk(spec: dict, facts: AppFacts) -> Iterator[Place]:
 def code_strings(facts: AppFacts) -> list[tuple[str, Any, int]]:
     """(text, dex, string id) of every string a const-string loads, once per app. Where it
     is loaded is looked up only for the strings a rule matches (:func:`_first_site`)."""
-    from mobsec.checks.secrets._sources import referenced_string_ids
+    from mobsec.facts.code_strings import referenced_string_ids
 
     def build() -> list[tuple[str, Any, int]]:
         return [
@@ -326,7 +326,7 @@ def _native_symbol(pattern, facts: AppFacts) -> Iterator[Place]:
 
 
 def _native_string(pattern, facts: AppFacts) -> Iterator[Place]:
-    from mobsec.checks.secrets._sources import native_strings
+    from mobsec.facts.code_strings import native_strings
 
     for lib in facts.pkg.native_libraries:
         data = facts.pkg.archive.read(lib.path) if facts.pkg.archive.get(lib.path) else b""
@@ -382,15 +382,13 @@ def _call(spec: dict, facts: AppFacts) -> Iterator[Place]:
     sites = facts.calls.of(spec["class"], spec["method"], exact=spec["exact"])
     if not sites:
         return
-    from mobsec.checks.crypto._values import ArgResolver
-
-    resolver = facts.memo(("rules", "args"), lambda: ArgResolver(facts.code, owners=facts.owners))
+    resolver = facts.values
     api = f"{java_name(spec['class'])}.{spec['method']}"
     for site in sites:
         said = []
         ok = True
         for a in spec["args"]:
-            # ArgResolver counts the receiver first for instance calls
+            # the value analysis counts the receiver first for instance calls
             position = a["index"] + (0 if _is_static(site) else 1)
             values = [r.value for r in resolver.arg(site, position)]
             hit = next((v for v in values if _arg_ok(a, v)), None)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
+from mobsec.facts.values import Reached, ValueAnalysis, texts
 from mobsec.ingest.dex import CodeSite
-
-from ._values import ArgResolver, Reached, texts
 
 CIPHER = "Ljavax/crypto/Cipher;"
 KEY_GENERATOR = "Ljavax/crypto/KeyGenerator;"
@@ -26,7 +25,7 @@ def calls(ctx: CheckContext, class_desc: str, name: str) -> list[CodeSite]:
 
 
 def algorithm_names(
-    ctx: CheckContext, resolver: ArgResolver, class_desc: str, name: str = "getInstance"
+    ctx: CheckContext, resolver: ValueAnalysis, class_desc: str, name: str = "getInstance"
 ) -> Iterator[tuple[CodeSite, list[tuple[str, Reached]]]]:
     """Each ``getInstance`` call with the constant algorithm names that reach argument 0."""
     for site in calls(ctx, class_desc, name):

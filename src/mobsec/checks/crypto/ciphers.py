@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import provenance, provenance_zh, texts
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._algorithms import parse_transformation
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_ALGORITHMS, OWASP_CRYPTO
 from ._sites import CIPHER, KEY_GENERATOR, SECRET_KEY_FACTORY, algorithm_names, calls
-from ._values import ArgResolver, provenance, provenance_zh, texts
 
 
 @check(
@@ -39,7 +39,7 @@ from ._values import ArgResolver, provenance, provenance_zh, texts
     references=["https://mas.owasp.org/MASTG/knowledge/android/MASVS-CRYPTO/MASTG-KNOW-0013/"],
 )
 def ecb_mode(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, names in algorithm_names(ctx, resolver, CIPHER):
         for text, reached in names:
             t = parse_transformation(text)
@@ -81,7 +81,7 @@ def ecb_mode(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def weak_cipher(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for api, label in ((CIPHER, "Cipher"), (KEY_GENERATOR, "KeyGenerator"),
                        (SECRET_KEY_FACTORY, "SecretKeyFactory")):  # fmt: skip
         for site, names in algorithm_names(ctx, resolver, api):
@@ -124,7 +124,7 @@ def weak_cipher(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def rsa_no_oaep(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, names in algorithm_names(ctx, resolver, CIPHER):
         for text, reached in names:
             t = parse_transformation(text)
@@ -171,7 +171,7 @@ def rsa_no_oaep(ctx: CheckContext) -> Iterator[Finding]:
     ],
 )
 def bc_provider(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, follow_parameters=False)
+    resolver = ctx.facts.values
     for api, label in ((CIPHER, "Cipher"), (KEY_GENERATOR, "KeyGenerator"),
                        (SECRET_KEY_FACTORY, "SecretKeyFactory")):  # fmt: skip
         for site in calls(ctx, api, "getInstance"):
@@ -180,7 +180,9 @@ def bc_provider(ctx: CheckContext) -> Iterator[Finding]:
             args = resolver.raw_args(site)
             if len(args) != 2:
                 continue
-            if any(text == "BC" for text, _r in texts(resolver.arg(site, 1))):
+            if any(
+                text == "BC" for text, _r in texts(resolver.arg(site, 1, follow_parameters=False))
+            ):
                 yield ctx.code_finding(
                     site,
                     key=label,

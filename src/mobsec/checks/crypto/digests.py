@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import provenance, provenance_zh
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._algorithms import WEAK_DIGESTS, WEAK_MACS
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_ALGORITHMS, OWASP_CRYPTO
 from ._sites import MAC, MESSAGE_DIGEST, algorithm_names
-from ._values import ArgResolver, provenance, provenance_zh
 
 
 @check(
@@ -39,7 +39,7 @@ from ._values import ArgResolver, provenance, provenance_zh
     gbt_34975=[GBT_CRYPTO],
 )
 def weak_hash(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, names in algorithm_names(ctx, resolver, MESSAGE_DIGEST):
         for text, reached in names:
             name = WEAK_DIGESTS.get(text.strip().upper())
@@ -73,7 +73,7 @@ def weak_hash(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def weak_mac(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, names in algorithm_names(ctx, resolver, MAC):
         for text, reached in names:
             name = WEAK_MACS.get(text.strip().upper())

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import Reached, ValueAnalysis, constant_bytes, provenance, provenance_zh
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_ALGORITHMS, MASVS_CRYPTO_KEYS, OWASP_CRYPTO
 from ._sites import calls
-from ._values import ArgResolver, Reached, constant_bytes, provenance, provenance_zh
 
 INIT = "<init>"
 SECRET_KEY_SPEC = "Ljavax/crypto/spec/SecretKeySpec;"
@@ -31,7 +31,7 @@ IV_PREVIEW_BYTES = 8
 
 
 def constant_argument(
-    ctx: CheckContext, resolver: ArgResolver, site: CodeSite, position: int
+    ctx: CheckContext, resolver: ValueAnalysis, site: CodeSite, position: int
 ) -> tuple[bytes, Reached] | None:
     """The first constant byte/char array reaching argument ``position``, if any."""
     for r in resolver.arg(site, position):
@@ -79,7 +79,7 @@ def describe(data: bytes, r: Reached, preview: int) -> tuple[str, str]:
     gbt_34975=[GBT_CRYPTO],
 )
 def hardcoded_key(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for class_desc, position, label in KEY_SPECS:
         for site in calls(ctx, class_desc, INIT):
             found = constant_argument(ctx, resolver, site, position)
@@ -119,7 +119,7 @@ def hardcoded_key(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def static_iv(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for class_desc, position, label in IV_SPECS:
         for site in calls(ctx, class_desc, INIT):
             found = constant_argument(ctx, resolver, site, position)

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import Reached, ValueAnalysis, is_null, texts
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._meta import GBT_STORAGE, MASVS_CRYPTO_KEYS, OWASP_CRYPTO
 from ._sites import calls
-from ._values import ArgResolver, Reached, is_null, texts
 
 KEYSTORE = "Ljava/security/KeyStore;"
 # Hardware-backed key stores that take no password: a null protection is how they are used.
@@ -24,7 +24,7 @@ PROTECTED_CALLS = {
 }
 
 
-def _store_type(resolver: ArgResolver, site: CodeSite, receiver: frozenset) -> str | None:
+def _store_type(resolver: ValueAnalysis, site: CodeSite, receiver: frozenset) -> str | None:
     """The type named at KeyStore.getInstance for the receiver, when the method shows it."""
     types: set[str] = set()
     for v in receiver:
@@ -37,7 +37,7 @@ def _store_type(resolver: ArgResolver, site: CodeSite, receiver: frozenset) -> s
         if callee.name != "getInstance" or v.offset is None:
             return None
         made = CodeSite(site.dex, site.caller, site.caller_idx, v.offset, 0x71)
-        names = [t for t, _r in texts(resolver.arg(made, 0))]
+        names = [t for t, _r in texts(resolver.arg(made, 0, follow_parameters=False))]
         if not names:
             return None
         types.update(names)
@@ -79,13 +79,13 @@ def _empty(r: Reached) -> bool:
     gbt_34975=[GBT_STORAGE],
 )
 def keystore_no_protection(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, follow_parameters=False)
+    resolver = ctx.facts.values
     for name, (arity, position) in PROTECTED_CALLS.items():
         for site in calls(ctx, KEYSTORE, name):
             args = resolver.raw_args(site)
             if len(args) != arity or not args[0]:
                 continue
-            if not any(_empty(r) for r in resolver.arg(site, position)):
+            if not any(_empty(r) for r in resolver.arg(site, position, follow_parameters=False)):
                 continue
             store_type = _store_type(resolver, site, args[0])
             if store_type is None:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import constant_bytes, integers, provenance, provenance_zh
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_KEYS, OWASP_CRYPTO
 from ._sites import calls
-from ._values import ArgResolver, constant_bytes, integers, provenance, provenance_zh
 
 # OWASP's password storage guidance asks for 600 000 PBKDF2-HMAC-SHA256 rounds; below ten
 # thousand no current recommendation considers a derivation slow enough.
@@ -33,7 +33,7 @@ def pbe_sites(ctx: CheckContext) -> Iterator[tuple[CodeSite, str, int, int]]:
 
 def _arity(ctx: CheckContext, site: CodeSite) -> int:
     """Arguments of the invoke at ``site`` (receiver included)."""
-    return len(ArgResolver(ctx.code, follow_parameters=False).raw_args(site))
+    return len(ctx.facts.values.raw_args(site))
 
 
 @check(
@@ -58,7 +58,7 @@ def _arity(ctx: CheckContext, site: CodeSite) -> int:
     gbt_34975=[GBT_CRYPTO],
 )
 def pbe_constant_salt(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, label, salt_at, _iter_at in pbe_sites(ctx):
         for r in resolver.arg(site, salt_at):
             data = constant_bytes(r)
@@ -98,7 +98,7 @@ def pbe_constant_salt(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def pbe_low_iterations(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for site, label, _salt_at, iter_at in pbe_sites(ctx):
         for n, r in integers(resolver.arg(site, iter_at)):
             if n >= MIN_ITERATIONS:

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import ValueAnalysis, constant_bytes, integers
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_ALGORITHMS, OWASP_CRYPTO
 from ._sites import calls
-from ._values import ArgResolver, constant_bytes, integers
 
 RANDOM = "Ljava/util/Random;"
 SECURE_RANDOM = "Ljava/security/SecureRandom;"
@@ -66,7 +66,7 @@ def _does_crypto(ctx: CheckContext, class_desc: str, memo: dict[str, bool]) -> b
     return result
 
 
-def _random_bytes_into_secrets(ctx: CheckContext, resolver: ArgResolver) -> Iterator[CodeSite]:
+def _random_bytes_into_secrets(ctx: CheckContext, resolver: ValueAnalysis) -> Iterator[CodeSite]:
     """``Random.nextBytes(a)`` where the same array ``a`` reaches a key or IV spec."""
     for site in calls(ctx, RANDOM, "nextBytes"):
         args = resolver.raw_args(site)
@@ -81,7 +81,7 @@ def _random_bytes_into_secrets(ctx: CheckContext, resolver: ArgResolver) -> Iter
 
 
 def _reaches_sink(
-    ctx: CheckContext, resolver: ArgResolver, site: CodeSite, arrays: set[int | None]
+    ctx: CheckContext, resolver: ValueAnalysis, site: CodeSite, arrays: set[int | None]
 ) -> bool:
     flow = resolver.flow(site.dex, site.caller_idx)
     if flow is None:
@@ -127,7 +127,7 @@ def _reaches_sink(
     gbt_34975=[GBT_CRYPTO],
 )
 def insecure_random(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, follow_parameters=False)
+    resolver = ctx.facts.values
     certain_methods: set[tuple[str, int]] = set()
     for site in _random_bytes_into_secrets(ctx, resolver):
         certain_methods.add((site.dex.name, site.caller_idx))
@@ -195,7 +195,7 @@ def insecure_random(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_CRYPTO],
 )
 def seeded_securerandom(ctx: CheckContext) -> Iterator[Finding]:
-    resolver = ArgResolver(ctx.code, owners=ctx.facts.owners)
+    resolver = ctx.facts.values
     for name in ("<init>", "setSeed"):
         for site in calls(ctx, SECURE_RANDOM, name):
             reached = resolver.arg(site, 1)

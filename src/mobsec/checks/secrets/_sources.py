@@ -8,35 +8,21 @@ array, no per-instruction Python), so unused pool entries never become findings.
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mobsec.diagnostics import FormatError
-from mobsec.ingest.dex import DexFile
-from mobsec.ingest.dex.index import STRINGS
+from mobsec.facts.code_strings import native_strings, referenced_string_ids
 
 from ._patterns import SecretMatch, patterns
 
 MIN_LEN = 8
 MAX_TEXT_FILE = 512 * 1024  # bytes of one asset/raw file searched
 MAX_TEXT_FILES = 400
-MAX_NATIVE_STRINGS = 50_000
 TEXT_SUFFIXES = (
     ".json", ".xml", ".txt", ".properties", ".cfg", ".conf", ".ini", ".yaml", ".yml",
     ".js", ".html", ".htm", ".plist", ".env", ".pem", ".key", ".config", "",
 )  # fmt: skip
 SEPARATOR = "\x00"
-
-
-def referenced_string_ids(dex: DexFile) -> list[int]:
-    """Ids of the strings some const-string of ``dex`` loads (sorted, unique)."""
-    raw = dex.refs.raw(STRINGS)
-    if not raw:
-        return []
-    table = array("I")
-    table.frombytes(raw[: len(raw) - len(raw) % 16])
-    return sorted(set(table[2::4]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +73,4 @@ def text_lines(data: bytes) -> str | None:
         return None
 
 
-def native_strings(data: bytes) -> list[str]:
-    from mobsec.ingest.elf import elf_strings
-
-    try:
-        return list(elf_strings(data, min_len=MIN_LEN, limit=MAX_NATIVE_STRINGS))
-    except FormatError:
-        return []
+__all__ = ["MIN_LEN", "Hit", "native_strings", "referenced_string_ids", "search_many", "text_lines"]

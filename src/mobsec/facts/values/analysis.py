@@ -1,0 +1,378 @@
+"""Values that reach a use, followed across methods: the one value analysis of the engine.
+
+Why across methods: apps wrap crypto, storage and networking in helpers. InsecureBankv2
+calls ``aes256encrypt(byte[] iv, byte[] key, ...)`` with a field set to a constant array
+in the constructor; pivaa calls ``hash(String algorithm, ...)`` with "MD5"; apps keep the
+key in a static field set in ``<clinit>``, return it from a getter, or build the SQL text
+in another method. Inside the helper the intra-procedural analysis
+(:mod:`mobsec.facts.dataflow`) sees only "parameter 0", "field KEY" or "result of
+getKey()". This module follows
+
+- a parameter to what every call site of its method passes (context-insensitive, the
+  callers' own values resolved in turn);
+- a field to the values its writes store (``<clinit>``, constructors, setters): only when
+  every write is a constant, so a field that also takes a run-time value is not called a
+  constant;
+- the result of an app method to the values its ``return`` instructions return (a returned
+  parameter is the argument of *this* call), through the class hierarchy
+  (:class:`~mobsec.facts.taint.callgraph.CallGraph`);
+- string and byte building: ``getBytes``, ``toCharArray``, ``Base64.decode``,
+  ``String.valueOf``/``concat``/``trim`` and StringBuilder chains whose parts are resolved
+  this way.
+
+Every answer keeps its path (:mod:`.path`). Work is bounded per question
+(:class:`~mobsec.limits.Limits` ``value_*``: depth, callers, writes, call targets, values
+kept, steps) and answers about a parameter, a field or a method's return values are
+memoised for the app, so a helper called from thousands of places costs a fixed amount,
+not a walk of the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from itertools import product
+
+from mobsec.facts.dataflow import MethodFlow, Value, method_flow
+from mobsec.facts.dataflow.models import MODELS
+from mobsec.facts.owners import OwnerResolver
+from mobsec.facts.taint.callgraph import CallGraph
+from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef
+from mobsec.limits import DEFAULT_LIMITS, Limits
+
+from .path import Reached, Step
+
+RETURNS = frozenset((0x0F, 0x10, 0x11))  # return, return-wide, return-object
+# Library calls whose result is recomputed once their inputs are resolved (the builders'
+# append/<init> are not here: they change the builder, the chain is a "concat" value).
+REMODELLED = frozenset(
+    k for k in MODELS if not (k[1] in ("<init>", "append") and k[0].endswith("Builder;"))
+)
+# Calls that fill an array they are given: an array parameter or field passed to one of
+# them in the method that uses it is not the constant it was made as.
+FILLERS = frozenset(("nextBytes", "arraycopy", "read", "readFully", "fill"))
+MAX_COMBINATIONS = 8  # concat parts resolved to several constants: products kept
+
+
+class ValueAnalysis:
+    """Resolves the values reaching uses (call arguments, stored values) for one app.
+
+    Parameters of methods in a known SDK are not followed: such a method is the SDK's
+    public helper (okio's ``ByteString.digest(String)`` behind ``md5()``), and what its
+    callers pass says what the SDK offers, not what the app or the SDK does with it.
+    """
+
+    def __init__(
+        self,
+        code: DexSet,
+        owners: OwnerResolver | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.code = code
+        self.owners = owners
+        self.limits = limits
+        self.graph = CallGraph(code)
+        self._memo: dict[Hashable, tuple[Reached, ...] | None] = {}
+        self._active: set[Hashable] = set()
+        self._returns: dict[tuple[str, int], list[tuple[int, frozenset[Value]]]] = {}
+        self._left = 0  # steps left for the current question
+        self._cut = False  # the current sub-answer hit a bound or a cycle: not memoised
+        self.questions = 0
+        self.steps = 0
+
+    # ---- questions -----------------------------------------------------------------------
+
+    def flow(self, dex: DexFile, method_idx: int) -> MethodFlow | None:
+        method = dex.method_by_idx(method_idx)
+        return None if method is None else method_flow(dex, method)
+
+    def raw_args(self, site: CodeSite) -> list[frozenset[Value]]:
+        """Argument values at the call from the caller's own analysis (receiver first)."""
+        flow = self.flow(site.dex, site.caller_idx)
+        return flow.args_at(site.offset) if flow is not None else []
+
+    def arg(
+        self, site: CodeSite, position: int, *, follow_parameters: bool = True
+    ) -> list[Reached]:
+        """Resolved values of argument ``position`` (receiver first) at ``site``."""
+        args = self.raw_args(site)
+        if position >= len(args):
+            return []
+        return self.resolve(site.dex, site.caller_idx, args[position], follow_parameters)
+
+    def arg_values(
+        self, site: CodeSite, position: int, *, follow_parameters: bool = True
+    ) -> frozenset[Value]:
+        """The values only (for checks that read a ``frozenset[Value]``)."""
+        return frozenset(
+            r.value for r in self.arg(site, position, follow_parameters=follow_parameters)
+        )
+
+    def resolve(
+        self,
+        dex: DexFile,
+        method_idx: int,
+        values: Iterable[Value],
+        follow_parameters: bool = True,
+    ) -> list[Reached]:
+        """``values`` (as seen in method ``method_idx``) resolved across methods."""
+        self.questions += 1
+        self._left = self.limits.value_steps
+        self._cut = False
+        got = self._many(dex, method_idx, values, 0, follow_parameters)
+        return list(got[: self.limits.value_reached])
+
+    # ---- resolution ------------------------------------------------------------------------
+
+    def _many(
+        self,
+        dex: DexFile,
+        method_idx: int,
+        values: Iterable[Value],
+        depth: int,
+        follow: bool,
+    ) -> list[Reached]:
+        out: list[Reached] = []
+        cap = self.limits.value_reached
+        for v in values:
+            if len(out) >= cap:
+                self._cut = True
+                break
+            out.extend(self._one(dex, method_idx, v, depth, follow))
+        return out
+
+    def _one(
+        self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
+    ) -> tuple[Reached, ...]:
+        here = (Reached(v, dex.method_ref(method_idx)),)
+        if v.is_constant():
+            return here
+        kind = v.kind
+        if kind not in ("param", "field", "result", "concat") or (kind == "param" and not follow):
+            return here
+        if depth >= self.limits.value_depth or self._left <= 0:
+            self._cut = True
+            return here
+        self._left -= 1
+        self.steps += 1
+        got: tuple[Reached, ...] | None
+        if kind == "param":
+            got = self._memoised(
+                ("param", dex.name, method_idx, v.data, depth),
+                lambda: self._param(dex, method_idx, v.data, depth),  # type: ignore[arg-type]
+            )
+        elif kind == "field":
+            got = self._memoised(
+                ("field", v.data, depth),
+                lambda: self._field(v.data, depth),  # type: ignore[arg-type]
+            )
+        elif kind == "result":
+            got = self._result(dex, method_idx, v, depth, follow)
+        else:
+            got = self._concat(dex, method_idx, v, depth, follow)
+        if not got:
+            return here
+        if kind in ("param", "field") and _any_array(got) and self._filled(dex, method_idx, v):
+            return here
+        return got
+
+    def _memoised(self, key: Hashable, compute) -> tuple[Reached, ...] | None:  # type: ignore[no-untyped-def]
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            self._cut = True  # a cycle: what is known so far is not the whole answer
+            return None
+        outer_cut, self._cut = self._cut, False
+        self._active.add(key)
+        try:
+            got = compute()
+        finally:
+            self._active.discard(key)
+        if not self._cut:
+            self._memo[key] = got
+        self._cut = self._cut or outer_cut
+        return got
+
+    def _param(
+        self, dex: DexFile, method_idx: int, index: int, depth: int
+    ) -> tuple[Reached, ...] | None:
+        """Parameter ``index`` of this method: what its callers pass."""
+        flow = self.flow(dex, method_idx)
+        if flow is None or not isinstance(index, int):
+            return None
+        ref = flow.ref
+        if self.owners is not None and self.owners.owner_of(ref.class_desc).kind == "sdk":
+            return None
+        sites = self.code.call_sites(ref.class_desc, ref.name, ref.proto)
+        if len(sites) > self.limits.value_callers:
+            self._cut = True
+            sites = sites[: self.limits.value_callers]
+        position = index + (0 if flow.is_static else 1)
+        out: list[Reached] = []
+        for s in sites:
+            args = self.raw_args(s)
+            if position < len(args) and args[position]:
+                step = Step("argument", s.caller, s.offset)
+                got = self._many(s.dex, s.caller_idx, args[position], depth + 1, True)
+                out.extend(r.behind(step) for r in got)
+        return tuple(out) or None
+
+    def _field(self, field: FieldRef, depth: int) -> tuple[Reached, ...] | None:
+        """A field's value: what its writes store, when every one of them is a constant."""
+        sites = self.code.field_writes(field.class_desc, field.name, field.type_desc)
+        if not sites or len(sites) > self.limits.value_writes:
+            return None
+        shown = f"{field.class_desc[1:-1].replace('/', '.')}.{field.name}"
+        out: list[Reached] = []
+        for site in sites:
+            flow = self.flow(site.dex, site.caller_idx)
+            i = flow.cfg.by_pc.get(site.offset) if flow is not None else None
+            if flow is None or i is None or not flow.cfg.insns[i].regs:
+                return None
+            values = flow.values_of(site.offset, flow.cfg.insns[i].regs[0])
+            if not values:
+                return None
+            got = self._many(site.dex, site.caller_idx, values, depth + 1, True)
+            if not got or not all(r.constant for r in got):
+                return None
+            step = Step("field", site.caller, site.offset, shown)
+            out.extend(r.behind(step) for r in got)
+        return tuple(out)
+
+    def _result(
+        self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
+    ) -> tuple[Reached, ...] | None:
+        callee = v.data
+        if (callee.class_desc, callee.name) in REMODELLED:  # type: ignore[union-attr]
+            return self._remodel(dex, method_idx, v, depth, follow)
+        flow = self.flow(dex, method_idx)
+        i = flow.cfg.by_pc.get(v.offset) if flow is not None and v.offset is not None else None
+        if flow is None or i is None:
+            return None
+        targets = self.graph.resolve(flow.cfg.insns[i].op, callee)  # type: ignore[arg-type]
+        if not targets or len(targets) > self.limits.value_targets:
+            return None
+        args: list[frozenset[Value]] | None = None
+        out: list[Reached] = []
+        for key in targets:
+            found = self.graph.lookup(key)
+            if found is None:
+                return None
+            tdex, tmethod = found
+            is_static = bool(tmethod.access_flags & 0x8)
+            for pc, values in self._return_values(tdex, tmethod.method_idx):
+                step = Step("return", tdex.method_ref(tmethod.method_idx), pc)
+                for rv in values:
+                    if rv.kind == "param" and isinstance(rv.data, int):
+                        # A returned parameter is what this call passed (context-sensitive).
+                        if args is None:
+                            args = flow.args_at(v.offset)  # type: ignore[arg-type]
+                        pos = rv.data + (0 if is_static else 1)
+                        passed = args[pos] if pos < len(args) else frozenset()
+                        got = self._many(dex, method_idx, passed, depth + 1, follow)
+                        out.extend(got)
+                    else:
+                        got = list(self._one(tdex, tmethod.method_idx, rv, depth + 1, True))
+                        out.extend(r.behind(step) for r in got)
+        return tuple(out) or None
+
+    def _return_values(self, dex: DexFile, method_idx: int) -> list[tuple[int, frozenset[Value]]]:
+        key = (dex.name, method_idx)
+        got = self._returns.get(key)
+        if got is None:
+            got = []
+            flow = self.flow(dex, method_idx)
+            if flow is not None and flow.complete:
+                for insn in flow.cfg.insns:
+                    if insn.op in RETURNS and insn.regs:
+                        vals = flow.values_of(insn.pc, insn.regs[0])
+                        if vals:
+                            got.append((insn.pc, vals))
+            self._returns[key] = got
+        return got
+
+    def _remodel(
+        self, dex: DexFile, method_idx: int, result: Value, depth: int, follow: bool
+    ) -> tuple[Reached, ...] | None:
+        """Recompute a modelled call (``key.getBytes()``) with its inputs resolved."""
+        callee = result.data
+        flow = self.flow(dex, method_idx)
+        if flow is None or result.offset is None:
+            return None
+        args = flow.args_at(result.offset)
+        if not args:
+            return None
+        resolved: list[frozenset[Value]] = []
+        carried: Reached | None = None  # the input that came from furthest: its path is kept
+        for a in args:
+            sub = self._many(dex, method_idx, a, depth + 1, follow)
+            resolved.append(frozenset(r.value for r in sub))
+            for r in sub:
+                if r.steps and carried is None:
+                    carried = r
+        model = MODELS[(callee.class_desc, callee.name)]  # type: ignore[union-attr]
+        if not all(resolved):
+            return None
+        try:
+            made, _updates = model(callee, resolved, result.offset)  # type: ignore[arg-type]
+        except (ValueError, UnicodeError, OverflowError, AttributeError):
+            return None
+        if not made:
+            return None
+        origin = carried.origin if carried else dex.method_ref(method_idx)
+        steps = carried.steps if carried else ()
+        return tuple(Reached(m, origin, steps) for m in made)
+
+    def _concat(
+        self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
+    ) -> tuple[Reached, ...] | None:
+        """A string built from parts: the parts resolved (a StringBuilder chain whose
+        pieces come from fields, getters or callers)."""
+        options: list[list[Value]] = []
+        carried: Reached | None = None
+        changed = False
+        for p in v.data:  # type: ignore[union-attr]
+            if p.is_constant():
+                options.append([p])
+                continue
+            got = self._one(dex, method_idx, p, depth + 1, follow)
+            if got and all(r.constant for r in got) and len(got) <= MAX_COMBINATIONS:
+                options.append([r.value for r in got])
+                changed = True
+                if carried is None and got[0].steps:
+                    carried = got[0]
+            elif len(got) == 1 and got[0].value != p:
+                options.append([got[0].value])  # e.g. a concat part that is a caller's input
+                changed = True
+            else:
+                options.append([p])
+        if not changed:
+            return None
+        n = 1
+        for o in options:
+            n *= len(o)
+        if n > MAX_COMBINATIONS:
+            return None
+        origin = carried.origin if carried else dex.method_ref(method_idx)
+        steps = carried.steps if carried else ()
+        return tuple(
+            Reached(Value("concat", tuple(parts), v.offset), origin, steps)
+            for parts in product(*options)
+        )
+
+    def _filled(self, dex: DexFile, method_idx: int, v: Value) -> bool:
+        """True when this method hands the array parameter/field ``v`` to a call that fills
+        it (``random.nextBytes(iv)``, ``System.arraycopy(.., iv, ..)``)."""
+        flow = self.flow(dex, method_idx)
+        if flow is None:
+            return True
+        for call in flow.invokes():
+            if call.callee.name not in FILLERS:
+                continue
+            for a in flow.args_at(call.offset):
+                if any(x.kind == v.kind and x.data == v.data for x in a):
+                    return True
+        return False
+
+
+def _any_array(got: tuple[Reached, ...]) -> bool:
+    return any(r.value.kind in ("array", "bytes") for r in got)
