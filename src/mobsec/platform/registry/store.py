@@ -32,15 +32,16 @@ def root() -> Path:
     return Path(settings.PACKAGE_STORE)
 
 
-def path_for(sha256: str) -> Path:
+def path_for(sha256: str, base: Path | None = None) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a sha256 hex digest")
-    return root() / sha256[:2] / sha256[2:4] / sha256
+    return (base or root()) / sha256[:2] / sha256[2:4] / sha256
 
 
-def put(chunks: Iterable[bytes], max_bytes: int) -> Stored:
-    """Stream ``chunks`` into the store; raise TooLarge past ``max_bytes`` (nothing kept)."""
-    base = root()
+def put(chunks: Iterable[bytes], max_bytes: int, base: Path | None = None) -> Stored:
+    """Stream ``chunks`` into the store (``base``: another content-addressed store, e.g.
+    vulnerability attachments); raise TooLarge past ``max_bytes`` (nothing kept)."""
+    base = base or root()
     base.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
     size = 0
@@ -57,7 +58,7 @@ def put(chunks: Iterable[bytes], max_bytes: int) -> Stored:
                 h.update(chunk)
                 f.write(chunk)
         digest = h.hexdigest()
-        final = path_for(digest)
+        final = path_for(digest, base)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)  # same bytes already there: replacing is harmless
         os.chmod(final, 0o640)

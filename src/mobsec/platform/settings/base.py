@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "mobsec.platform.keys",
     "mobsec.platform.notifications",
     "mobsec.platform.monitoring",
+    "mobsec.platform.vulns",
 ]
 
 MIDDLEWARE = [
