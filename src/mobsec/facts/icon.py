@@ -31,7 +31,7 @@ def _density(config: str) -> int:
     return 0
 
 
-def _media_type(data: bytes) -> str | None:
+def bitmap_media_type(data: bytes) -> str | None:
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return "image/png"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
@@ -39,7 +39,7 @@ def _media_type(data: bytes) -> str | None:
     return None
 
 
-def _files(pkg: ApkPackage, res_id: int) -> list[tuple[int, str]]:
+def resource_files(pkg: ApkPackage, res_id: int) -> list[tuple[int, str]]:
     res = pkg.resources
     if res is None:
         return []
@@ -51,24 +51,31 @@ def _files(pkg: ApkPackage, res_id: int) -> list[tuple[int, str]]:
     return sorted(out, reverse=True)
 
 
-def app_icon(pkg: ApkPackage) -> dict[str, Any] | None:
-    """{"path", "media_type", "size", "data_base64"} of the launcher icon, or None."""
+def launcher_icon_ids(pkg: ApkPackage) -> list[int]:
+    """Resource ids of ``<application android:icon>`` then ``roundIcon`` (references only)."""
     root = pkg.manifest_xml
     app = next(root.iter("application"), None) if root is not None else None
     if app is None:
-        return None
+        return []
+    out = []
     for name in ("icon", "roundIcon"):
         attr = app.attr(name, ANDROID_NS)
-        if attr is None or not attr.is_reference():
-            continue
-        found = _pick(pkg, attr.data, follow=True)
+        if attr is not None and attr.is_reference():
+            out.append(attr.data)
+    return out
+
+
+def app_icon(pkg: ApkPackage) -> dict[str, Any] | None:
+    """{"path", "media_type", "size", "data_base64"} of the launcher icon, or None."""
+    for res_id in launcher_icon_ids(pkg):
+        found = _pick(pkg, res_id, follow=True)
         if found:
             return found
     return None
 
 
 def _pick(pkg: ApkPackage, res_id: int, follow: bool) -> dict[str, Any] | None:
-    for _, path in _files(pkg, res_id):
+    for _, path in resource_files(pkg, res_id):
         entry = pkg.archive.get(path)
         if entry is None or entry.uncompressed_size > MAX_ICON_BYTES:
             continue
@@ -80,7 +87,7 @@ def _pick(pkg: ApkPackage, res_id: int, follow: bool) -> dict[str, Any] | None:
             if found:
                 return found
             continue
-        media = _media_type(data)
+        media = bitmap_media_type(data)
         if media and len(data) <= MAX_ICON_BYTES:
             return {
                 "path": path,

@@ -27,7 +27,7 @@ Progress = Callable[[str], None]
 ICON_PREFIXES = ("data:image/png;base64,", "data:image/webp;base64,")
 
 
-def _fetcher(weasyprint: Any) -> Any:
+def no_network_fetcher(weasyprint: Any) -> Any:
     """A URL fetcher that loads nothing but the app icon the page embeds (a PNG/WebP data
     URI): no network, no file system, whatever a string in the report says."""
 
@@ -72,7 +72,7 @@ def render_pdf(
         name = family.replace("\\", "").replace('"', "")
         stylesheets.append(weasyprint.CSS(string=f'body {{ font-family: "{name}", sans-serif; }}'))
     say("PDF: layout / 排版")
-    document = weasyprint.HTML(string=html, url_fetcher=_fetcher(weasyprint)).render(
+    document = weasyprint.HTML(string=html, url_fetcher=no_network_fetcher(weasyprint)).render(
         stylesheets=stylesheets
     )
     say(f"PDF: {len(document.pages)} pages, writing / {len(document.pages)} 页，写入")
