@@ -46,8 +46,8 @@ def test_another_app_of_the_same_owner_is_not_a_copy(basic, other):
 
 def test_index_finds_the_registered_app_first(basic, other):
     index = RegistryIndex()
-    index.add(other, key="other")
-    index.add(basic, key="basic")
+    index.add("other", other)
+    index.add("basic", basic)
     hits = index.query(basic)
     assert hits[0].key == "basic"
     assert "package" in hits[0].reasons

@@ -17,8 +17,8 @@ Public API (stable; docs/similarity.md describes it in zh-CN and en)::
     result.to_json()      # everything above as JSON
 
     index = RegistryIndex()
-    index.add(genuine, key="app-42")                 # keeps a small sketch, not the fingerprint
-    hits = index.query(candidate, limit=10)          # [IndexHit(key, score, reasons)]
+    index.add("app-42", genuine)                     # keeps a small sketch, not the fingerprint
+    hits = index.query(candidate, k=10)              # [IndexHit(key, score, reasons)]
 
     pdf = render_takedown(result, {"name": "Store X", "contact": "legal@…"}, "zh-CN", "pdf")
 

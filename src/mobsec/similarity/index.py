@@ -75,10 +75,10 @@ class RegistryIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, fp: AppFingerprint, key: Hashable | None = None) -> int:
-        """Register ``fp`` under ``key`` (default: its package name); returns its row."""
+    def add(self, key: Hashable, fp: AppFingerprint) -> int:
+        """Register ``fp`` under ``key`` (what :meth:`query` hits give back); returns its row."""
         row = len(self.keys)
-        self.keys.append(fp.package if key is None else key)
+        self.keys.append(key)
         self._names.append(fp.names)
         if fp.package:
             self._by_package.setdefault(fp.package.lower(), []).append(row)
@@ -107,8 +107,8 @@ class RegistryIndex:
             self._built = (sigs, sorted_keys, orders, icons, np.array(self._has_icon), empty)
         return self._built
 
-    def query(self, fp: AppFingerprint, limit: int = 10) -> list[IndexHit]:
-        """Registered apps the candidate may be (a copy of), best first."""
+    def query(self, fp: AppFingerprint, k: int = 10) -> list[IndexHit]:
+        """The ``k`` registered apps the candidate most likely is or copies, best first."""
         if not self.keys:
             return []
         sigs, sorted_keys, orders, icons, has_icon, empty = self._build()
@@ -125,8 +125,8 @@ class RegistryIndex:
             note(self._by_cert.get(cert, ()), "certificate", 1.0)
         name_rows: set[int] = set()
         for name in fp.names:
-            for k in index_keys(name):
-                name_rows.update(self._by_name_key.get(k, ()))
+            for name_key in index_keys(name):
+                name_rows.update(self._by_name_key.get(name_key, ()))
         for r in name_rows:
             m = best_name_match(fp.names, self._names[r])
             if m is not None and m.score >= NAME_MATCH:
@@ -157,4 +157,4 @@ class RegistryIndex:
             IndexHit(self.keys[r], max(reasons.values()), reasons) for r, reasons in hits.items()
         ]
         out.sort(key=lambda h: (-h.score, -len(h.reasons)))
-        return out[:limit]
+        return out[:k]

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from mobsec.diagnostics import FormatError
 from mobsec.similarity.codeprints import CodePrints
 from mobsec.similarity.icons import IconHashes
 from mobsec.similarity.names import has_han, pinyin
@@ -20,14 +21,13 @@ FORMAT_VERSION = 1
 KIND = "mobsec.app-fingerprint"
 
 
-class FingerprintError(Exception):
+class FingerprintError(FormatError):
     """A package that cannot be fingerprinted, or a fingerprint document that is not one.
 
-    ``en`` / ``zh`` name the file and the problem."""
+    ``en`` / ``zh`` name the file and the problem; ``code`` is a stable id."""
 
     def __init__(self, en: str, zh: str, code: str = "similarity.unreadable") -> None:
-        super().__init__(en)
-        self.en, self.zh, self.code = en, zh, code
+        super().__init__(en, zh, code)
 
 
 @dataclass(slots=True)
@@ -74,6 +74,15 @@ class AppFingerprint:
     @property
     def display_name(self) -> str:
         return self.names[0] if self.names else self.package or self.file_name
+
+    @property
+    def label(self) -> str:
+        """The default-configuration app name ("" when the app has none)."""
+        return self.names[0] if self.names else ""
+
+    @property
+    def package_name(self) -> str:
+        return self.package
 
     def to_json(self) -> dict[str, Any]:
         return {
