@@ -22,6 +22,13 @@ def fingerprint_json(path: str) -> dict[str, Any]:
     return similarity.fingerprint(path).to_json()
 
 
+def fingerprint_error():
+    """The engine's exception for a package it cannot fingerprint (``en``, ``zh``, ``code``)."""
+    from mobsec.similarity.model import FingerprintError
+
+    return FingerprintError
+
+
 def load(doc: dict[str, Any]):
     from mobsec import similarity
 
@@ -31,16 +38,15 @@ def load(doc: dict[str, Any]):
 def summary(doc: dict[str, Any]) -> dict[str, str]:
     """What the platform shows of a fingerprint: package name, label, signer."""
     fp = load(doc)
-    certs = list(getattr(fp, "certificates", None) or [])
     return {
-        "package_name": str(getattr(fp, "package_name", "") or "")[:255],
-        "label": str(getattr(fp, "label", "") or "")[:255],
-        "signer_sha256": str(certs[0] if certs else "")[:64],
+        "package_name": fp.package[:255],
+        "label": (fp.names[0] if fp.names else "")[:255],
+        "signer_sha256": (fp.certificates[0] if fp.certificates else "")[:64],
     }
 
 
 def format_version(doc: dict[str, Any]) -> str:
-    return str(doc.get("version") or doc.get("format_version") or "")[:40]
+    return str(doc.get("version") or "")[:40]
 
 
 def compare(candidate: dict[str, Any], genuine: dict[str, Any], certs: list[str]):

@@ -85,7 +85,7 @@ def candidate_handler(job, progress) -> dict[str, Any]:
     progress(60, "index")
     info = engine.summary(fp.document)
     Candidate.objects.filter(pk=candidate.pk).update(**info)
-    hits = registry_index().query(engine.load(fp.document), k=TOP_K)
+    hits = registry_index().query(engine.load(fp.document), limit=TOP_K)
     progress(80, "compare")
     best: dict[int, tuple[float, Verdict]] = {}
     versions = Version.objects.select_related("app", "package__fingerprint").in_bulk(
@@ -186,8 +186,7 @@ def _take(source: Source, root: Path, item: adapters.Found) -> bool:
             return False
         head = os.pread(fd, sniff.HEAD_BYTES, 0)
         what = sniff.not_a_package(head)
-        if what is not None:
-            _remember(source, item.key, st)
+        if what is not None:  # not remembered: reported again at every poll until removed
             raise safefs.Refused("monitoring.not_a_package", f"not an app package: it is {what.en}",
                                  f"不是应用安装包：它是{what.zh}")  # fmt: skip
         try:

@@ -39,24 +39,41 @@ def message_in_lang(error: Any) -> str:
 
 @register.filter
 def signals(comparison: Any) -> list[dict[str, str]]:
-    """The evidence table of a stored Comparison: one row per signal."""
+    """The evidence table of a stored Comparison: one row per signal, in the page's language."""
+    from django.utils.translation import get_language
+
+    lang = "en" if (get_language() or "").startswith("en") else "zh-CN"
     items = (comparison or {}).get("signals") if isinstance(comparison, dict) else None
-    if isinstance(items, dict):
-        items = [
-            {"name": k, **(v if isinstance(v, dict) else {"score": v})} for k, v in items.items()
-        ]
     rows = []
-    for s in items or []:
+    for s in items if isinstance(items, list) else []:
         if not isinstance(s, dict):
             continue
         evidence = s.get("evidence")
         rows.append({
-            "name": str(s.get("name") or s.get("id") or s.get("signal") or ""),
-            "score": _score(s.get("score", s.get("value"))),
-            "evidence": evidence if isinstance(evidence, str)
-            else json.dumps(evidence, ensure_ascii=False, indent=1)[:20000],
+            "id": str(s.get("id") or ""),
+            "name": _in(s.get("title"), lang) or str(s.get("id") or ""),
+            "score": _score(s.get("score")),
+            "matched": bool(s.get("matched")),
+            "summary": _in(s.get("summary"), lang),
+            "evidence": json.dumps(evidence, ensure_ascii=False, indent=1)[:20000] if evidence else "",
         })  # fmt: skip
     return rows
+
+
+@register.filter
+def reasons(comparison: Any) -> list[str]:
+    from django.utils.translation import get_language
+
+    lang = "en" if (get_language() or "").startswith("en") else "zh-CN"
+    value = (comparison or {}).get("reasons") if isinstance(comparison, dict) else None
+    items = value.get(lang) if isinstance(value, dict) else None
+    return [str(x) for x in items] if isinstance(items, list) else []
+
+
+def _in(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
 
 
 def _score(value: Any) -> str:
