@@ -503,7 +503,7 @@ def sdk_versions_from_files(
             m = _META_INF_VERSION_RE.fullmatch(name)
             if m is None:
                 continue
-            sdk = _sdk_for_maven_coordinate(catalog, m.group(1))
+            sdk = sdk_for_maven_coordinate(catalog, m.group(1))
             if sdk is None:
                 continue
             targets = [(sdk, VersionHint("version-file", name))]
@@ -532,7 +532,7 @@ def sdk_versions_from_files(
     return out
 
 
-def _sdk_for_maven_coordinate(catalog: SdkCatalog, coordinate: str) -> Sdk | None:
+def sdk_for_maven_coordinate(catalog: SdkCatalog, coordinate: str) -> Sdk | None:
     """``androidx.core_core`` → the SDK owning package ``androidx.core``.
 
     The catalog's ``maven_groups`` decide first (``com.android.support`` is the support

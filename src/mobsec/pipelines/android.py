@@ -16,6 +16,7 @@ from mobsec.diagnostics import Diagnostics
 from mobsec.facts.app import AppFacts
 from mobsec.facts.endpoints import find_endpoints
 from mobsec.facts.icon import app_icon
+from mobsec.facts.inventory import android_inventory
 from mobsec.facts.privacy.assessment import assess_privacy
 from mobsec.facts.privacy.collection import attach_flows
 from mobsec.ingest.apk import ApkPackage, read_apk
@@ -65,6 +66,8 @@ def fill_android_report(
         report.endpoints = find_endpoints(facts)
     report.native_libraries = [lib.to_json() for lib in pkg.native_libraries]
     report.nested_code = [n.to_json() for n in pkg.nested_code]
+    with phases.phase("facts.inventory"):
+        report.inventory = android_inventory(facts, report.endpoints)
     with phases.phase("checks"):
         checks = None
         if options.rule_packs:  # data rules run as checks, next to the built-in ones

@@ -194,6 +194,9 @@ class Report:
     # URLs (by host) and e-mail addresses in the code, with whose code holds them
     # (mobsec.facts.endpoints).
     endpoints: list[dict[str, Any]] = field(default_factory=list)
+    # What the app is made of and talks to (mobsec.facts.inventory): libraries with versions,
+    # native libraries, permissions, exported components, hosts, framework APIs called.
+    inventory: dict[str, Any] | None = None
     # Personal-information compliance (mobsec.facts.privacy.assessment): None when the app
     # could not be assessed (no manifest) or the section was not computed.
     privacy: dict[str, Any] | None = None
@@ -241,6 +244,7 @@ class Report:
             "nested_code": self.nested_code,
             "sdks": self.sdks,
             "endpoints": self.endpoints,
+            "inventory": self.inventory,
             "privacy": self.privacy,
             "platform_details": [d.to_json() for d in self.platform_details],
             "findings": [f.to_json() for f in self.findings],

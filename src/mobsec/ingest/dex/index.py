@@ -116,6 +116,13 @@ class CodeRefs:
             return t[b + 2 : e : ROW], t[b + 3 : e : ROW]
         return [t[r * ROW + 2] for r in rows], [t[r * ROW + 3] for r in rows]
 
+    def referenced_targets(self, kind: str) -> Iterator[int]:
+        """Every target index of ``kind`` that at least one row refers to, ascending."""
+        offsets, _ = self._index(kind)
+        for target in range(len(offsets) - 1):
+            if offsets[target + 1] != offsets[target]:
+                yield target
+
     def _index(self, kind: str) -> tuple[memoryview | array, memoryview | array]:
         built = self._csr.get(kind)
         if built is None:

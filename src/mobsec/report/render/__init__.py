@@ -11,6 +11,7 @@ renders the same as a fresh one. ``render(doc, fmt, lang)`` returns bytes ready 
 | html   | html.py      | people: one self-contained file, search/filter  |
 | pdf    | pdf.py       | people who file reports: same HTML, paginated   |
 | text   | terminal.py  | shells and CI logs                              |
+| cyclonedx | cyclonedx.py | CycloneDX 1.6 SBOM from the inventory (.cdx.json) |
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("json", "sarif", "html", "pdf", "text")
+FORMATS = ("json", "sarif", "html", "pdf", "text", "cyclonedx")
 # Output file suffix → format, for `-o report.html` without --format.
 SUFFIXES = {
     ".json": "json",
@@ -38,10 +39,13 @@ class RenderError(Exception):
 
 
 def format_for_path(path: Path) -> str | None:
-    """The format a file name asks for (".sarif.json" is SARIF), or None if it does not say."""
+    """The format a file name asks for (".sarif.json" is SARIF, ".cdx.json" CycloneDX), or
+    None if it does not say."""
     name = path.name.lower()
     if name.endswith(".sarif.json"):
         return "sarif"
+    if name.endswith((".cdx.json", ".cyclonedx.json")):
+        return "cyclonedx"
     return SUFFIXES.get(path.suffix.lower())
 
 
@@ -73,6 +77,10 @@ def render(
 
         log = render_sarif(doc, lang or "en", source_root)
         return (json.dumps(log, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "cyclonedx":
+        from mobsec.report.render.cyclonedx import render_cyclonedx
+
+        return render_cyclonedx(doc).encode("utf-8")
     if fmt == "text":
         from mobsec.report.render.terminal import render_text
 
