@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from mobsec.checks.storage._common import param_types
 from mobsec.facts.dataflow import MethodFlow, Value
+from mobsec.facts.values import ValueAnalysis
 
 INTENT = "Landroid/content/Intent;"
 TARGETING = ("setClass", "setClassName", "setComponent", "setPackage", "setSelector")
@@ -31,8 +32,19 @@ class IntentShape(NamedTuple):
     new_offset: int  # where the Intent was allocated
 
 
-def intent_shape(flow: MethodFlow, values: frozenset[Value]) -> IntentShape | None:
-    """The shape of the one Intent ``values`` stands for, or None when it is not known."""
+def intent_shape(
+    flow: MethodFlow, values: frozenset[Value], va: ValueAnalysis | None = None
+) -> IntentShape | None:
+    """The shape of the one Intent ``values`` stands for, or None when it is not known.
+
+    With ``va`` the action and extra names are followed across methods (a field set in
+    ``<clinit>``, a getter, a caller's constant)."""
+
+    def text(vals: frozenset[Value]) -> str | None:
+        if va is not None:
+            vals = frozenset(r.value for r in va.resolve(flow.dex, flow.method.method_idx, vals))
+        return _text(vals)
+
     if len(values) != 1:
         return None
     (v,) = values
@@ -55,14 +67,14 @@ def intent_shape(flow: MethodFlow, values: frozenset[Value]) -> IntentShape | No
             elif types == [INTENT]:
                 return None  # a copy of another Intent: shape unknown
             elif types and types[0] == "Ljava/lang/String;" and len(args) > 1:
-                action = _text(args[1])
+                action = text(args[1])
         elif c.name in TARGETING:
             if len(args) > 1 and not all(a.kind == "const" and a.data == 0 for a in args[1]):
                 explicit = True
         elif c.name == "setAction" and len(args) > 1:
-            action = _text(args[1])
+            action = text(args[1])
         elif c.name == "putExtra" and len(args) > 2:
-            extras.append(Extra(_text(args[1]), args[2]))
+            extras.append(Extra(text(args[1]), args[2]))
     return IntentShape(explicit, action, tuple(extras), v.offset or 0)
 
 

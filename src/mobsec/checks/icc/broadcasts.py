@@ -18,6 +18,7 @@ from mobsec.checks.storage._common import (
 )
 from mobsec.checks.storage._meta import GBT_COMPONENT
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
+from mobsec.facts.values import ValueAnalysis
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 STICKY = ("sendStickyBroadcast", "sendStickyBroadcastAsUser", "sendStickyOrderedBroadcast",
@@ -146,11 +147,12 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
                 protected = True
         if protected:
             continue
-        actions = _filter_actions(flow, args[2])
+        va = ctx.facts.values
+        actions = _filter_actions(va, flow, args[2])
         if actions is None:
             actions = _helper_filter_actions(ctx, args[2])
         if actions is None:
-            actions = _field_filter_actions(flow, args[2])
+            actions = _field_filter_actions(va, flow, args[2])
         if (
             actions is not None
             and actions
@@ -184,7 +186,8 @@ def _helper_filter_actions(ctx: CheckContext, values: frozenset[Value]) -> set[s
     for dex, method in defs:
         flow = method_flow(dex, method)
         made = _filters_made(flow) if flow is not None else set()
-        got = _filter_actions(flow, frozenset(made)) if flow and len(made) == 1 else None
+        one = flow is not None and len(made) == 1
+        got = _filter_actions(ctx.facts.values, flow, frozenset(made)) if one else None
         if not got:
             return None
         actions |= got
@@ -228,7 +231,9 @@ def _filters_made(flow: MethodFlow) -> set[Value]:
     }  # fmt: skip
 
 
-def _field_filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | None:
+def _field_filter_actions(
+    va: ValueAnalysis, flow: MethodFlow, values: frozenset[Value]
+) -> set[str] | None:
     """Actions of a filter kept in a field and filled in the same method (AppCompat's
     ``if (mFilter == null) { mFilter = new IntentFilter(); mFilter.addAction(..) }``)."""
     if len(values) != 1:
@@ -252,14 +257,16 @@ def _field_filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str
             )
         ):
             continue
-        texts = [t for x in args[1] if (t := x.text()) is not None]
-        if len(texts) != len(args[1]):
+        texts = _action_texts(va, flow, args[1])
+        if texts is None:
             return None
         actions.update(texts)
     return actions or None
 
 
-def _filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | None:
+def _filter_actions(
+    va: ValueAnalysis, flow: MethodFlow, values: frozenset[Value]
+) -> set[str] | None:
     """Actions of an IntentFilter built in this method, None when not known."""
     if len(values) != 1:
         return None
@@ -276,8 +283,19 @@ def _filter_actions(flow: MethodFlow, values: frozenset[Value]) -> set[str] | No
             continue
         if param_types(c.proto)[:1] != ["Ljava/lang/String;"]:
             return None
-        texts = [t for v in args[1] if (t := v.text()) is not None]
-        if len(texts) != len(args[1]):
+        texts = _action_texts(va, flow, args[1])
+        if texts is None:
             return None
         actions.update(texts)
     return actions
+
+
+def _action_texts(
+    va: ValueAnalysis, flow: MethodFlow, values: frozenset[Value]
+) -> list[str] | None:
+    """The action strings reaching ``addAction``/``new IntentFilter(action)``, followed across
+    methods (a field set in <clinit>, a getter, a caller's constant); None when any is not
+    a known string."""
+    reached = va.resolve(flow.dex, flow.method.method_idx, values)
+    texts = [t for r in reached if (t := r.value.text()) is not None]
+    return texts if reached and len(texts) == len(reached) else None

@@ -62,7 +62,7 @@ def pending_intent_implicit(ctx: CheckContext) -> Iterator[Finding]:
             flow = site_flow(site)
             if args is None or flow is None or len(args) < 4:
                 continue
-            shape = intent_shape(flow, args[2])
+            shape = intent_shape(flow, args[2], ctx.facts.values)
             if shape is None or shape.explicit:
                 continue
             flags = int_constants(args[3])
@@ -121,7 +121,7 @@ def implicit_broadcast_sensitive(ctx: CheckContext) -> Iterator[Finding]:
             # sendBroadcast(intent, receiverPermission) with a permission: protected.
             if name != "sendBroadcastAsUser" and len(args) > 2 and not is_null(args[2]):
                 continue
-            shape = intent_shape(flow, args[1])
+            shape = intent_shape(flow, args[1], ctx.facts.values)
             if shape is None or shape.explicit:
                 continue
             why = None
@@ -178,7 +178,7 @@ def implicit_service_intent(ctx: CheckContext) -> Iterator[Finding]:
             flow = site_flow(site)
             if args is None or flow is None or len(args) < 2:
                 continue
-            shape = intent_shape(flow, args[1])
+            shape = intent_shape(flow, args[1], ctx.facts.values)
             if shape is None or shape.explicit or shape.action is None:
                 continue
             yield ctx.code_finding(

@@ -17,9 +17,10 @@ from mobsec.checks.context import CheckContext
 from mobsec.checks.network._common import GBT_COMMUNICATION
 from mobsec.checks.network._hierarchy import subtypes
 from mobsec.checks.registry import check
-from mobsec.facts.dataflow import Value, field_constants, method_flow
+from mobsec.facts.dataflow import Value
 from mobsec.facts.network_config import NetworkConfig, network_config
-from mobsec.ingest.dex import CodeSite, DexSet, FieldRef
+from mobsec.facts.values import Reached, ValueAnalysis, provenance, provenance_zh
+from mobsec.ingest.dex import CodeSite, DexSet
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 STRING = "Ljava/lang/String;"
@@ -129,7 +130,7 @@ def cleartext_url(ctx: CheckContext) -> Iterator[Finding]:
     declared_off = m is not None and m.application.uses_cleartext_traffic_declared is False
     produced = 0
     for sink, site in _sink_sites(code):
-        for found in _urls_at(code, sink, site):
+        for found, reached in _urls_at(ctx.facts.values, sink, site):
             weight = _weigh(cfg, min_sdk, declared_off, found)
             if weight is None:
                 continue
@@ -141,9 +142,9 @@ def cleartext_url(ctx: CheckContext) -> Iterator[Finding]:
                 confidence=None if found.complete else Confidence.MEDIUM,
                 message=Text(
                     f"{sink.label}: cleartext URL {found.url!r}{'' if found.complete else ' + …'}"
-                    f"; {en_policy}",
-                    f"{sink.label}:明文 URL {found.url!r}{'' if found.complete else ' + …'};"
-                    f"{zh_policy}",
+                    f"{provenance(reached)}; {en_policy}",
+                    f"{sink.label}:明文 URL {found.url!r}{'' if found.complete else ' + …'}"
+                    f"{provenance_zh(reached)};{zh_policy}",
                 ),
             )
             produced += 1
@@ -163,27 +164,19 @@ def _sink_sites(code: DexSet) -> Iterator[tuple[Sink, CodeSite]]:
                 yield sink, site
 
 
-def _urls_at(code: DexSet, sink: Sink, site: CodeSite) -> list[CleartextUrl]:
-    method = site.dex.method_by_idx(site.caller_idx)
-    if method is None:
-        return []
-    flow = method_flow(site.dex, method)
-    if flow is None:
-        return []
+def _urls_at(
+    values: ValueAnalysis, sink: Sink, site: CodeSite
+) -> list[tuple[CleartextUrl, Reached]]:
     callee = _callee_proto(site)
     if callee is None:
         return []
-    positions = _string_positions(callee, sink)
-    args = flow.args_at(site.offset)
-    out: dict[str, CleartextUrl] = {}
-    for pos in positions:
-        if pos >= len(args):
-            continue
-        for v in args[pos]:
-            for text, complete in _texts(code, v):
+    out: dict[str, tuple[CleartextUrl, Reached]] = {}
+    for pos in _string_positions(callee, sink):
+        for r in values.arg(site, pos):
+            for text, complete in _texts(r.value):
                 found = _cleartext(text, complete)
                 if found is not None:
-                    out.setdefault(found.url, found)
+                    out.setdefault(found.url, (found, r))
     return list(out.values())
 
 
@@ -219,34 +212,23 @@ def _param_types(proto: str) -> list[str]:
     return out
 
 
-def _texts(code: DexSet, v: Value) -> list[tuple[str, bool]]:
-    """(constant text, whether it is the whole value) for a value reaching the sink."""
+def _texts(v: Value) -> list[tuple[str, bool]]:
+    """(constant text, whether it is the whole value) for a value reaching the sink (fields,
+    getters and callers already resolved by the value analysis)."""
     t = v.text()
     if t is not None:
         return [(t, True)]
-    if v.kind == "field":
-        return [(s, True) for s in _field_texts(code, v)]
     if v.kind == "concat" and isinstance(v.data, tuple) and v.data:
-        # The constant prefix: "http://host/" + id, or a field set once to "http://" + ...
+        # The constant prefix: "http://host/" + id
         prefix = []
         for part in v.data:
             pt = part.text() if isinstance(part, Value) else None
-            if pt is None and isinstance(part, Value) and part.kind == "field":
-                texts = _field_texts(code, part)
-                pt = next(iter(texts)) if len(texts) == 1 else None
             if pt is None:
                 break
             prefix.append(pt)
         if prefix:
             return [("".join(prefix), False)]
     return []
-
-
-def _field_texts(code: DexSet, v: Value) -> list[str]:
-    """Constant strings a field holds when the app only ever writes constants to it."""
-    if not isinstance(v.data, FieldRef):
-        return []
-    return sorted({s for c in field_constants(code, v.data) if (s := c.text()) is not None})
 
 
 def _cleartext(text: str, complete: bool) -> CleartextUrl | None:

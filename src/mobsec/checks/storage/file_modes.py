@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import provenance, provenance_zh
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import CONTEXT, int_constants, site_args
@@ -52,7 +53,8 @@ def world_accessible_mode(ctx: CheckContext) -> Iterator[Finding]:
             args = site_args(site)
             if args is None or len(args) <= pos:
                 continue
-            modes = int_constants(args[pos])
+            reached = ctx.facts.values.arg(site, pos)
+            modes = int_constants(frozenset(r.value for r in reached))
             if modes is None:
                 continue
             bits = 0
@@ -66,8 +68,14 @@ def world_accessible_mode(ctx: CheckContext) -> Iterator[Finding]:
             if not flags:
                 continue
             which = " | ".join(flags)
+            world = next(
+                r for r in reached if r.value.data & (MODE_WORLD_READABLE | MODE_WORLD_WRITEABLE)
+            )  # type: ignore[operator]
             yield ctx.code_finding(
                 site,
                 key=name,
-                message=Text(f"{name}(…, {which})", f"{name}(…, {which})"),
+                message=Text(
+                    f"{name}(…, {which}){provenance(world)}",
+                    f"{name}(…, {which}){provenance_zh(world)}",
+                ),
             )

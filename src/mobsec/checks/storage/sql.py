@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.facts.values import provenance, provenance_zh
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import callee_of, has_variable_part, is_null, site_args
@@ -52,10 +53,10 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
                 args = site_args(site)
                 if args is None or len(args) <= pos:
                     continue
-                built = [v for v in args[pos] if has_variable_part(v)]
+                built = [r for r in ctx.facts.values.arg(site, pos) if has_variable_part(r.value)]
                 if not built:
                     continue
-                shown = _shape(built[0])
+                shown = _shape(built[0].value)
                 no_args = ""
                 if name in SELECTION_METHODS and len(args) > pos + 1 and is_null(args[pos + 1]):
                     no_args = " (no selectionArgs)"
@@ -63,8 +64,9 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
                     site,
                     key=name,
                     message=Text(
-                        f"{name}: SQL built by concatenation: {shown}{no_args}",
-                        f"{name}:SQL 由拼接构造:{shown}{no_args}",
+                        f"{name}: SQL built by concatenation: {shown}{no_args}"
+                        f"{provenance(built[0])}",
+                        f"{name}:SQL 由拼接构造:{shown}{no_args}{provenance_zh(built[0])}",
                     ),
                 )
 

@@ -42,8 +42,9 @@ public class MainActivity extends Activity {
         priv.close();
         // ok: android.storage.world-accessible-mode
         SharedPreferences appendPrefs = getSharedPreferences("prefs2", Context.MODE_APPEND);
-        // ok: android.storage.world-accessible-mode
-        SharedPreferences unknownMode = getSharedPreferences("prefs3", passed);
+        // The caller (onCreate) passes MODE_WORLD_READABLE: followed across the call.
+        // ruleid: android.storage.world-accessible-mode
+        SharedPreferences passedMode = getSharedPreferences("prefs3", passed);
     }
 
     void external(String data) throws IOException {
