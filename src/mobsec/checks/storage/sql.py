@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.facts.values import provenance, provenance_zh
+from mobsec.facts.values.sources import IPC, NETWORK, UI_INPUT, describe_kinds, input_kinds
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import callee_of, has_variable_part, is_null, site_args
@@ -24,10 +25,13 @@ MAX_SQL_SHOWN = 80
         "execSQL / compileStatement or into the selection of query / update / delete. If "
         "the value comes from the user, another app (Intent extras, a content provider "
         "call) or the network, it can change the statement: read other rows, bypass a "
-        "login check, or modify the database.",
+        "login check, or modify the database. Text only the device's own user types into the "
+        "app's own views is kept as an info note (that user already controls the local "
+        "database); data from another app or a server is reported with high confidence.",
         "非常量值被拼接进 rawQuery / execSQL / compileStatement 的 SQL 文本,或 query / update "
         "/ delete 的 selection 条件中。若该值来自用户、其他应用(Intent 附加数据、内容提供者"
-        "调用)或网络,就能改变语句:读取其他记录、绕过登录校验或修改数据库。",
+        "调用)或网络,就能改变语句:读取其他记录、绕过登录校验或修改数据库。仅由设备用户在应用自身界面输入"
+        "的文本记为提示信息(该用户本就能控制本地数据库);来自其他应用或服务器的数据以高置信度报告。",
     ),
     remediation=(
         "Keep the SQL text constant and pass values as bind arguments ('?' placeholders with "
@@ -57,16 +61,30 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
                 if not built:
                     continue
                 shown = _shape(built[0].value)
+                kinds = frozenset().union(*(input_kinds(r, ctx.facts.hierarchy) for r in built))
+                source_en, source_zh = describe_kinds(kinds)
+                severity = confidence = None
+                if kinds == {UI_INPUT}:
+                    # The device's own user typing into the app's own database: not
+                    # injection by another party (kept as a note, out of the default view).
+                    severity, confidence = Severity.INFO, Confidence.LOW
+                elif kinds & {IPC, NETWORK}:
+                    confidence = Confidence.HIGH
+                source_en = f"; from {source_en}" if source_en else ""
+                source_zh = f";来自{source_zh}" if source_zh else ""
                 no_args = ""
                 if name in SELECTION_METHODS and len(args) > pos + 1 and is_null(args[pos + 1]):
                     no_args = " (no selectionArgs)"
                 yield ctx.code_finding(
                     site,
                     key=name,
+                    severity=severity,
+                    confidence=confidence,
                     message=Text(
-                        f"{name}: SQL built by concatenation: {shown}{no_args}"
+                        f"{name}: SQL built by concatenation: {shown}{no_args}{source_en}"
                         f"{provenance(built[0])}",
-                        f"{name}:SQL 由拼接构造:{shown}{no_args}{provenance_zh(built[0])}",
+                        f"{name}:SQL 由拼接构造:{shown}{no_args}{source_zh}"
+                        f"{provenance_zh(built[0])}",
                     ),
                 )
 

@@ -143,7 +143,7 @@ class ValueAnalysis:
     def _one(
         self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
     ) -> tuple[Reached, ...]:
-        here = (Reached(v, dex.method_ref(method_idx)),)
+        here = (Reached(v, dex.method_ref(method_idx), (), (dex, method_idx)),)
         if v.is_constant():
             return here
         kind = v.kind
@@ -320,7 +320,7 @@ class ValueAnalysis:
             return None
         origin = carried.origin if carried else dex.method_ref(method_idx)
         steps = carried.steps if carried else ()
-        return tuple(Reached(m, origin, steps) for m in made)
+        return tuple(Reached(m, origin, steps, (dex, method_idx)) for m in made)
 
     def _concat(
         self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
@@ -355,7 +355,7 @@ class ValueAnalysis:
         origin = carried.origin if carried else dex.method_ref(method_idx)
         steps = carried.steps if carried else ()
         return tuple(
-            Reached(Value("concat", tuple(parts), v.offset), origin, steps)
+            Reached(Value("concat", tuple(parts), v.offset), origin, steps, (dex, method_idx))
             for parts in product(*options)
         )
 

@@ -9,10 +9,10 @@ from the use back to the definition; :func:`describe_path` prints them definitio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mobsec.facts.dataflow import Value
-from mobsec.ingest.dex import MethodRef
+from mobsec.ingest.dex import DexFile, MethodRef
 
 MAX_SHOWN_STEPS = 6
 
@@ -40,6 +40,9 @@ class Reached:
     value: Value
     origin: MethodRef | None = None
     steps: tuple[Step, ...] = ()
+    # The method whose analysis holds ``value`` (its DEX and method_idx), to look further
+    # at how a non-constant value was made (an EditText's text, an Intent extra...).
+    made_in: tuple[DexFile, int] | None = field(default=None, compare=False)
 
     @property
     def constant(self) -> bool:
@@ -55,7 +58,7 @@ class Reached:
 
     def behind(self, step: Step) -> Reached:
         """This value seen one step further from the use."""
-        return Reached(self.value, self.origin, (step, *self.steps))
+        return Reached(self.value, self.origin, (step, *self.steps), self.made_in)
 
     def to_json(self) -> dict:
         return {
