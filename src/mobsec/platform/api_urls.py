@@ -55,4 +55,5 @@ urlpatterns = [
         name="api-notifications-read",
     ),
     path("monitoring/", include("mobsec.platform.monitoring.api_urls")),
+    path("vulns/", include("mobsec.platform.vulns.api_urls")),
 ]

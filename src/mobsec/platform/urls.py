@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("mobsec.platform.accounts.urls")),
     path("apps/", include("mobsec.platform.registry.urls")),
     path("monitoring/", include("mobsec.platform.monitoring.urls")),
+    path("vulns/", include("mobsec.platform.vulns.urls")),
     path("", include("mobsec.platform.scans.urls")),
     path("api/v1/", include("mobsec.platform.api_urls")),
     path("api/health/", core_api.health, name="api-health"),

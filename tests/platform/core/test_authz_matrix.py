@@ -19,6 +19,7 @@ from mobsec.platform.monitoring import actions as monitoring_actions
 from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
+from tests.platform.vulns import matrix as vulns_matrix
 
 ANON = "anonymous"
 PRINCIPALS = (ANON, *ROLES)
@@ -118,6 +119,33 @@ def _rules() -> dict[str, list[Rule]]:
         "monitoring:official-edit": [g(ADMINS_OF_A), p(ADMINS_OF_A, "official-page")],
         "monitoring:sources": [g(USERS), p(ADMINS_OF_A, "source")],
         "monitoring:poll": [p(ADMINS_OF_A, "none")],
+        # Vulnerabilities: the case is the vendor's (notified); nobody else is on it, the
+        # platform administrator included. Reports and follow-ups are open to everyone.
+        "vulns:list": [g(USERS)],
+        "vulns:submit": [g(EVERYONE), p(EVERYONE, "vuln-report")],
+        "vulns:follow": [g(EVERYONE), p(EVERYONE, "vuln-follow")],
+        "vulns:import": [g(NOBODY), p(NOBODY, "vuln-import")],  # support units only
+        "vulns:freeze": [
+            g(frozenset({"platform_admin"})),
+            p(frozenset({"platform_admin"}), "vuln-freeze"),
+        ],
+        "vulns:convention": [g(USERS), p(frozenset({"platform_admin", "org_admin"}), "vuln-sign")],
+        "vulns:intake-log": [g(NOBODY)],  # coordinators only
+        "vulns:two-factor": [g(USERS), p(USERS, "vuln-code")],
+        "vulns:detail": [g(vulns_matrix.VENDOR_ONLY)],
+        "vulns:act": [p(vulns_matrix.VENDOR_ONLY, "vuln-dispute")],
+        "vulns:upload-fix": [p(vulns_matrix.VENDOR_ONLY, "vuln-fix")],
+        "vulns:attachment": [g(vulns_matrix.VENDOR_ONLY)],
+        "api-vuln-list": [g(USERS), p(USERS, "vuln-report")],
+        "api-vuln-import": [p(NOBODY, "vuln-import")],
+        "api-vuln-follow": [p(EVERYONE, "vuln-follow")],
+        "api-vuln-detail": [g(vulns_matrix.VENDOR_ONLY)],
+        "api-vuln-transitions": [g(vulns_matrix.VENDOR_ONLY)],
+        "api-vuln-action": [p(vulns_matrix.VENDOR_ONLY, "vuln-dispute")],
+        "api-vuln-fix": [p(vulns_matrix.VENDOR_ONLY, "vuln-fix", ok=(415,))],
+        "api-vuln-attachment": [g(vulns_matrix.VENDOR_ONLY)],
+        "api-vuln-publication": [g(vulns_matrix.VENDOR_ONLY)],
+        "api-vuln-national-report": [g(vulns_matrix.VENDOR_ONLY)],
     }
 
 
@@ -150,10 +178,12 @@ def objects(world, ingest):
     app.save()
     run = CiRun.objects.create(scan=s2)
     monitoring = monitoring_objects(world, app, s1)
+    vulns = vulns_matrix.vuln_objects(world, app)
     fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
     ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
            "fingerprint": fp, "fmt": "json"}  # fmt: skip
-    return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring}
+    return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring,
+                        "vulns": vulns}  # fmt: skip
 
 
 def monitoring_objects(world, app, scan) -> dict[str, str]:
@@ -179,6 +209,8 @@ _MONITORING_ID = {"api-monitoring-candidate": "candidate_id",
 
 
 def _kwargs(name: str, ids: dict, objs: dict) -> dict:
+    if name.startswith(("vulns:", "api-vuln-")):
+        return vulns_matrix.kwargs(_params(name), objs["vulns"])
     if "monitoring" in name:
         m = objs["monitoring"]
         return {k: m[_MONITORING_ID[name]] if k == "id" else m[k] for k in _params(name)}
@@ -200,6 +232,8 @@ def _params(name: str) -> list[str]:
 
 
 def _body(kind: str, world, objs: dict):
+    if kind.startswith("vuln-"):
+        return vulns_matrix.body(kind, world, objs["vulns"])
     if kind == "upload" or kind == "page-upload":
         return {"file": SimpleUploadedFile("notes.txt", b"not a package at all"),
                 "organisation": world.orgs["a"].public_id}  # fmt: skip
