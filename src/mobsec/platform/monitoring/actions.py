@@ -174,7 +174,7 @@ def source_directory(path: str) -> Path:
 
 
 def create_source(user, organisation: Organisation, *, kind: str, adapter: str, name: str,
-                  path: str, request=None) -> Source:  # fmt: skip
+                  path: str, contact: str = "", request=None) -> Source:  # fmt: skip
     """A watched folder or a channel adapter's directory (organisation administrators)."""
     if not access.can(user, roles.MANAGE, organisation=organisation):
         raise UserError("forbidden", "You may not do this.", "您无权执行此操作。", status=403)
@@ -189,7 +189,8 @@ def create_source(user, organisation: Organisation, *, kind: str, adapter: str, 
         raise UserError("monitoring.invalid", "Give the channel a name.", "请填写渠道名称。")
     directory = source_directory(path)
     source = Source.objects.create(organisation=organisation, kind=kind, adapter=adapter,
-                                   name=name, path=str(directory), created_by=user)  # fmt: skip
+                                   name=name, path=str(directory), created_by=user,
+                                   contact=listing.text(contact, 300))  # fmt: skip
     audit.record("monitoring_source", actor=user, organisation=organisation,
                  target=source.public_id, request=request,
                  details={"kind": kind, "adapter": adapter, "path": str(directory)})  # fmt: skip
@@ -223,6 +224,12 @@ def takedown(verdict: Verdict, lang: str, fmt: str) -> bytes:
     comparison = engine.compare(candidate.package.fingerprint.document,
                                 verdict.version.package.fingerprint.document,
                                 list(verdict.app.certificates))  # fmt: skip
-    channel = candidate.channel or (candidate.source.name if candidate.source else "")
-    out = engine.render_takedown(comparison, channel or "—", lang, fmt)
-    return out.encode("utf-8") if isinstance(out, str) else out
+    source = candidate.source
+    channel = {"name": candidate.channel or (source.name if source else "") or "—",
+               "contact": source.contact if source else ""}  # fmt: skip
+    owner = verdict.app.owner or verdict.app.organisation
+    try:
+        return engine.render_takedown(comparison, channel, lang, fmt, owner.name)
+    except Exception as e:  # noqa: BLE001 - the engine's RenderError (fonts, WeasyPrint)
+        raise UserError("monitoring.render", f"The takedown report could not be made: {e}",
+                        f"无法生成下架通知报告：{e}", status=503) from None  # fmt: skip

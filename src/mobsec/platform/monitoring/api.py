@@ -148,7 +148,8 @@ class SourceList(generics.ListAPIView):
         org = actions.monitoring_organisation(request.user, d.get("organisation"), roles.MANAGE)
         source = actions.create_source(request.user, org, kind=d["kind"],
                                        adapter=d.get("adapter", ""), name=d["name"],
-                                       path=d["path"], request=request)  # fmt: skip
+                                       path=d["path"], contact=d.get("contact", ""),
+                                       request=request)  # fmt: skip
         return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,13 +22,6 @@ def fingerprint_json(path: str) -> dict[str, Any]:
     return similarity.fingerprint(path).to_json()
 
 
-def fingerprint_error():
-    """The engine's exception for a package it cannot fingerprint (``en``, ``zh``, ``code``)."""
-    from mobsec.similarity.model import FingerprintError
-
-    return FingerprintError
-
-
 def load(doc: dict[str, Any]):
     from mobsec import similarity
 
@@ -39,8 +32,8 @@ def summary(doc: dict[str, Any]) -> dict[str, str]:
     """What the platform shows of a fingerprint: package name, label, signer."""
     fp = load(doc)
     return {
-        "package_name": fp.package[:255],
-        "label": (fp.names[0] if fp.names else "")[:255],
+        "package_name": fp.package_name[:255],
+        "label": fp.label[:255],
         "signer_sha256": (fp.certificates[0] if fp.certificates else "")[:64],
     }
 
@@ -61,7 +54,8 @@ def new_index():
     return similarity.RegistryIndex()
 
 
-def render_takedown(comparison, channel: str, lang: str, fmt: str) -> bytes | str:
+def render_takedown(comparison, channel: dict[str, str], lang: str, fmt: str, owner: str) -> bytes:
+    """HTML (UTF-8) or PDF bytes; the engine's RenderError when it cannot be made."""
     from mobsec import similarity
 
-    return similarity.render_takedown(comparison, channel, lang, fmt)
+    return similarity.render_takedown(comparison, channel, lang, fmt, owner=owner)

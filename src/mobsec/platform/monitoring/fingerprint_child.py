@@ -26,10 +26,7 @@ def main() -> int:
         d = e.diagnostic
         _write(request["out"], {"code": d.code, "file": d.file, "en": d.en, "zh": d.zh})
         return EXIT_INPUT_ERROR
-    except engine.fingerprint_error() as e:
-        _write(request["out"], {"code": e.code, "file": "", "en": e.en, "zh": e.zh})
-        return EXIT_INPUT_ERROR
-    except FormatError as e:
+    except FormatError as e:  # the engine's FingerprintError is one
         _write(request["out"], {"code": e.code, "file": "", "en": e.en, "zh": e.zh})
         return EXIT_INPUT_ERROR
     _write(request["out"], doc)

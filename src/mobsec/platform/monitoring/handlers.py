@@ -85,7 +85,7 @@ def candidate_handler(job, progress) -> dict[str, Any]:
     progress(60, "index")
     info = engine.summary(fp.document)
     Candidate.objects.filter(pk=candidate.pk).update(**info)
-    hits = registry_index().query(engine.load(fp.document), limit=TOP_K)
+    hits = registry_index().query(engine.load(fp.document), k=TOP_K)
     progress(80, "compare")
     best: dict[int, tuple[float, Verdict]] = {}
     versions = Version.objects.select_related("app", "package__fingerprint").in_bulk(

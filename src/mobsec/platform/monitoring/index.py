@@ -40,6 +40,6 @@ def registry_index():
             index = engine.new_index()
             rows = official_versions().values_list("id", "package__fingerprint__document")
             for version_id, doc in rows.iterator(chunk_size=200):
-                index.add(engine.load(doc), key=version_id)
+                index.add(version_id, engine.load(doc))
             _cached["key"], _cached["index"] = key, index
         return _cached["index"]

@@ -38,6 +38,7 @@ class Source(models.Model):
     adapter = models.CharField(max_length=64, blank=True)  # adapters.ADAPTERS key
     name = models.CharField(max_length=200)  # the channel's name: takedowns are addressed to it
     path = models.CharField(max_length=1000)  # inside settings.MOBSEC_MONITORING_ROOTS
+    contact = models.CharField(max_length=300, blank=True)  # the channel's takedown contact
     active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # What the last poll could not take: [{"code", "file", "en", "zh"}], bounded.

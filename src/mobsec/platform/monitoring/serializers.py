@@ -80,7 +80,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "organisation", "kind", "adapter", "name", "path", "active",
+        fields = ["id", "organisation", "kind", "adapter", "name", "path", "contact", "active",
                   "last_polled_at", "problems", "created_at"]  # fmt: skip
 
 
@@ -90,6 +90,7 @@ class SourceInputSerializer(serializers.Serializer):
     adapter = serializers.CharField(required=False, allow_blank=True, max_length=64)
     name = serializers.CharField(max_length=200)
     path = serializers.CharField(max_length=1000)
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
 class PollSerializer(serializers.Serializer):

@@ -121,7 +121,8 @@ def sources(request):
             org = actions.monitoring_organisation(request.user, p.get("organisation"), roles.MANAGE)
             actions.create_source(request.user, org, kind=p.get("kind", ""),
                                   adapter=p.get("adapter", ""), name=p.get("name", ""),
-                                  path=p.get("path", ""), request=request)  # fmt: skip
+                                  path=p.get("path", ""), contact=p.get("contact", ""),
+                                  request=request)  # fmt: skip
             return redirect("monitoring:sources")
         except UserError as e:
             _refuse(request, e)

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .repack import repackage
+
+
+@pytest.fixture(scope="session")
+def repackaged_apk(fixture_apk, tmp_path_factory) -> Path:
+    """dataflow-cases decoded, an ad class injected, rebuilt and signed with a new key."""
+    out = tmp_path_factory.mktemp("repack") / "dataflow-repackaged.apk"
+    return repackage(fixture_apk("dataflow-cases"), out)
