@@ -28,6 +28,7 @@ from ._common import (
 
 FILE_ACCESS_DEFAULT_OFF_SDK = 30  # setAllowFileAccess defaults to false from targetSdk 30
 MIXED_CONTENT_ALWAYS_ALLOW = 0
+PLUGINS_IGNORED_FROM = 18  # WebView ignores setPluginState from Android 4.3 (API 18)
 PLUGIN_STATE = (
     "Landroid/webkit/WebSettings$PluginState;",
     "Lcom/tencent/smtt/sdk/WebSettings$PluginState;",
@@ -278,10 +279,11 @@ def mixed_content(ctx: CheckContext) -> Iterator[Finding]:
     description=(
         "setPluginState(ON) enables browser plugins such as Flash in WebViews on old Android "
         "versions (up to 4.2), a long line of remote code execution bugs; ON_DEMAND still "
-        "runs them after one tap. The API is deprecated and ignored from API 18.",
+        "runs them after one tap. The API is deprecated and ignored from API 18, so an app "
+        "whose minSdkVersion is 18 or more gets no finding.",
         "setPluginState(ON) 在旧版 Android(4.2 及以下)的 WebView 中启用 Flash 等浏览器插件,"
         "其历史上存在大量远程代码执行漏洞;ON_DEMAND 在一次点击后仍会运行插件。该 API 已弃用,"
-        "API 18 起被忽略。",
+        "API 18 起被忽略,因此 minSdkVersion 不低于 18 的应用不报告。",
     ),
     remediation=(
         "Remove setPluginState calls (or pass PluginState.OFF).",
@@ -295,6 +297,8 @@ def mixed_content(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_WEBVIEW],
 )
 def plugin_state(ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.manifest is not None and ctx.manifest.min_sdk >= PLUGINS_IGNORED_FROM:
+        return  # every device the app installs on ignores the call
     for site in calls(ctx.code, WEB_SETTINGS, "setPluginState"):
         read = fields_read(arg(site, 1))
         if any(c in PLUGIN_STATE and n == "ON" for c, n in read):

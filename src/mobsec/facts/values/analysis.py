@@ -35,7 +35,7 @@ from itertools import product
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
 from mobsec.facts.dataflow.models import MODELS
 from mobsec.facts.owners import OwnerResolver
-from mobsec.facts.taint.callgraph import CallGraph
+from mobsec.facts.taint.callgraph import STATIC_OR_DIRECT, SUPER, CallGraph
 from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
@@ -248,7 +248,19 @@ class ValueAnalysis:
         i = flow.cfg.by_pc.get(v.offset) if flow is not None and v.offset is not None else None
         if flow is None or i is None:
             return None
-        targets = self.graph.resolve(flow.cfg.insns[i].op, callee)  # type: ignore[arg-type]
+        op = flow.cfg.insns[i].op
+        if (
+            op not in STATIC_OR_DIRECT
+            and op not in SUPER
+            and self.code.find_class(
+                callee.class_desc  # type: ignore[union-attr]
+            )
+            is None
+        ):
+            # A virtual call on a library type (Object.toString, CharSequence...): the
+            # receiver may be a library object, so the app's overrides are not all it runs.
+            return None
+        targets = self.graph.resolve(op, callee)  # type: ignore[arg-type]
         if not targets or len(targets) > self.limits.value_targets:
             return None
         args: list[frozenset[Value]] | None = None

@@ -83,6 +83,18 @@ public class MainActivity extends Activity {
         return db.rawQuery("SELECT * FROM notes WHERE name = '" + name + "'", null);
     }
 
+    /** Twin of the pivaa shape: the caller passes an EditText's text through Object.toString,
+     * which an app class (Record) also overrides with a concatenation; the receiver is a
+     * library object, so Record.toString is not what runs. */
+    void runTyped(String sql) {
+        // ok: android.storage.sql-injection
+        db.execSQL(sql);
+    }
+
+    void typedStatement(EditText field) {
+        runTyped(field.getText().toString());
+    }
+
     void tableFromField() {
         // ok: android.storage.sql-injection
         db.execSQL("DELETE FROM " + Names.TABLE);

@@ -2,6 +2,7 @@ package com.example.wvbridgelegacy;
 
 import android.app.Activity;
 import android.os.Bundle;
+import android.webkit.WebSettings;
 import android.webkit.WebView;
 
 /** minSdk 16: every public method of the bridge (getClass() too) is reachable on old devices. */
@@ -14,6 +15,15 @@ public class MainActivity extends Activity {
         web.addJavascriptInterface(this, "host");
         // ok: android.webview.javascript-interface
         web.removeJavascriptInterface("accessibility");
+        plugins(web.getSettings());
+    }
+
+    /** minSdk 16: plugins still run on API 16-17 devices. */
+    void plugins(WebSettings s) {
+        // ruleid: android.webview.plugin-state
+        s.setPluginState(WebSettings.PluginState.ON);
+        // ok: android.webview.plugin-state
+        s.setPluginState(WebSettings.PluginState.OFF);
     }
 
     public String token() {

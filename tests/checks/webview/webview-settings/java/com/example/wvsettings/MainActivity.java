@@ -21,7 +21,8 @@ public class MainActivity extends Activity {
         s.setAllowUniversalAccessFromFileURLs(true);
         // ruleid: android.webview.mixed-content
         s.setMixedContentMode(WebSettings.MIXED_CONTENT_ALWAYS_ALLOW);
-        // ruleid: android.webview.plugin-state
+        // minSdk 21: every device ignores setPluginState (API 18+), no finding
+        // ok: android.webview.plugin-state
         s.setPluginState(WebSettings.PluginState.ON);
         // ruleid: android.webview.debugging-enabled
         WebView.setWebContentsDebuggingEnabled(true);
@@ -57,7 +58,7 @@ public class MainActivity extends Activity {
         s.setJavaScriptEnabled(false);
         // ruleid: android.webview.file-access
         s.setAllowFileAccess(true);
-        // ruleid: android.webview.plugin-state
+        // ok: android.webview.plugin-state
         s.setPluginState(WebSettings.PluginState.ON_DEMAND);
     }
 
