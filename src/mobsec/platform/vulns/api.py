@@ -24,6 +24,15 @@ from .serializers import (
 FIELDS = tuple(actions.Submission.__dataclass_fields__)
 
 
+def body(request):
+    """The request body as a mapping (a JSON list or string is refused, not a 500)."""
+    data = request.data
+    if not hasattr(data, "get"):
+        raise actions.UserError("vulns.bad_body", "The body must be a JSON object or a form.",
+                                "请求体必须是 JSON 对象或表单。")  # fmt: skip
+    return data
+
+
 def reporting_organisation(user, public_id: str):
     """The organisation a report is made for (the reporter's, when named)."""
     if not public_id:
@@ -45,15 +54,16 @@ class VulnList(generics.ListAPIView):
 
     @extend_schema(request=SubmissionSerializer, responses={201: VulnerabilitySerializer})
     def post(self, request):
-        data = {k: request.data.get(k) for k in FIELDS if k in request.data and k != "contact"}
-        org = reporting_organisation(request.user, str(request.data.get("organisation") or ""))
+        raw = body(request)
+        data = {k: raw.get(k) for k in FIELDS if k in raw and k != "contact"}
+        org = reporting_organisation(request.user, str(raw.get("organisation") or ""))
         files = request.FILES.getlist("file") if hasattr(request, "FILES") else []
         vuln, _, entry = actions.submit(actions.Submission.from_dict(data), files,
                                         reporter=request.user, organisation=org,
                                         channel="api", request=request)  # fmt: skip
-        body = VulnerabilitySerializer(vuln, context={"request": request}).data
-        body["acknowledgement"] = entry.acknowledgement
-        return Response(body, status=status.HTTP_201_CREATED)
+        answer = VulnerabilitySerializer(vuln, context={"request": request}).data
+        answer["acknowledgement"] = entry.acknowledgement
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 class VulnDetail(APIView):
@@ -84,7 +94,7 @@ class VulnAction(APIView):
         "reason": serializers.CharField(required=False)}), responses=VulnerabilitySerializer)  # fmt: skip
     def post(self, request, id: str, action: str):
         vuln = actions.open_case(id, request.user, request)
-        commands.run(action, vuln, request.user, request.data, request)
+        commands.run(action, vuln, request.user, body(request), request)
         vuln.refresh_from_db()
         return Response(VulnerabilitySerializer(vuln, context={"request": request}).data)
 
@@ -193,7 +203,7 @@ class VulnFollow(APIView):
                        "id": serializers.CharField(), "state": serializers.CharField()}),
                    auth=[], parameters=[OpenApiParameter("token", str, required=False)])  # fmt: skip
     def post(self, request):
-        vuln = actions.find_by_token(str(request.data.get("token") or ""))
+        vuln = actions.find_by_token(str(body(request).get("token") or ""))
         if vuln is None:
             raise actions.not_found()
         return Response({"id": vuln.public_id, "state": vuln.state})

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
@@ -74,7 +75,10 @@ def _evidence(user, vuln, data):
     sid = _text(data, "scan").strip()
     if not sid:
         return None
-    scan = Scan.objects.filter(scan_q(user), public_id=sid[:32], state="done").first()
+    # A scan the user may read, or the scan of a package attached to this case.
+    attached = vuln.attachments.exclude(scan=None).values_list("scan_id", flat=True)
+    scan = Scan.objects.filter(scan_q(user) | Q(pk__in=list(attached)), public_id=sid[:32],
+                               state="done").first()  # fmt: skip
     if scan is None:
         raise UserError("vulns.no_scan", "No such finished scan.", "没有该已完成的检测。")
     return scan

@@ -32,6 +32,16 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("batch import")
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update and delete refused too (the model refuses them row by row)."""
+
+    def update(self, **kwargs):
+        raise ValidationError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise ValidationError(f"{self.model.__name__} is append-only")
+
+
 class Vulnerability(models.Model):
     """One reported vulnerability, from receipt to disclosure (one case)."""
 
@@ -136,6 +146,8 @@ class Transition(models.Model):
     details = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
 
@@ -166,6 +178,8 @@ class IntakeLogEntry(models.Model):
     attachments = models.JSONField(default=list)  # [{sha256, size, name}]
     acknowledgement = models.TextField()  # the text sent back to the reporter
     ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

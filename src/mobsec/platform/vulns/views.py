@@ -115,7 +115,21 @@ def detail(request, vuln_id: str):
         if machine.COORDINATOR in parts else [],
         "severity_label": rating.label(vuln.severity, request.LANGUAGE_CODE or "zh"),
         "factors": rating.FACTORS, "levels": rating.FACTOR_LEVELS,
+        "evidence": _attached_findings(vuln) if parts & {machine.VERIFIER, machine.COORDINATOR}
+        else [],
     })  # fmt: skip
+
+
+def _attached_findings(vuln):
+    """Findings of the scanned attached packages: what a verifier can pick as evidence."""
+    from mobsec.platform.scans.models import Finding
+
+    scans = [a.scan for a in vuln.attachments.select_related("scan") if a.scan_id]
+    done = [s for s in scans if s.state == "done" and s.version_id]
+    return [
+        (s, Finding.objects.filter(version_id=s.version_id).order_by("check_id")[:100])
+        for s in done
+    ]
 
 
 @login_required
