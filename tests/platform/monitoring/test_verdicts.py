@@ -143,3 +143,23 @@ def test_a_zip_that_is_no_app_fails_with_the_engine_error(world, registry):
     assert c.state == "failed" and c.verdict == ""
     assert c.error["en"] and c.error["zh"] and "fake.apk" not in str(c.error.get("traceback", ""))
     assert not Verdict.objects.filter(candidate=c).exists()
+
+
+def test_the_index_grows_in_place_and_is_rebuilt_when_an_app_leaves(
+    world, registry, ingest, django_capture_on_commit_callbacks
+):
+    from mobsec.platform.monitoring.index import registry_index
+
+    app, _scan = registry
+    first = registry_index()
+    assert len(first) == 1 and registry_index() is first
+    other = ingest(world.orgs["a"], world.user("tester"), "taint-cases").version.app
+    with django_capture_on_commit_callbacks(execute=True):
+        official.set_official(world.user("org_admin"), other, official=True)
+    assert run(Job.objects.get(kind="monitoring.fingerprint", state="queued")).state == "done"
+    grown = registry_index()
+    assert grown is first and len(grown) == 2  # the new version added, nothing re-read
+    with django_capture_on_commit_callbacks(execute=True):
+        official.set_official(world.user("org_admin"), app, official=False)
+    rebuilt = registry_index()
+    assert rebuilt is not first and [k for k in rebuilt.keys] == [other.versions.get().pk]
