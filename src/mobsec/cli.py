@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mobsec.certification import cli as certification_cli
 from mobsec.diagnostics import InputError
 from mobsec.options import ScanOptions
 from mobsec.report.render import FORMATS, RenderError, format_for_path
@@ -141,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rules_cli.add_scan_args(s)
     rules_cli.add_parser(sub)
+    certification_cli.add_parser(sub)
 
     b = sub.add_parser(
         "baseline",
@@ -225,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_checks(args)
         if args.command == "rules":
             return rules_cli.run(args)
+        if args.command == "certificate":
+            return certification_cli.run_certificate(args)
+        if args.command == "scheme":
+            return certification_cli.run_scheme(args)
         if args.command in ("serve", "platform"):
             from mobsec.platform.cli import run  # loads Django: only for these commands
 

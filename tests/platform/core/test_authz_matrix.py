@@ -20,6 +20,7 @@ from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
 from tests.platform.vulns import matrix as vulns_matrix
+from tests.platform.evaluations import matrix as certify_matrix
 
 ANON = "anonymous"
 PRINCIPALS = (ANON, *ROLES)
@@ -31,6 +32,8 @@ TRIAGERS = frozenset({"platform_admin", "org_admin", "tester"})
 UPLOADERS_TO_A = TRIAGERS
 ADMINS_OF_A = frozenset({"platform_admin", "org_admin"})
 NOBODY = frozenset()
+# Who reads organisation a's own work (evaluations, schemes, test sets): not vendors.
+ORG_READERS = frozenset({"platform_admin", "org_admin", "tester", "regulator"})
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,37 @@ def _rules() -> dict[str, list[Rule]]:
         "api-vuln-attachment": [g(vulns_matrix.VENDOR_ONLY)],
         "api-vuln-publication": [g(vulns_matrix.VENDOR_ONLY)],
         "api-vuln-national-report": [g(vulns_matrix.VENDOR_ONLY)],
+        # Evaluations: approving and issuing need the reviewer role (none of these principals;
+        # tests/platform/evaluations covers it); revocation also the organisation's admins.
+        "evaluations:list": [g(USERS), p(TRIAGERS, "evaluation-start")],
+        "evaluations:schemes": [
+            g(USERS),
+            p(frozenset({"platform_admin", "org_admin"}), "scheme-upload", ok=(400,)),
+        ],
+        "evaluations:scheme": [g(ORG_READERS)],
+        "evaluations:evaluation": [g(ORG_READERS)],
+        "evaluations:item": [p(TRIAGERS, "manual")],
+        "evaluations:submit": [p(TRIAGERS, "none")],
+        "evaluations:review": [p(NOBODY, "review")],
+        "evaluations:report": [g(ORG_READERS)],
+        "evaluations:evidence": [g(ORG_READERS)],
+        "evaluations:issue": [p(NOBODY, "none")],
+        "evaluations:certificate": [g(ORG_READERS)],
+        "evaluations:revoke": [p(frozenset({"platform_admin", "org_admin"}), "reason")],
+        # Public: the registry, verification, the signed file, its PDF and the issuer's key.
+        "evaluations:registry": [g(EVERYONE)],
+        "evaluations:public-key": [g(EVERYONE)],
+        "evaluations:cert-json": [g(EVERYONE)],
+        "evaluations:cert-pdf": [g(EVERYONE)],
+        "evaluations:verify": [g(EVERYONE), p(EVERYONE, "none")],
+        "evaluations:verify-serial": [g(EVERYONE)],
+        "testsets:list": [g(USERS), p(TRIAGERS, "testset")],
+        "testsets:products": [g(USERS), p(TRIAGERS, "product")],
+        "testsets:product": [g(ORG_READERS)],
+        "testsets:result": [g(ORG_READERS)],
+        "testsets:testset": [g(ORG_READERS)],
+        "testsets:import": [p(TRIAGERS, "results")],
+        "testsets:mobsec": [p(TRIAGERS, "none")],
     }
 
 
@@ -182,8 +216,9 @@ def objects(world, ingest):
     fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
     ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
            "fingerprint": fp, "fmt": "json"}  # fmt: skip
+    ids.update(certify_matrix.objects(world, s2))
     return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring,
-                        "vulns": vulns}  # fmt: skip
+                        "vulns": vulns, "ids": ids}  # fmt: skip
 
 
 def monitoring_objects(world, app, scan) -> dict[str, str]:
@@ -234,6 +269,9 @@ def _params(name: str) -> list[str]:
 def _body(kind: str, world, objs: dict):
     if kind.startswith("vuln-"):
         return vulns_matrix.body(kind, world, objs["vulns"])
+    certify = certify_matrix.body(kind, world, objs["ids"])
+    if certify is not None:
+        return certify
     if kind == "upload" or kind == "page-upload":
         return {"file": SimpleUploadedFile("notes.txt", b"not a package at all"),
                 "organisation": world.orgs["a"].public_id}  # fmt: skip

@@ -7,12 +7,16 @@ from what is stored.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from mobsec.platform.registry import store
 
 from . import actions
 from .models import Report, Scan
+from .signals import scan_stored
+
+log = logging.getLogger(__name__)
 
 
 def unreadable(doc: dict[str, Any]):
@@ -61,6 +65,11 @@ def scan_handler(job, progress) -> dict[str, Any]:
             actions.mark_failed(scan, e.to_json())
             raise e
         scan = actions.store_report(scan, doc, reused=reused)
+        for receiver, error in scan_stored.send_robust(sender=Scan, scan=scan):
+            if isinstance(error, Exception):
+                log.error(
+                    "scan_stored listener %r failed on %s: %r", receiver, scan.public_id, error
+                )
     return {
         "scan": scan.public_id,
         "report": scan.report.public_id,

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "mobsec.platform.notifications",
     "mobsec.platform.monitoring",
     "mobsec.platform.vulns",
+    "mobsec.platform.evaluations",
+    "mobsec.platform.testsets",
 ]
 
 MIDDLEWARE = [

@@ -61,9 +61,27 @@ def render_pdf(
             f"PDF output needs WeasyPrint and pango (./dev setup installs them): {e}"
         ) from e
     check_pdf_fonts(lang)
-    family = cjk_family()
     started = time.perf_counter()
     html = render_html(doc, lang, for_print=True)
+    say("PDF: layout / 排版")
+    pdf, pages = html_to_pdf(html, weasyprint)
+    say(
+        f"PDF: {pages} pages in {time.perf_counter() - started:.1f} s / "
+        f"{pages} 页，用时 {time.perf_counter() - started:.1f} 秒"
+    )
+    return pdf
+
+
+def html_to_pdf(html: str, weasyprint: Any = None) -> tuple[bytes, int]:
+    """(PDF bytes, page count) of a self-contained page, with the CJK font first and a
+    fetcher that loads nothing; also used by the platform's test reports and certificates
+    (check fonts with ``check_pdf_fonts`` first)."""
+    if weasyprint is None:
+        try:
+            import weasyprint
+        except (ImportError, OSError) as e:
+            raise RenderError(f"PDF output needs WeasyPrint and pango: {e}") from e
+    family = cjk_family()
     # WeasyPrint logs every unsupported CSS property at WARNING; the screen-only rules are
     # expected to be ignored, so keep stderr for real problems.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -71,16 +89,10 @@ def render_pdf(
     if family:  # the font fontconfig found comes first, whatever the CSS lists
         name = family.replace("\\", "").replace('"', "")
         stylesheets.append(weasyprint.CSS(string=f'body {{ font-family: "{name}", sans-serif; }}'))
-    say("PDF: layout / 排版")
     document = weasyprint.HTML(string=html, url_fetcher=no_network_fetcher(weasyprint)).render(
         stylesheets=stylesheets
     )
-    say(f"PDF: {len(document.pages)} pages, writing / {len(document.pages)} 页，写入")
     pdf = document.write_pdf()
     if not pdf:
         raise RenderError("WeasyPrint produced no PDF")
-    say(
-        f"PDF: {len(document.pages)} pages in {time.perf_counter() - started:.1f} s / "
-        f"{len(document.pages)} 页，用时 {time.perf_counter() - started:.1f} 秒"
-    )
-    return bytes(pdf)
+    return bytes(pdf), len(document.pages)
