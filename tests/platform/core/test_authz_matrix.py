@@ -19,8 +19,8 @@ from mobsec.platform.monitoring import actions as monitoring_actions
 from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
-from tests.platform.vulns import matrix as vulns_matrix
 from tests.platform.evaluations import matrix as certify_matrix
+from tests.platform.vulns import matrix as vulns_matrix
 
 ANON = "anonymous"
 PRINCIPALS = (ANON, *ROLES)
