@@ -4,6 +4,8 @@ Commands:
   mobsec scan APK [-o FILE]... [--format F]... [--lang L] [--fail-on SEV]
                   [--baseline FILE] [--suppressions FILE] [--app-type TYPE]
                   [--privacy-policy FILE] [-q]
+  mobsec scan PKG|DIR... -o DIR [--format F]... [--jobs N] [--time-limit S]
+                  [--memory-limit MB] [--no-resume]   (batch: mobsec.batch)
   mobsec baseline APK|REPORT.json -o FILE
   mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
   mobsec rules keygen|sign|verify|check|test ...   (rule packs, docs/rules.md)
@@ -18,7 +20,9 @@ Exit codes (documented in README.md):
      suppressions or report file
   3  the package could not be read completely: outputs are written and say what failed
   4  an output could not be written (or rendered)
-Precedence when several apply: 2, then 4, then 1, then 3.
+Precedence when several apply: 2, then 4, then 1, then 3. A batch exits with the most
+severe of its packages' codes by the same precedence (a package over its time or memory
+limit counts as 3).
 """
 
 from __future__ import annotations
@@ -71,8 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "package",
         type=Path,
-        help="app package: APK, APKS, XAPK, APKM, AAB, ... (detected by content) / "
-        "应用安装包(按内容识别格式)",
+        nargs="+",
+        help="app package: APK, APKS, XAPK, APKM, AAB, ... (detected by content); several "
+        "packages or directories make a batch with -o DIR / 应用安装包(按内容识别格式);多个安装包"
+        "或目录即批量扫描,报告写入 -o 目录",
     )
     _add_output_args(s, FORMATS)
     _add_lang_arg(s)
@@ -140,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--threads", type=int, default=0, help="worker threads (0 = one per core) / 工作线程数"
     )
+    _add_batch_args(s)
     rules_cli.add_scan_args(s)
     rules_cli.add_parser(sub)
     certification_cli.add_parser(sub)
@@ -202,6 +209,37 @@ def _add_output_args(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> No
         action="append",
         default=[],
         help="output format, repeatable / 输出格式（可重复）",
+    )
+
+
+def _add_batch_args(s: argparse.ArgumentParser) -> None:
+    s.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="batch: packages scanned at once, one worker process each (default 1) / "
+        "批量:同时扫描的安装包数(每个一个工作进程)",
+    )
+    s.add_argument(
+        "--time-limit",
+        type=float,
+        default=900.0,
+        metavar="S",
+        help="batch: wall-clock seconds per package before it is stopped (default 900) / "
+        "批量:单个安装包的时间上限(秒)",
+    )
+    s.add_argument(
+        "--memory-limit",
+        type=int,
+        default=4096,
+        metavar="MB",
+        help="batch: address space per worker in MiB (default 4096) / 批量:每个工作进程的内存上限",
+    )
+    s.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="batch: scan every package again even if its reports exist for the same engine, "
+        "rules and options / 批量:忽略已有结果,全部重新扫描",
     )
 
 
@@ -331,12 +369,12 @@ def write_outputs(
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            _write_atomically(path, data)
+            write_atomically(path, data)
             written.append(str(path))
     return written
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write via a fresh temporary file beside ``path``, then rename it into place.
 
     The temporary name is random and created with O_EXCL|O_NOFOLLOW, so nothing planted in
@@ -365,7 +403,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------------------- scan
 
 
-def _scan(
+def scan_document(
     path: Path,
     quiet: bool,
     threads: int = 0,
@@ -415,28 +453,60 @@ def _check_privacy_args(args: argparse.Namespace) -> None:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from mobsec.report.baseline import Baseline, apply_triage, load_suppressions
+    from mobsec.batch.run import is_batch
 
-    plan = plan_outputs(args.output, args.format)
-    # Read the user's files before the (long) scan, so a typo fails at once.
+    if is_batch(args):
+        return _cmd_scan_batch(args)
+    args.package = args.package[0]
+    return _cmd_scan_one(args)
+
+
+def _cmd_scan_batch(args: argparse.Namespace) -> int:
+    from mobsec.batch.run import BatchUsageError, run_batch
+
+    suppressions, rule_packs = _scan_inputs(args)
+    if "pdf" in (args.format or []):
+        problem = check_outputs([("pdf", None)], args.lang)
+        if problem:
+            print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
+            return EXIT_INTERNAL
+    try:
+        return run_batch(args, rule_packs, suppressions)
+    except BatchUsageError as e:
+        raise UsageError(str(e)) from e
+
+
+def _scan_inputs(args: argparse.Namespace) -> tuple[Any, tuple]:
+    """Suppressions and rule packs, with every user file checked before the (long) scan."""
+    from mobsec.report.baseline import load_suppressions
+
     try:
         from mobsec.report.render.sarif_locations import check_source_root
 
         check_source_root(args.source_root)
     except ValueError as e:
         raise UsageError(str(e)) from e
-    baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     _check_privacy_args(args)
     try:
         rule_packs = rules_cli.load_for_scan(args)
     except rules_cli.RuleFileError as e:
         raise UsageError(str(e)) from e
+    return suppressions, rule_packs
+
+
+def _cmd_scan_one(args: argparse.Namespace) -> int:
+    from mobsec.report.baseline import Baseline, apply_triage
+
+    plan = plan_outputs(args.output, args.format)
+    # Read the user's files before the (long) scan, so a typo fails at once.
+    baseline = Baseline.load(args.baseline) if args.baseline else None
+    suppressions, rule_packs = _scan_inputs(args)
     problem = check_outputs(plan, args.lang)
     if problem:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
         return EXIT_INTERNAL
-    doc = _scan(
+    doc = scan_document(
         args.package,
         args.quiet,
         args.threads,
@@ -459,7 +529,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from mobsec.report.render.groups import scoped
 
     view = scoped(doc, args.scope)  # --scope: what the summary and --fail-on consider
-    gate = _gate(view, args.fail_on)
+    gate = gate_count(view, args.fail_on)
     if not args.quiet:
         from mobsec.report.render.terminal import render_terminal
 
@@ -480,7 +550,7 @@ def _print_unsupported(doc: dict[str, Any]) -> None:
             print(f"mobsec: {name}: {m['en']} / {m['zh-CN']} [{d['code']}]", file=sys.stderr)
 
 
-def _gate(doc: dict[str, Any], threshold: str | None) -> int:
+def gate_count(doc: dict[str, Any], threshold: str | None) -> int:
     """How many findings fail ``--fail-on`` (open, not in the baseline, severe enough)."""
     if threshold is None:
         return 0
@@ -542,7 +612,7 @@ def load_report(path: Path) -> dict[str, Any]:
 
 
 def _doc_of(path: Path, quiet: bool) -> dict[str, Any]:
-    return load_report(path) if _is_report_file(path) else _scan(path, quiet)
+    return load_report(path) if _is_report_file(path) else scan_document(path, quiet)
 
 
 # ----------------------------------------------------------------------------------- baseline
@@ -555,7 +625,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     base = baseline_document(doc)
     text = json.dumps(base, ensure_ascii=False, indent=2) + "\n"
     try:
-        _write_atomically(args.output, text.encode("utf-8"))
+        write_atomically(args.output, text.encode("utf-8"))
     except OSError as e:
         print(f"mobsec: cannot write baseline to {args.output}: {e}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -584,7 +654,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         data = render_diff_text(d, args.lang).encode("utf-8")
     try:
         if args.output and str(args.output) != "-":
-            _write_atomically(args.output, data)
+            write_atomically(args.output, data)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

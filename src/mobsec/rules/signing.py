@@ -180,3 +180,9 @@ def verify_pack(root: Path, pubkey_paths: list[Path]) -> str:
         "the signature does not verify with the given public key(s)",
         "签名无法用所给公钥验证",
     )
+
+
+def pack_digest(pack_id: str, version: str, root: Path) -> str:
+    """SHA-256 of the pack's canonical listing: changes with any file of the pack (what a
+    batch resume or a stored result keys on, signed or not)."""
+    return hashlib.sha256(_payload(pack_id, version, _listing(root))).hexdigest()
