@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from itertools import product
+from time import perf_counter
 
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
 from mobsec.facts.dataflow.models import MODELS
@@ -76,8 +77,10 @@ class ValueAnalysis:
         self._returns: dict[tuple[str, int], list[tuple[int, frozenset[Value]]]] = {}
         self._left = 0  # steps left for the current question
         self._cut = False  # the current sub-answer hit a bound or a cycle: not memoised
+        # Counters for bench/bench_values.py: questions asked, steps taken, time spent.
         self.questions = 0
         self.steps = 0
+        self.seconds = 0.0
 
     # ---- questions -----------------------------------------------------------------------
 
@@ -118,7 +121,9 @@ class ValueAnalysis:
         self.questions += 1
         self._left = self.limits.value_steps
         self._cut = False
+        start = perf_counter()
         got = self._many(dex, method_idx, values, 0, follow_parameters)
+        self.seconds += perf_counter() - start
         return list(got[: self.limits.value_reached])
 
     # ---- resolution ------------------------------------------------------------------------
