@@ -7,7 +7,15 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
-from mobsec.facts.values import ValueAnalysis, constant_bytes, integers
+from mobsec.facts.values import (
+    Reached,
+    ValueAnalysis,
+    constant_bytes,
+    integers,
+    provenance,
+    provenance_zh,
+)
+from mobsec.facts.values.path import java_method
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -80,6 +88,33 @@ def _random_bytes_into_secrets(ctx: CheckContext, resolver: ValueAnalysis) -> It
         yield site
 
 
+def _random_bytes_into_secrets_elsewhere(
+    ctx: CheckContext, resolver: ValueAnalysis
+) -> Iterator[tuple[CodeSite, CodeSite, Reached]]:
+    """``Random.nextBytes(a)`` in one method, ``a`` a key or IV in another: returned by a
+    helper, passed to one, or kept in a field (followed by the value analysis)."""
+    for class_desc, pos in SECRET_SINKS:
+        for sink in calls(ctx, class_desc, "<init>"):
+            for r in resolver.arg(sink, pos):
+                if not r.steps or r.made_in is None or r.value.kind != "array":
+                    continue
+                dex, idx = r.made_in
+                flow = resolver.flow(dex, idx)
+                if flow is None:
+                    continue
+                for call in flow.invokes():
+                    if call.callee.class_desc != RANDOM or call.callee.name != "nextBytes":
+                        continue
+                    args = flow.args_at(call.offset)
+                    if len(args) != 2 or not args[0]:
+                        continue
+                    if not all(v.kind == "new" and v.data == RANDOM for v in args[0]):
+                        continue
+                    if any(v.kind == "array" and v.offset == r.value.offset for v in args[1]):
+                        site = CodeSite(dex, flow.ref, idx, call.offset, call.opcode)
+                        yield site, sink, r
+
+
 def _reaches_sink(
     ctx: CheckContext, resolver: ValueAnalysis, site: CodeSite, arrays: set[int | None]
 ) -> bool:
@@ -106,13 +141,14 @@ def _reaches_sink(
         "java.util.Random and Math.random are linear congruential generators seeded from the "
         "clock: after a few outputs the rest can be computed. Keys, IVs, tokens, OTPs and "
         "salts made with them can be predicted. The finding is certain when Random.nextBytes "
-        "fills an array that becomes a key or IV in the same method; otherwise it is a "
+        "fills an array that becomes a key or IV (in the same method, or in another one the "
+        "array is returned, passed or stored to); otherwise it is a "
         "heuristic (a Random in a class that also does cryptography, or in a method whose name "
         "says key/token/password/nonce...), with low confidence.",
         "java.util.Random 与 Math.random 是以时钟为种子的线性同余生成器,观察少量输出后即可推算其余"
         "输出,用它们生成的密钥、IV、令牌、一次性口令和盐都可被预测。若 Random.nextBytes 填充的数组在"
-        "同一方法中成为密钥或 IV,则结论确定;否则为启发式判断(该 Random 所在的类同时进行密码运算,或"
-        "方法名表明生成密钥/令牌/口令/nonce 等),置信度低。",
+        "同一方法中(或经返回、传参、字段传到的其他方法中)成为密钥或 IV,则结论确定;"
+        "否则为启发式判断(该 Random 所在的类同时进行密码运算,或方法名表明生成密钥/令牌/口令/nonce 等),置信度低。",
     ),
     remediation=(
         "Use java.security.SecureRandom (default constructor, no setSeed) for every value an "
@@ -138,6 +174,22 @@ def insecure_random(ctx: CheckContext) -> Iterator[Finding]:
             message=Text(
                 "java.util.Random.nextBytes fills an array used as a key or IV in this method",
                 "java.util.Random.nextBytes 填充的数组在本方法中被用作密钥或 IV",
+            ),
+        )
+    for site, sink, reached in _random_bytes_into_secrets_elsewhere(ctx, resolver):
+        if (site.dex.name, site.caller_idx) in certain_methods:
+            continue
+        certain_methods.add((site.dex.name, site.caller_idx))
+        where = java_method(sink.caller)
+        yield ctx.code_finding(
+            site,
+            key="nextBytes",
+            severity=Severity.HIGH,
+            message=Text(
+                f"java.util.Random.nextBytes fills an array that becomes a key or IV in "
+                f"{where}{provenance(reached)}",
+                f"java.util.Random.nextBytes 填充的数组在 {where} 中被用作密钥或 IV"
+                f"{provenance_zh(reached)}",
             ),
         )
     memo: dict[str, bool] = {}

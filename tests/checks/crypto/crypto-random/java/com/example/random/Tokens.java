@@ -57,4 +57,9 @@ public class Tokens {
         // ok: android.crypto.seeded-securerandom
         return new SecureRandom();
     }
+
+    /** The IV comes from a helper that fills it with java.util.Random (finding in the helper). */
+    public IvParameterSpec ivFromHelper() {
+        return new IvParameterSpec(RandomBytes.fillBlock());
+    }
 }
