@@ -13,6 +13,8 @@ from mobsec.platform.core.ids import PublicIdField
 class TestSet(models.Model):
     """Packages and the weaknesses expected in each (``packages``: the parsed file)."""
 
+    __test__ = False  # not a pytest test class despite its name
+
     public_id = PublicIdField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200)
