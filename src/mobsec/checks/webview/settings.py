@@ -279,11 +279,11 @@ def mixed_content(ctx: CheckContext) -> Iterator[Finding]:
     description=(
         "setPluginState(ON) enables browser plugins such as Flash in WebViews on old Android "
         "versions (up to 4.2), a long line of remote code execution bugs; ON_DEMAND still "
-        "runs them after one tap. The API is deprecated and ignored from API 18, so an app "
-        "whose minSdkVersion is 18 or more gets no finding.",
+        "runs them after one tap. The API is deprecated and ignored from API 18, so for an "
+        "app whose minSdkVersion is 18 or more it is only an info note.",
         "setPluginState(ON) 在旧版 Android(4.2 及以下)的 WebView 中启用 Flash 等浏览器插件,"
         "其历史上存在大量远程代码执行漏洞;ON_DEMAND 在一次点击后仍会运行插件。该 API 已弃用,"
-        "API 18 起被忽略,因此 minSdkVersion 不低于 18 的应用不报告。",
+        "API 18 起被忽略,因此对 minSdkVersion 不低于 18 的应用仅为提示信息。",
     ),
     remediation=(
         "Remove setPluginState calls (or pass PluginState.OFF).",
@@ -297,25 +297,33 @@ def mixed_content(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=[GBT_WEBVIEW],
 )
 def plugin_state(ctx: CheckContext) -> Iterator[Finding]:
-    if ctx.manifest is not None and ctx.manifest.min_sdk >= PLUGINS_IGNORED_FROM:
-        return  # every device the app installs on ignores the call
+    min_sdk = ctx.manifest.min_sdk if ctx.manifest is not None else 1
+    # Every device the app installs on ignores the call: a note out of the default view.
+    ignored = min_sdk >= PLUGINS_IGNORED_FROM
+    no_effect = (
+        (f"; no effect: minSdk {min_sdk} and WebView ignores it from API 18",
+         f";无效:minSdk 为 {min_sdk},API 18 起 WebView 忽略此设置")
+        if ignored else ("", "")
+    )  # fmt: skip
     for site in calls(ctx.code, WEB_SETTINGS, "setPluginState"):
         read = fields_read(arg(site, 1))
         if any(c in PLUGIN_STATE and n == "ON" for c, n in read):
             yield ctx.code_finding(
                 site,
+                severity=Severity.INFO if ignored else None,
                 message=Text(
-                    "setPluginState(PluginState.ON): plugins run without asking",
-                    "setPluginState(PluginState.ON):插件无需确认即运行",
+                    "setPluginState(PluginState.ON): plugins run without asking" + no_effect[0],
+                    "setPluginState(PluginState.ON):插件无需确认即运行" + no_effect[1],
                 ),
             )
         elif any(c in PLUGIN_STATE and n == "ON_DEMAND" for c, n in read):
             yield ctx.code_finding(
                 site,
                 key="on-demand",
-                severity=Severity.LOW,
+                severity=Severity.INFO if ignored else Severity.LOW,
                 message=Text(
-                    "setPluginState(PluginState.ON_DEMAND): plugins run after one tap",
-                    "setPluginState(PluginState.ON_DEMAND):插件在一次点击后运行",
+                    "setPluginState(PluginState.ON_DEMAND): plugins run after one tap"
+                    + no_effect[0],
+                    "setPluginState(PluginState.ON_DEMAND):插件在一次点击后运行" + no_effect[1],
                 ),
             )

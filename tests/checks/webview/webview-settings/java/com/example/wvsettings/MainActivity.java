@@ -21,8 +21,8 @@ public class MainActivity extends Activity {
         s.setAllowUniversalAccessFromFileURLs(true);
         // ruleid: android.webview.mixed-content
         s.setMixedContentMode(WebSettings.MIXED_CONTENT_ALWAYS_ALLOW);
-        // minSdk 21: every device ignores setPluginState (API 18+), no finding
-        // ok: android.webview.plugin-state
+        // minSdk 21: every device ignores setPluginState (API 18+), an info note only
+        // ruleid: android.webview.plugin-state
         s.setPluginState(WebSettings.PluginState.ON);
         // ruleid: android.webview.debugging-enabled
         WebView.setWebContentsDebuggingEnabled(true);
@@ -58,7 +58,7 @@ public class MainActivity extends Activity {
         s.setJavaScriptEnabled(false);
         // ruleid: android.webview.file-access
         s.setAllowFileAccess(true);
-        // ok: android.webview.plugin-state
+        // ruleid: android.webview.plugin-state
         s.setPluginState(WebSettings.PluginState.ON_DEMAND);
     }
 
