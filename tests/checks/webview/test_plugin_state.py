@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fixtures.build import build_apk, missing_tools
 
 from mobsec import ScanOptions, scan
-from tests.fixtures.build import build_apk, missing_tools
 
 HERE = Path(__file__).resolve().parent
 
