@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("mobsec.platform.scans.urls")),
     path("", include("mobsec.platform.evaluations.urls")),
     path("testsets/", include("mobsec.platform.testsets.urls")),
+    path("", include("mobsec.platform.disclosure.urls")),
     path("api/v1/", include("mobsec.platform.api_urls")),
     path("api/health/", core_api.health, name="api-health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

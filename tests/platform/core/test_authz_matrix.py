@@ -19,6 +19,7 @@ from mobsec.platform.monitoring import actions as monitoring_actions
 from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
+from tests.platform.disclosure import matrix as disclosure_matrix
 from tests.platform.evaluations import matrix as certify_matrix
 from tests.platform.vulns import matrix as vulns_matrix
 
@@ -180,6 +181,7 @@ def _rules() -> dict[str, list[Rule]]:
         "testsets:testset": [g(ORG_READERS)],
         "testsets:import": [p(TRIAGERS, "results")],
         "testsets:mobsec": [p(TRIAGERS, "none")],
+        **disclosure_matrix.rules(g, p, EVERYONE, USERS, NOBODY),
     }
 
 
@@ -213,12 +215,13 @@ def objects(world, ingest):
     run = CiRun.objects.create(scan=s2)
     monitoring = monitoring_objects(world, app, s1)
     vulns = vulns_matrix.vuln_objects(world, app)
+    disclosure = disclosure_matrix.objects(world)
     fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
     ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
            "fingerprint": fp, "fmt": "json"}  # fmt: skip
     ids.update(certify_matrix.objects(world, s2))
     return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring,
-                        "vulns": vulns, "ids": ids}  # fmt: skip
+                        "vulns": vulns, "ids": ids, "disclosure": disclosure}  # fmt: skip
 
 
 def monitoring_objects(world, app, scan) -> dict[str, str]:
@@ -244,6 +247,8 @@ _MONITORING_ID = {"api-monitoring-candidate": "candidate_id",
 
 
 def _kwargs(name: str, ids: dict, objs: dict) -> dict:
+    if name.startswith("disclosure:"):
+        return disclosure_matrix.kwargs(name, _params(name), objs["disclosure"])
     if name.startswith(("vulns:", "api-vuln-")):
         return vulns_matrix.kwargs(_params(name), objs["vulns"])
     if "monitoring" in name:
@@ -267,6 +272,8 @@ def _params(name: str) -> list[str]:
 
 
 def _body(kind: str, world, objs: dict):
+    if kind.startswith("disclosure-"):
+        return disclosure_matrix.body(kind, objs["disclosure"])
     if kind.startswith("vuln-"):
         return vulns_matrix.body(kind, world, objs["vulns"])
     certify = certify_matrix.body(kind, world, objs["ids"])

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mobsec.platform.vulns",
     "mobsec.platform.evaluations",
     "mobsec.platform.testsets",
+    "mobsec.platform.disclosure",
 ]
 
 MIDDLEWARE = [
