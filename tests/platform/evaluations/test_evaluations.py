@@ -5,10 +5,12 @@ custody key), automatic suspension by a later failing scan, revocation, public p
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from mobsec.certification import certdoc
 from mobsec.platform.accounts.models import AuditEvent
@@ -209,6 +211,9 @@ def test_public_pages(world, leak_app, leak_docs, lab_scheme, reviewer):
     registry = anon.get("/certificates/?status=valid")
     assert cert.serial.encode() in registry.content
     assert anon.get("/certificates/keys/nobody.pem").status_code == 404
+    assert b'id="verify-expired"' not in anon.get(f"/verify/{cert.serial}/").content
+    Certificate.objects.filter(pk=cert.pk).update(valid_until=timezone.now() - timedelta(days=1))
+    assert b'id="verify-expired"' in anon.get(f"/verify/{cert.serial}/").content
 
 
 def test_scheme_upload_page_names_file_line_problem(world, client):

@@ -180,3 +180,10 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+
+    @property
+    def expired(self) -> bool:
+        """Past its validity period (the status stays what the issuer or a scan made it)."""
+        from django.utils import timezone
+
+        return timezone.now() > self.valid_until
