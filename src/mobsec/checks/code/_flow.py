@@ -1,13 +1,16 @@
-"""Argument values at a call site, from the intra-procedural data flow.
+"""Argument values at a call site.
 
 Shared by the code, native and secrets checks so each asks one question: "which values can
 reach argument k of this call" (const-string -> register -> argument), never "does this
-string exist somewhere in the app".
+string exist somewhere in the app". With the app's value analysis (``ctx.facts.values``)
+the values are followed across methods (callers, fields, getters, see
+:mod:`mobsec.facts.values`); without it, only the calling method is read.
 """
 
 from __future__ import annotations
 
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
+from mobsec.facts.values import ValueAnalysis
 from mobsec.ingest.dex import CodeSite
 
 
@@ -24,18 +27,23 @@ def args_at(site: CodeSite) -> list[frozenset[Value]]:
     return flow.args_at(site.offset) if flow is not None else []
 
 
-def arg_strings(site: CodeSite, position: int) -> frozenset[str]:
+def _arg(site: CodeSite, position: int, values: ValueAnalysis | None) -> frozenset[Value]:
+    if values is not None:
+        return values.arg_values(site, position)
+    args = args_at(site)
+    return args[position] if position < len(args) else frozenset()
+
+
+def arg_strings(
+    site: CodeSite, position: int, values: ValueAnalysis | None = None
+) -> frozenset[str]:
     """Constant strings that can reach argument ``position`` (receiver counts as 0)."""
-    args = args_at(site)
-    if position >= len(args):
-        return frozenset()
-    return frozenset(t for v in args[position] if (t := v.text()) is not None)
+    return frozenset(t for v in _arg(site, position, values) if (t := v.text()) is not None)
 
 
-def arg_ints(site: CodeSite, position: int) -> frozenset[int]:
-    args = args_at(site)
-    if position >= len(args):
-        return frozenset()
+def arg_ints(site: CodeSite, position: int, values: ValueAnalysis | None = None) -> frozenset[int]:
     return frozenset(
-        v.data for v in args[position] if v.kind == "const" and isinstance(v.data, int)
+        v.data  # type: ignore[misc]
+        for v in _arg(site, position, values)
+        if v.kind == "const" and isinstance(v.data, int)
     )

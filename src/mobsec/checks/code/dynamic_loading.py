@@ -134,7 +134,7 @@ def _loader_finding(ctx: CheckContext, site: CodeSite, loader: str) -> Finding:
         args = flow.args_at(site.offset)
         if len(args) > 1:
             where = _external(flow, args[1])
-    paths = sorted(arg_strings(site, 1)) if not in_memory else []
+    paths = sorted(arg_strings(site, 1, ctx.facts.values)) if not in_memory else []
     shown = f" from {paths[0]!r}" if len(paths) == 1 else ""
     if where:
         return ctx.code_finding(
@@ -194,10 +194,12 @@ def package_context_code(ctx: CheckContext) -> Iterator[Finding]:
     for site in ctx.facts.calls.of(
         CONTEXT, "createPackageContext", "(Ljava/lang/String;I)Landroid/content/Context;"
     ):
-        flags = arg_ints(site, 2)
+        flags = arg_ints(site, 2, ctx.facts.values)
         if not any(f & CONTEXT_INCLUDE_CODE for f in flags):
             continue
-        if arg_strings(site, 1) == {PLAY_SERVICES} and site.caller.class_desc.startswith(GMS):
+        if arg_strings(site, 1, ctx.facts.values) == {
+            PLAY_SERVICES
+        } and site.caller.class_desc.startswith(GMS):
             continue  # Play services' own loader: the gms package's signature is verified
         ignore = any(f & CONTEXT_IGNORE_SECURITY for f in flags)
         loads = _loads_class(site)

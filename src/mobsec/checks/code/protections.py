@@ -140,7 +140,7 @@ def root_detection(ctx: CheckContext) -> Iterator[Finding]:
     for site in ctx.code.call_sites(
         "Ljava/lang/Runtime;", "exec", "(Ljava/lang/String;)Ljava/lang/Process;"
     ):
-        for text in arg_strings(site, 1):
+        for text in arg_strings(site, 1, ctx.facts.values):
             if text.strip() in ("su", "which su", "su -c id"):
                 hits.append(_Hit(site, f'exec("{text}")'))
     yield from _report(ctx, hits, "root detection", "Root 检测")
@@ -234,6 +234,9 @@ def tamper_detection(ctx: CheckContext) -> Iterator[Finding]:
     for site in ctx.code.call_sites("Landroid/content/pm/PackageManager;", "getPackageInfo"):
         if (site.dex.name, site.caller_idx) not in readers:
             continue
-        if any(f & (GET_SIGNATURES | GET_SIGNING_CERTIFICATES) for f in arg_ints(site, 2)):
+        if any(
+            f & (GET_SIGNATURES | GET_SIGNING_CERTIFICATES)
+            for f in arg_ints(site, 2, ctx.facts.values)
+        ):
             hits.append(_Hit(site, "getPackageInfo(…, GET_SIGNATURES).signatures"))
     yield from _report(ctx, hits, "signature check", "签名校验")

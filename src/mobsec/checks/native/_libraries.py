@@ -60,7 +60,7 @@ def load_sites(ctx: CheckContext) -> dict[str, CodeSite]:
     for class_desc, name in LOADERS:
         for site in ctx.code.call_sites(class_desc, name, "(Ljava/lang/String;)V"):
             position = 0 if class_desc == "Ljava/lang/System;" else 1  # Runtime: receiver first
-            for text in arg_strings(site, position):
+            for text in arg_strings(site, position, ctx.facts.values):
                 lib = _loaded_name(text)
                 if lib:
                     found.setdefault(lib, []).append(site)

@@ -89,10 +89,17 @@ def _key_value(ctx: CheckContext, cls: str, name: str, store: str) -> Iterator[F
         args = site_args(site)
         if args is None or len(args) < 3:
             continue
-        keys = [t for v in args[1] if (t := v.text()) is not None and is_credential_key(t)]
+        # Key names and values followed across methods (a key kept in a field, a value
+        # a helper's callers pass as constants).
+        resolved = ctx.facts.values
+        keys = [
+            t
+            for v in resolved.arg_values(site, 1)
+            if (t := v.text()) is not None and is_credential_key(t)
+        ]
         if not keys:
             continue
-        values = args[2]
+        values = resolved.arg_values(site, 2)
         if not values or all(v.is_constant() for v in values):
             continue  # clearing ("") or a fixed value: not the user's credential
         if _protected(site):
@@ -119,8 +126,9 @@ def _sql_inserts(ctx: CheckContext) -> Iterator[Finding]:
             args = site_args(site)
             if args is None or len(args) < 2:
                 continue
-            statements.append((site, list(args[1])))
-            for v in args[1]:
+            sql = ctx.facts.values.arg_values(site, 1)  # CREATE text built from fields too
+            statements.append((site, list(sql)))
+            for v in sql:
                 t = v.text()
                 m = CREATE.search(t) if t else None
                 if m:

@@ -132,6 +132,32 @@ public class MainActivity extends Activity {
         fetchSecure("https://cdn.example.com/app.json");
     }
 
+    // ---- credentials and code from other packages ------------------------------------
+
+    void remember(String typed) {
+        SharedPreferences.Editor editor = getSharedPreferences("login", MODE_PRIVATE).edit();
+        // ruleid: android.storage.plaintext-credentials
+        editor.putString(Names.PASSWORD_PREF, typed);
+        // ok: android.storage.plaintext-credentials
+        editor.putString(Names.THEME_PREF, typed);
+        editor.apply();
+    }
+
+    Context pluginContext(String packageName, int flags) throws Exception {
+        // ruleid: android.code.package-context-code-loading
+        return createPackageContext(packageName, flags);
+    }
+
+    Context resourcesContext(String packageName, int flags) throws Exception {
+        // ok: android.code.package-context-code-loading
+        return createPackageContext(packageName, flags);
+    }
+
+    void plugins() throws Exception {
+        pluginContext("com.example.plugin", Context.CONTEXT_INCLUDE_CODE | Context.CONTEXT_IGNORE_SECURITY);
+        resourcesContext("com.example.theme", 0);
+    }
+
     // ---- receivers and intents ------------------------------------------------------
 
     void receivers() {

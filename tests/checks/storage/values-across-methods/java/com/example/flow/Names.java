@@ -10,6 +10,8 @@ public class Names {
     static String SCREEN_OFF;
     static String PASSWORD_KEY;
     static String PAGE_KEY;
+    static String PASSWORD_PREF;
+    static String THEME_PREF;
 
     static {
         BASE = "http://api.example.com/v1/";
@@ -18,6 +20,8 @@ public class Names {
         SCREEN_OFF = "android.intent.action.SCREEN_OFF";
         PASSWORD_KEY = "password";
         PAGE_KEY = "page";
+        PASSWORD_PREF = "user_password";
+        THEME_PREF = "theme";
     }
 
     static String secureBase() {
