@@ -14,6 +14,13 @@ def repackaged_apk(fixture_apk, tmp_path_factory) -> Path:
     return repackage(fixture_apk("dataflow-cases"), out)
 
 
+@pytest.fixture(scope="session")
+def counterfeit_apk(fixture_apk, tmp_path_factory) -> Path:
+    """Another app (java-basic) given the genuine app's name, signed with a new key."""
+    out = tmp_path_factory.mktemp("counterfeit") / "dataflow-counterfeit.apk"
+    return repackage(fixture_apk("java-basic"), out, inject=False, label="dataflow")
+
+
 @pytest.fixture(autouse=True)
 def fresh_index():
     """Row ids come back after a test's rollback: no index outlives its test."""

@@ -1,8 +1,10 @@
-"""A repackaged copy of a fixture app, made the way repackagers do it: apktool decode, a
-class injected (an "ad SDK"), apktool rebuild, zipalign, signed by apksigner with a new key."""
+"""Copies of fixture apps made the way repackagers and counterfeiters do it: apktool decode,
+a class injected (an "ad SDK") or the app's name replaced, apktool rebuild, zipalign, signed
+by apksigner with a new key."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,7 +42,8 @@ def _run(argv: list[str]) -> None:
         raise RuntimeError(f"{argv[0]} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
-def repackage(genuine: Path, out: Path, *, inject: bool = True) -> Path:
+def repackage(genuine: Path, out: Path, *, inject: bool = True, label: str | None = None) -> Path:
+    """``label``: the app name (res/values/strings.xml ``app_name``) given to the copy."""
     fw = str(_framework_dir())
     with tempfile.TemporaryDirectory(prefix="repack-") as tmp:
         t = Path(tmp)
@@ -49,6 +52,12 @@ def repackage(genuine: Path, out: Path, *, inject: bool = True) -> Path:
             target = t / "dec" / "smali" / "com" / "adsdk" / "injected"
             target.mkdir(parents=True)
             (target / "Tracker.smali").write_text(INJECTED, encoding="utf-8")
+        if label is not None:
+            strings = t / "dec" / "res" / "values" / "strings.xml"
+            text = strings.read_text(encoding="utf-8")
+            new = re.sub(r'(<string name="app_name">)[^<]*(</string>)', rf"\g<1>{label}\g<2>", text)
+            assert new != text, "no app_name string to replace"
+            strings.write_text(new, encoding="utf-8")
         _run(["apktool", "b", "-p", fw, "-o", str(t / "unsigned.apk"), str(t / "dec")])
         _run(["zipalign", "-f", "-p", "4", str(t / "unsigned.apk"), str(t / "aligned.apk")])
         _run(["keytool", "-genkeypair", "-keystore", str(t / "new.p12"), "-storetype", "PKCS12",

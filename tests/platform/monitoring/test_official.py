@@ -80,3 +80,22 @@ def test_fill_from_report_takes_the_label_by_script(world, ingest):
         "media_type": "image/png", "data_base64": png, "path": "res/icon.png"}}})  # fmt: skip
     assert app.official_icon["data_base64"] == png and len(app.official_icon["sha256"]) == 64
     assert official.icon_data_uri(app) == f"data:image/png;base64,{png}"
+
+
+def test_a_new_version_of_an_official_app_is_fingerprinted(
+    world, ingest, django_capture_on_commit_callbacks
+):
+    first = ingest(world.orgs["a"], world.user("tester"), "diff-v1")
+    app = first.version.app
+    with django_capture_on_commit_callbacks(execute=True):
+        official.set_official(world.user("org_admin"), app, official=True)
+    assert Job.objects.filter(kind="monitoring.fingerprint").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        later = ingest(world.orgs["a"], world.user("tester"), "rotated")  # same signer, rotated
+    assert later.version.app == app
+    queued = set(Job.objects.filter(kind="monitoring.fingerprint")
+                 .values_list("payload__package", flat=True))  # fmt: skip
+    assert queued == {first.package.sha256, later.package.sha256}
+    with django_capture_on_commit_callbacks(execute=True):  # not official: nothing queued
+        ingest(world.orgs["b"], world.user("other_org"), "diff-v2")
+    assert Job.objects.filter(kind="monitoring.fingerprint").count() == 2

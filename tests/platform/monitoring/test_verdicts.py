@@ -46,22 +46,29 @@ def _run_candidate(c: Candidate) -> Candidate:
 
 
 def test_mirror_candidates_get_verdicts_alerts_and_takedowns(
-    world, registry, repackaged_apk, fixture_apk, tmp_path, settings, token_client
+    world, registry, repackaged_apk, counterfeit_apk, fixture_apk, tmp_path, settings, token_client
 ):
+    from mobsec.platform.notifications.actions import add_webhook
+    from mobsec.platform.notifications.models import WebhookDelivery
+
     app, genuine_scan = registry
+    add_webhook(world.orgs["a"], "https://hooks.example/mobsec", ["monitoring.verdict"])
     settings.MOBSEC_MONITORING_ROOTS = [str(tmp_path)]
     shutil.copy(repackaged_apk, tmp_path / "dataflow-free.apk")
+    shutil.copy(counterfeit_apk, tmp_path / "dataflow-fake.apk")
     shutil.copy(fixture_apk("diff-v1"), tmp_path / "other.apk")
     (tmp_path / "listing.json").write_text(json.dumps({"store": "Mirror Store", "apps": [
         {"file": "dataflow-free.apk", "title": "数据流 免费版", "developer": "Not Us",
          "downloads": 1200},
-        {"file": "other.apk", "title": "Versions"}]}), encoding="utf-8")  # fmt: skip
+        {"file": "other.apk", "title": "Versions"},
+        {"file": "dataflow-fake.apk", "title": "dataflow"}]}), encoding="utf-8")  # fmt: skip
     source = actions.create_source(world.user("org_admin"), world.orgs["a"], kind="adapter",
                                    adapter="local-mirror", name="Mirror", path=str(tmp_path),
                                    contact="takedown@mirror.example")  # fmt: skip
-    assert run(actions.poll(source)).result["added"] == 2
+    assert run(actions.poll(source)).result["added"] == 3
     copy = _run_candidate(Candidate.objects.get(file_name="dataflow-free.apk"))
     other = _run_candidate(Candidate.objects.get(file_name="other.apk"))
+    fake = _run_candidate(Candidate.objects.get(file_name="dataflow-fake.apk"))
 
     assert (copy.state, copy.verdict, copy.package_name) == ("done", "repackaged", app.package_name)
     [v] = copy.verdicts.all()
@@ -72,13 +79,24 @@ def test_mirror_candidates_get_verdicts_alerts_and_takedowns(
     assert not signals["certificate"]["matched"] and signals["code"]["matched"]
     assert other.state == "done" and other.verdict == "unrelated"
     assert not other.verdicts.exclude(verdict="unrelated").exists()
+    # Another app's code under the genuine name: a counterfeit, the name as its evidence.
+    assert (fake.verdict, fake.package_name) == ("counterfeit", "com.example.javabasic")
+    fv = fake.verdicts.get()
+    fsignals = {s["id"]: s for s in fv.comparison["signals"]}
+    assert fsignals["name"]["matched"] and not fsignals["code"]["matched"]
+    assert fsignals["name"]["evidence"]["candidate"] == "dataflow"
 
     # Alerts: the registering organisation's members and the owning vendor's, nobody else.
-    alerted = set(Notification.objects.filter(kind="monitoring.verdict")
-                  .values_list("user__username", flat=True))  # fmt: skip
-    assert alerted == {"org_admin", "tester", "vendor"}
-    n = Notification.objects.get(user=world.user("vendor"))
-    assert n.link == f"/monitoring/candidates/{copy.public_id}/" and "数据流" in n.title_zh
+    alerted = sorted(Notification.objects.filter(kind="monitoring.verdict")
+                     .values_list("user__username", "link"))  # fmt: skip
+    links = [f"/monitoring/candidates/{c.public_id}/" for c in (copy, fake)]
+    assert alerted == sorted((u, link) for u in ("org_admin", "tester", "vendor") for link in links)
+    n = Notification.objects.get(user=world.user("vendor"), link=links[0])
+    assert "数据流" in n.title_zh and "repackaged" in n.title_en
+    # The registering organisation's webhook gets one event per copy found.
+    events = WebhookDelivery.objects.filter(event="monitoring.verdict")
+    assert sorted(d.payload["verdict"] for d in events) == ["counterfeit", "repackaged"]
+    assert {d.payload["channel"] for d in events} == {"Mirror Store"}
 
     # The vendor reads the evidence and downloads the takedown report, in both languages.
     client = token_client(world.user("vendor"))

@@ -138,13 +138,24 @@ def _submit(kind: str, organisation, payload: dict[str, Any], *, user=None,
 
 def fingerprint_versions(app: App) -> int:
     """Queue fingerprint jobs for the app's recent versions not fingerprinted yet."""
-    queued = 0
     versions = app.versions.select_related("package").order_by("-uploaded_at")
-    for version in versions[:MAX_FINGERPRINTED_VERSIONS]:
-        if not Fingerprint.objects.filter(package=version.package).exists():
-            _submit(FINGERPRINT_JOB, app.organisation, {"package": version.package.sha256})
-            queued += 1
-    return queued
+    return sum(
+        fingerprint_package(v.package, app.organisation)
+        for v in versions[:MAX_FINGERPRINTED_VERSIONS]
+    )
+
+
+def fingerprint_package(package: Package, organisation) -> bool:
+    """Queue the package's fingerprint job unless it has a fingerprint or a job on the way."""
+    from mobsec.platform.jobs.models import FINAL_STATES, Job
+
+    if Fingerprint.objects.filter(package=package).exists():
+        return False
+    pending = Job.objects.filter(kind=FINGERPRINT_JOB, payload__package=package.sha256)
+    if pending.exclude(state__in=FINAL_STATES).exists():
+        return False
+    _submit(FINGERPRINT_JOB, organisation, {"package": package.sha256})
+    return True
 
 
 # ---------------------------------------------------------------------------------- sources

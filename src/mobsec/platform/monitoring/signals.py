@@ -17,7 +17,8 @@ def _scan_saved(sender, instance, **kwargs) -> None:
 
     if official.fill_from_report(app, instance.report.document):
         app.save()
-    transaction.on_commit(lambda: actions.fingerprint_versions(app))
+    package, org = instance.version.package, app.organisation
+    transaction.on_commit(lambda: actions.fingerprint_package(package, org))
 
 
 def connect() -> None:
