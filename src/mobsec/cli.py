@@ -412,6 +412,7 @@ def scan_document(
     wx_appid: str | None = None,
     include_unreachable: bool = False,
     rule_packs: tuple = (),
+    facts_dir: Path | None = None,
 ) -> dict[str, Any]:
     from mobsec.engine import scan
     from mobsec.progress import ProgressDisplay
@@ -426,6 +427,7 @@ def scan_document(
             wx_appid=wx_appid,
             include_unreachable=include_unreachable,
             rule_packs=rule_packs,
+            facts_dir=facts_dir,
         )
         report = scan(path, options)
     return report.to_json()
@@ -495,6 +497,39 @@ def _scan_inputs(args: argparse.Namespace) -> tuple[Any, tuple]:
     return suppressions, rule_packs
 
 
+def _cmd_rules_only(args: argparse.Namespace, rule_packs: tuple) -> int:
+    """`scan --rules-only`: the packs' findings, from stored facts where they serve."""
+    from mobsec.rules.stored import rules_only
+
+    if not rule_packs or args.facts_dir is None:
+        raise UsageError("--rules-only needs --rules and --facts-dir / 需要 --rules 与 --facts-dir")
+    if len(args.output) > 1 or args.format not in ([], ["json"]):
+        raise UsageError("--rules-only writes one JSON document / 仅输出一个 JSON 文档")
+    if not args.package.is_file():
+        raise UsageError(f"{args.package}: not a regular file / 不是普通文件")
+    doc = rules_only(args.package, rule_packs, args.facts_dir, args.threads)
+    data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    try:
+        if args.output and str(args.output[0]) != "-":
+            write_atomically(args.output[0], data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    except OSError as e:
+        print(f"mobsec: cannot write report: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if not args.quiet:
+        print(
+            f"mobsec: {len(doc['findings'])} rule findings / 条规则发现 ({doc['mode']}, "
+            f"{doc['seconds']:.2f} s)"
+            + (f"; {doc['full_scan_reason']}" if doc["full_scan_reason"] else ""),
+            file=sys.stderr,
+        )
+    if gate_count({"findings": doc["findings"]}, args.fail_on):
+        return EXIT_FAIL_ON
+    return EXIT_OK if doc["complete"] else EXIT_INCOMPLETE
+
+
 def _cmd_scan_one(args: argparse.Namespace) -> int:
     from mobsec.report.baseline import Baseline, apply_triage
 
@@ -502,6 +537,8 @@ def _cmd_scan_one(args: argparse.Namespace) -> int:
     # Read the user's files before the (long) scan, so a typo fails at once.
     baseline = Baseline.load(args.baseline) if args.baseline else None
     suppressions, rule_packs = _scan_inputs(args)
+    if args.rules_only:
+        return _cmd_rules_only(args, rule_packs)
     problem = check_outputs(plan, args.lang)
     if problem:
         print(f"mobsec: cannot write report: {problem}", file=sys.stderr)
@@ -515,6 +552,7 @@ def _cmd_scan_one(args: argparse.Namespace) -> int:
         args.wx_appid,
         args.include_unreachable,
         rule_packs,
+        args.facts_dir,
     )
     _print_unsupported(doc)
     if baseline is not None or suppressions is not None:

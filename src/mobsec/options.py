@@ -43,6 +43,9 @@ class ScanOptions:
     # Rule packs (mobsec.rules, loaded and verified by the caller): their rules run next to
     # the built-in checks on Android apps, and the report names the packs.
     rule_packs: tuple[RulePack, ...] = ()
+    # Where to keep the facts rules need (mobsec.rules.stored), for rule-only re-scans that
+    # do not read the package again. None: nothing is stored.
+    facts_dir: Path | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -41,6 +41,8 @@ class JobSettings:
     privacy_policy: Path | None = None
     wx_appid: str | None = None
     include_unreachable: bool = False
+    facts_dir: Path | None = None
+    rules_only: bool = False  # the packs on stored facts (mobsec.rules.stored)
 
 
 # Set by the parent before the workers fork: parsed once, inherited by every worker.
@@ -72,6 +74,8 @@ def run_job(pkg: Package, s: JobSettings) -> dict[str, Any]:
 
     t0, cpu0 = time.perf_counter(), _cpu()
     row = blank_row(pkg)
+    if s.rules_only:
+        return _rules_only(pkg, s, row, t0, cpu0)
     try:
         doc = cli.scan_document(
             pkg.path,
@@ -82,6 +86,7 @@ def run_job(pkg: Package, s: JobSettings) -> dict[str, Any]:
             wx_appid=s.wx_appid,
             include_unreachable=s.include_unreachable,
             rule_packs=RULE_PACKS,
+            facts_dir=s.facts_dir,
         )
     except InputError as e:
         d = e.diagnostic
@@ -106,6 +111,34 @@ def run_job(pkg: Package, s: JobSettings) -> dict[str, Any]:
         first = errors[0]["message"]["en"][:300] if errors else None
         return _end(row, "memory" if memory else "incomplete", cli.EXIT_INCOMPLETE, first, t0, cpu0)
     return _end(row, "ok", cli.EXIT_OK, None, t0, cpu0)
+
+
+def _rules_only(pkg: Package, s: JobSettings, row: dict, t0: float, cpu0: float) -> dict:
+    import json
+
+    from mobsec import cli
+    from mobsec.rules.stored import rules_only
+
+    if not pkg.path.is_file():
+        return _end(row, "error", cli.EXIT_USAGE, "not a regular file / 不是普通文件", t0, cpu0)
+    assert s.facts_dir is not None  # checked with the arguments
+    doc = rules_only(pkg.path, RULE_PACKS, s.facts_dir, s.threads)
+    for f in doc["findings"]:
+        row["findings"][f["severity"]] += 1
+    row["failing_findings"] = cli.gate_count(doc, s.fail_on)
+    name = f"{pkg.stem}.rules.json"
+    try:
+        data = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        cli.write_atomically(s.out_dir / name, data.encode("utf-8"))
+    except OSError as e:
+        return _end(row, "write-error", cli.EXIT_INTERNAL, str(e)[:500], t0, cpu0)
+    row["reports"], row["mode"] = [name], doc["mode"]
+    if row["failing_findings"]:
+        return _end(row, "fail-on", cli.EXIT_FAIL_ON, None, t0, cpu0)
+    status = "ok" if doc["complete"] else "incomplete"
+    return _end(
+        row, status, cli.EXIT_OK if doc["complete"] else cli.EXIT_INCOMPLETE, None, t0, cpu0
+    )
 
 
 def _end(row: dict, status: str, code: int, error: str | None, t0: float, cpu0: float) -> dict:

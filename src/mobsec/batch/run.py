@@ -121,7 +121,13 @@ def _prepare(args: argparse.Namespace) -> tuple[JobSettings, list[Package]]:
         privacy_policy=args.privacy_policy,
         wx_appid=args.wx_appid,
         include_unreachable=args.include_unreachable,
+        facts_dir=args.facts_dir,
+        rules_only=args.rules_only,
     )
+    if args.rules_only and (args.facts_dir is None or not args.rules):
+        raise BatchUsageError(
+            "--rules-only needs --rules and --facts-dir / 需要 --rules 与 --facts-dir"
+        )
     return settings, packages
 
 
@@ -144,6 +150,7 @@ def _options_doc(args: argparse.Namespace, rule_packs: tuple) -> dict[str, Any]:
         "suppressions": digest(args.suppressions),
         "wx_appid": args.wx_appid,
         "include_unreachable": args.include_unreachable,
+        "rules_only": args.rules_only,
     }
 
 

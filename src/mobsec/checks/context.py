@@ -151,6 +151,18 @@ class CheckContext:
             location, evidence, owner or Owner("app"), (path, key), message, severity, confidence
         )
 
+    def finding_at(
+        self,
+        location: Location,
+        evidence: str,
+        owner: Owner,
+        parts: tuple[str, ...],
+        message: Text | None = None,
+    ) -> Finding:
+        """A finding whose place was resolved elsewhere (a rule on stored facts): the same
+        metadata and fingerprint parts as the builders above give."""
+        return self._finding(location, evidence, owner, parts, message, None, None)
+
     # -- helpers -----------------------------------------------------------------------------
 
     def owner_of(self, class_descriptor: str) -> Owner:

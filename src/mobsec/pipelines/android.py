@@ -74,6 +74,9 @@ def fill_android_report(
             checks = [*load_all("android").values()]
             checks += [c for pack in options.rule_packs for c in pack.checks()]
         findings = run_checks(facts, diags, phases.timings, phases.progress, checks)
+    if options.facts_dir is not None:
+        with phases.phase("facts.store"):
+            _store_facts(facts, report, diags, options.facts_dir)
     with phases.phase("facts.reachability"):  # open findings, unreachable, protections
         scoped = scope_findings(facts, findings, options.include_unreachable)
         report.findings = scoped.findings
@@ -85,6 +88,20 @@ def fill_android_report(
         with phases.phase("facts.privacy"):
             report.privacy = assess_privacy(facts).to_json()
     return facts
+
+
+def _store_facts(facts: AppFacts, report: Report, diags: Diagnostics, facts_dir: Path) -> None:
+    from mobsec.rules.stored import save, snapshot
+
+    try:
+        save(facts_dir, snapshot(facts, report.package.sha256))
+    except OSError as e:
+        diags.warning(
+            "facts.store_failed",
+            "",
+            f"The facts for rule-only re-scans could not be stored: {e}",
+            f"无法保存供规则重扫使用的事实数据:{e}",
+        )
 
 
 def _attach_pi_flows(facts: AppFacts, diags: Diagnostics) -> None:

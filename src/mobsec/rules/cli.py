@@ -35,6 +35,20 @@ def add_scan_args(s: argparse.ArgumentParser) -> None:
         help="run --rules packs that are not signed (a signed pack must still verify) / "
         "允许运行未签名的规则包(已签名的规则包仍须验证通过)",
     )
+    s.add_argument(
+        "--facts-dir",
+        metavar="DIR",
+        type=Path,
+        help="keep the facts rules need per package here (<sha256>.facts.json.gz), for "
+        "--rules-only re-scans / 保存规则所需的事实数据,供仅规则重扫使用",
+    )
+    s.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="run only the --rules packs, on the stored facts of --facts-dir when they are "
+        "there and of this engine (else a full scan that stores them); writes the rule "
+        "results JSON / 仅运行规则包:有本引擎版本的事实数据时直接使用,否则完整扫描并保存",
+    )
 
 
 def load_for_scan(args: argparse.Namespace) -> tuple:

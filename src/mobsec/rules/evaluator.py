@@ -13,20 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
-
-import re2
 
 from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.registry import Check
-from mobsec.facts.app import AppFacts
 from mobsec.report.model import Finding, Owner, Text
 
+from .records import LiveRecords
 from .schema import Cond, Range, Rule, version_key
 
 MAX_PLACES = 50  # findings of one leaf: an emergency rule needs evidence, not every string
-MAX_NATIVE_STRINGS = 50_000
-_URL = re2.compile(r"(?i)\b(?:https?|wss?|ftp)://[^\s\"'<>]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,210 +79,146 @@ def _finding(ctx: CheckContext, p: Place) -> Finding:
     )
 
 
-def evaluate(cond: Cond, ctx: CheckContext) -> tuple[bool, list[Place]]:
+def evaluate(cond: Cond, ctx: CheckContext, rf: Any = None) -> tuple[bool, list[Place]]:
+    """Whether ``cond`` holds and where; ``rf`` are the records to read (default: the live
+    scan's, :class:`~mobsec.rules.records.LiveRecords`; stored facts pass their own)."""
+    if rf is None:
+        rf = ctx.facts.memo(("rules", "records"), lambda: LiveRecords(ctx.facts))
     if cond.kind in ("all", "any"):
-        results = [evaluate(c, ctx) for c in cond.arg]
+        results = [evaluate(c, ctx, rf) for c in cond.arg]
         hits = [r for r in results if r[0]]
         ok = len(hits) == len(results) if cond.kind == "all" else bool(hits)
         return ok, [p for _, places in hits for p in places] if ok else []
     if cond.kind == "not":
-        return not evaluate(cond.arg, ctx)[0], []
-    places = list(_LEAF[cond.kind](cond.arg, ctx.facts))[:MAX_PLACES]
+        return not evaluate(cond.arg, ctx, rf)[0], []
+    places = list(_LEAF[cond.kind](cond.arg, rf))[:MAX_PLACES]
     return bool(places), places
 
 
 # ----------------------------------------------------------------------------------- leaves
 
 
-def _permission(pattern, facts: AppFacts) -> Iterator[Place]:
-    root = facts.pkg.manifest_xml
-    for el in root.iter() if root is not None else []:
-        if el.tag not in ("uses-permission", "uses-permission-sdk-23"):
-            continue
-        attr = el.attr("name")
-        name = attr.value() if attr is not None else None
-        if isinstance(name, str) and pattern.search(name):
-            yield Place("manifest", Text(f"Requests {name}", f"申请了 {name}"), name, line=el.line)
+def _permission(pattern, rf) -> Iterator[Place]:
+    for name, line in rf.permissions:
+        if pattern.search(name):
+            yield Place("manifest", Text(f"Requests {name}", f"申请了 {name}"), name, line=line)
 
 
-def _sdk_level(spec: dict[str, Range], facts: AppFacts) -> Iterator[Place]:
-    m = facts.manifest
-    if m is None:
+def _sdk_level(spec: dict[str, Range], rf) -> Iterator[Place]:
+    levels = rf.sdk_levels
+    if levels is None:
         return
-    values = {"min_sdk": m.min_sdk, "target_sdk": m.target_sdk, "compile_sdk": m.compile_sdk}
     for k, rng in spec.items():
-        if values[k] is None or not rng.holds(values[k]):
+        if levels[k] is None or not rng.holds(levels[k]):
             return
-    said = ", ".join(f"{k}={values[k]}" for k in spec)
+    said = ", ".join(f"{k}={levels[k]}" for k in spec)
     yield Place(
         "manifest",
         Text(f"SDK levels: {said}", f"SDK 级别:{said}"),
         "sdk-level",
-        line=_uses_sdk_line(facts) or m.application.line or None,
+        line=levels["line"],
     )
 
 
-def _uses_sdk_line(facts: AppFacts) -> int | None:
-    root = facts.pkg.manifest_xml
-    for el in root.iter() if root is not None else []:
-        if el.tag == "uses-sdk":
-            return el.line
-    return None
-
-
-def _application(spec: dict[str, bool], facts: AppFacts) -> Iterator[Place]:
-    m = facts.manifest
-    if m is None:
+def _application(spec: dict[str, bool], rf) -> Iterator[Place]:
+    values = rf.application
+    if values is None:
         return
-    a = m.application
-    values = {
-        "debuggable": a.debuggable,
-        "allow_backup": a.allow_backup,
-        "uses_cleartext_traffic": a.uses_cleartext_traffic,
-        "test_only": a.test_only,
-        "request_legacy_external_storage": a.request_legacy_external_storage,
-        "has_network_security_config": a.network_security_config is not None,
-    }
     if all(values[k] == v for k, v in spec.items()):
         said = ", ".join(f"{k}={str(v).lower()}" for k, v in spec.items())
         yield Place(
             "manifest",
             Text(f"application: {said}", f"application:{said}"),
             "application",
-            line=a.line or None,
+            line=values["line"],
         )
 
 
-def _component(spec: dict, facts: AppFacts) -> Iterator[Place]:
-    m = facts.manifest
-    for c in m.components if m else []:
-        if "kind" in spec and c.kind not in spec["kind"]:
+def _component(spec: dict, rf) -> Iterator[Place]:
+    for c in rf.components:
+        if "kind" in spec and c["kind"] not in spec["kind"]:
             continue
-        if "name" in spec and not spec["name"].search(c.name):
+        if "name" in spec and not spec["name"].search(c["name"]):
             continue
-        if "exported" in spec and c.exported != spec["exported"]:
+        if "exported" in spec and c["exported"] != spec["exported"]:
             continue
         if (
             "grant_uri_permissions" in spec
-            and c.grant_uri_permissions != spec["grant_uri_permissions"]
+            and c["grant_uri_permissions"] != spec["grant_uri_permissions"]
         ):
             continue
         if "permission" in spec:
-            want = spec["permission"]
-            if want is None and c.permission is not None:
+            want, have = spec["permission"], c["permission"]
+            if want is None and have is not None:
                 continue
-            if want is not None and not (c.permission and want.search(c.permission)):
+            if want is not None and not (have and want.search(have)):
                 continue
-        if "authority" in spec and not any(spec["authority"].search(a) for a in c.authorities):
+        if "authority" in spec and not any(spec["authority"].search(a) for a in c["authorities"]):
             continue
-        filters = c.intent_filters
-        if "intent_action" in spec:
-            filters = [
-                f for f in filters if any(spec["intent_action"].search(a) for a in f.actions)
-            ]
-        if "intent_category" in spec:
-            filters = [
-                f for f in filters if any(spec["intent_category"].search(x) for x in f.categories)
-            ]
-        for key, attr in (("intent_scheme", "scheme"), ("intent_host", "host")):
+        filters = c["filters"]
+        for key, field in (
+            ("intent_action", "actions"),
+            ("intent_category", "categories"),
+            ("intent_scheme", "schemes"),
+            ("intent_host", "hosts"),
+        ):
             if key in spec:
-                filters = [
-                    f
-                    for f in filters
-                    if any(getattr(d, attr) and spec[key].search(getattr(d, attr)) for d in f.data)
-                ]
+                filters = [f for f in filters if any(spec[key].search(x) for x in f[field])]
         uses_filters = any(k.startswith("intent_") for k in spec)
         if uses_filters and not filters:
             continue
-        line = filters[0].line if uses_filters and filters[0].line else c.line
+        line = filters[0]["line"] if uses_filters and filters[0]["line"] else c["line"]
         yield Place(
             "manifest",
-            Text(f"{c.kind} {c.name}", f"{c.kind} {c.name}"),
-            c.name,
+            Text(f"{c['kind']} {c['name']}", f"{c['kind']} {c['name']}"),
+            c["name"],
             line=line or None,
-            owner_class=c.name,
+            owner_class=c["name"],
         )
 
 
-def _sdk(spec: dict, facts: AppFacts) -> Iterator[Place]:
-    found = next((f for f in facts.sdks if f.sdk.id == spec["id"]), None)
-    version = facts.sdk_versions.get(spec["id"])
-    if found is None and version is None:
+def _sdk(spec: dict, rf) -> Iterator[Place]:
+    found = rf.sdks.get(spec["id"])
+    if found is None:
         return
+    version = found.get("version")
     rng: Range | None = spec["version"]
-    name = found.sdk.name.get("en") if found else spec["id"]
+    name = found["name"] or spec["id"]
     if rng is not None:
         if version is None:
             if not spec["version_unknown"]:
                 return
-        elif not rng.holds(version_key(version.version)):
+        elif not rng.holds(version_key(version)):
             return
     if version is not None:
-        en = f"{name} {version.version} (version read from {version.source})"
-        zh = f"{name} {version.version}(版本号来自 {version.source})"
-        evidence = f"{version.source}: {version.version}"
-        path = version.source
+        source = found["source"]
+        en = f"{name} {version} (version read from {source})"
+        zh = f"{name} {version}(版本号来自 {source})"
+        evidence, path = f"{source}: {version}", source
     else:
-        classes = ", ".join(found.sample_classes[:3]) if found else ""
+        classes = ", ".join(found["sample_classes"][:3])
         en, zh = f"{name} is in the app (version unknown)", f"应用包含 {name}(版本未知)"
         evidence, path = classes, ""
     owner = Owner("sdk", spec["id"], name)
     yield Place("file", Text(en, zh), spec["id"], path=path, evidence=evidence, owner=owner)
 
 
-def code_strings(facts: AppFacts) -> list[tuple[str, Any, int]]:
-    """(text, dex, string id) of every string a const-string loads, once per app. Where it
-    is loaded is looked up only for the strings a rule matches (:func:`_first_site`)."""
-    from mobsec.facts.code_strings import referenced_string_ids
-
-    def build() -> list[tuple[str, Any, int]]:
-        return [
-            (dex.string(idx), dex, idx)
-            for dex in facts.code.dexes
-            for idx in referenced_string_ids(dex)
-        ]
-
-    return facts.memo(("rules", "code strings"), build)
-
-
-def _first_site(facts: AppFacts, dex: Any, idx: int) -> Any:
-    """The first live instruction loading the string (None: only dead code loads it)."""
-    return next(iter(facts.code.sites_of(dex, dex.string_refs(idx))), None)
-
-
-def _string(pattern, facts: AppFacts) -> Iterator[Place]:
-    for text, dex, idx in code_strings(facts):
-        if pattern.search(text) and (site := _first_site(facts, dex, idx)) is not None:
+def _string(pattern, rf) -> Iterator[Place]:
+    for text, handle in rf.strings:
+        if pattern.search(text) and (site := rf.site(handle)) is not None:
             shown = text[:120]
             yield Place("code", Text(f"String {shown!r}", f"字符串 {shown!r}"), text, site=site)
 
 
-def _urls(facts: AppFacts) -> list[tuple[str, str, Any, int]]:
-    def build() -> list[tuple[str, str, Any, int]]:
-        out = []
-        for text, dex, idx in code_strings(facts):
-            if "://" not in text:
-                continue
-            for url in _URL.findall(text[:4096]):
-                try:
-                    host = urlsplit(url).hostname or ""
-                except ValueError:
-                    host = ""
-                out.append((url, host, dex, idx))
-        return out
-
-    return facts.memo(("rules", "urls"), build)
-
-
-def _url(pattern, facts: AppFacts) -> Iterator[Place]:
-    for url, _, dex, idx in _urls(facts):
-        if pattern.search(url) and (site := _first_site(facts, dex, idx)) is not None:
+def _url(pattern, rf) -> Iterator[Place]:
+    for url, _, handle in rf.urls:
+        if pattern.search(url) and (site := rf.site(handle)) is not None:
             yield Place("code", Text(f"URL {url[:200]}", f"URL {url[:200]}"), url, site=site)
 
 
-def _host(pattern, facts: AppFacts) -> Iterator[Place]:
-    for url, host, dex, idx in _urls(facts):
-        if host and pattern.search(host) and (site := _first_site(facts, dex, idx)) is not None:
+def _host(pattern, rf) -> Iterator[Place]:
+    for url, host, handle in rf.urls:
+        if host and pattern.search(host) and (site := rf.site(handle)) is not None:
             yield Place(
                 "code",
                 Text(f"Host {host} ({url[:160]})", f"主机 {host}({url[:160]})"),
@@ -296,93 +227,80 @@ def _host(pattern, facts: AppFacts) -> Iterator[Place]:
             )
 
 
-def _native_library(pattern, facts: AppFacts) -> Iterator[Place]:
-    for lib in facts.pkg.native_libraries:
-        name = lib.path.rsplit("/", 1)[-1]
+def _native_library(pattern, rf) -> Iterator[Place]:
+    for lib in rf.natives:
+        name = lib["path"].rsplit("/", 1)[-1]
         if pattern.search(name):
             yield Place(
                 "file",
                 Text(f"Native library {name}", f"原生库 {name}"),
                 name,
-                path=lib.path,
-                evidence=f"{lib.path} sha256={lib.sha256}",
+                path=lib["path"],
+                evidence=f"{lib['path']} sha256={lib['sha256']}",
             )
 
 
-def _native_symbol(pattern, facts: AppFacts) -> Iterator[Place]:
-    for lib in facts.pkg.native_libraries:
-        for kind, symbols in (("exports", lib.exported_symbols), ("imports", lib.imported_symbols)):
-            for s in symbols:
+def _native_symbol(pattern, rf) -> Iterator[Place]:
+    for lib in rf.natives:
+        path = lib["path"]
+        for kind in ("exports", "imports"):
+            for s in lib[kind]:
                 if pattern.search(s):
                     zh = "导出" if kind == "exports" else "导入"
                     yield Place(
                         "file",
-                        Text(f"{lib.path} {kind} {s}", f"{lib.path} {zh}符号 {s}"),
+                        Text(f"{path} {kind} {s}", f"{path} {zh}符号 {s}"),
                         s,
-                        path=lib.path,
+                        path=path,
                         evidence=f"{kind}: {s}",
                     )
                     break
 
 
-def _native_string(pattern, facts: AppFacts) -> Iterator[Place]:
-    from mobsec.facts.code_strings import native_strings
-
-    for lib in facts.pkg.native_libraries:
-        data = facts.pkg.archive.read(lib.path) if facts.pkg.archive.get(lib.path) else b""
-        for s in native_strings(data)[:MAX_NATIVE_STRINGS]:
+def _native_string(pattern, rf) -> Iterator[Place]:
+    for lib in rf.natives:
+        path = lib["path"]
+        for s in rf.native_strings(path):
             if pattern.search(s):
                 yield Place(
                     "file",
-                    Text(f"{lib.path} contains {s[:120]!r}", f"{lib.path} 包含字符串 {s[:120]!r}"),
+                    Text(f"{path} contains {s[:120]!r}", f"{path} 包含字符串 {s[:120]!r}"),
                     s,
-                    path=lib.path,
+                    path=path,
                     evidence=s[:200],
                 )
                 break
 
 
-def _certificate(spec: dict, facts: AppFacts) -> Iterator[Place]:
-    signing = facts.pkg.signing
-    for cert in signing.signers if signing else []:
-        values = {
-            "subject": cert.subject,
-            "issuer": cert.issuer,
-            "key_algorithm": cert.key_algorithm,
-            "signature_algorithm": cert.signature_algorithm,
-        }
+def _certificate(spec: dict, rf) -> Iterator[Place]:
+    for cert in rf.certificates:
         ok = True
         for k, want in spec.items():
-            if k in values:
-                ok = want.search(values[k])
-            elif k == "debug":
-                ok = cert.is_debug == want
-            elif k == "self_signed":
-                ok = cert.self_signed == want
+            if k in ("subject", "issuer", "key_algorithm", "signature_algorithm"):
+                ok = want.search(cert[k])
+            elif k in ("debug", "self_signed"):
+                ok = cert[k] == want
             elif k == "key_bits":
-                ok = want.holds(cert.key_bits)
+                ok = want.holds(cert["key_bits"])
             if not ok:
                 break
         if ok:
             evidence = (
-                f"subject: {cert.subject}\nissuer: {cert.issuer}\n"
-                f"key: {cert.key_algorithm} {cert.key_bits}\n"
-                f"signature: {cert.signature_algorithm}"
+                f"subject: {cert['subject']}\nissuer: {cert['issuer']}\n"
+                f"key: {cert['key_algorithm']} {cert['key_bits']}\n"
+                f"signature: {cert['signature_algorithm']}"
             )
             yield Place(
                 "file",
-                Text(f"Signing certificate {cert.subject}", f"签名证书 {cert.subject}"),
-                cert.subject,
+                Text(f"Signing certificate {cert['subject']}", f"签名证书 {cert['subject']}"),
+                cert["subject"],
                 path="",
                 evidence=evidence,
             )
 
 
-def _call(spec: dict, facts: AppFacts) -> Iterator[Place]:
-    sites = facts.calls.of(spec["class"], spec["method"], exact=spec["exact"])
-    if not sites:
-        return
-    resolver = facts.values
+def _call(spec: dict, rf) -> Iterator[Place]:
+    sites = rf.calls(spec["class"], spec["method"], spec["exact"])
     api = f"{java_name(spec['class'])}.{spec['method']}"
     for site in sites:
         said = []
@@ -390,8 +308,7 @@ def _call(spec: dict, facts: AppFacts) -> Iterator[Place]:
         for a in spec["args"]:
             # the value analysis counts the receiver first for instance calls
             position = a["index"] + (0 if _is_static(site) else 1)
-            values = [r.value for r in resolver.arg(site, position)]
-            hit = next((v for v in values if _arg_ok(a, v)), None)
+            hit = next((v for v in rf.arg_values(site, position) if _arg_ok(a, v)), None)
             if hit is None:
                 ok = False
                 break

@@ -1,0 +1,344 @@
+"""Stored facts: what rules need from one scanned package, kept so a rule-only re-scan runs
+without reading the package again (issue 10, point 5).
+
+A full scan with a facts directory writes ``<DIR>/<package sha256>.facts.json.gz``: the
+records of :mod:`mobsec.rules.records` (permissions, SDK levels, application flags,
+components, SDKs with versions, code strings with their first live instruction, native
+libraries with their symbols, signing certificates, every invoked method with up to
+MAX_SITES call sites and the supertypes of its class), plus the manifest excerpts and owners
+findings cite. It names the engine build (:func:`mobsec.version.engine_build`): facts of
+another build are not used, the package is scanned again instead.
+
+Which constructs run on stored facts and which need a full scan is decided per rule
+(:func:`full_scan_reason`): ``call`` with argument conditions (values from the data flow)
+and ``native_string`` (every string of every native library) need the package.
+Code findings on stored facts cite the instruction (class, method, offset) and what matched;
+the disassembly window of a full scan is not stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mobsec.checks.context import MANIFEST_FILE, CheckContext, java_name
+from mobsec.facts.manifest import manifest_excerpt
+from mobsec.ingest.dex.index import INVOKES
+from mobsec.report.model import Finding, Location, Owner, Text
+
+from .records import LiveRecords, urls_in
+from .schema import Cond, Rule
+
+if TYPE_CHECKING:
+    from mobsec.facts.app import AppFacts
+
+    from .loader import RulePack
+
+FORMAT = "mobsec-stored-facts"
+FORMAT_VERSION = 1
+MAX_SITES = 50  # per invoked method: a rule leaf keeps at most 50 places anyway
+MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (uncompressed) is not trusted
+
+
+class NeedsFullScan(Exception):
+    """The stored facts cannot answer: the caller scans the package."""
+
+
+def facts_path(facts_dir: Path, sha256: str) -> Path:
+    return facts_dir / f"{sha256}.facts.json.gz"
+
+
+# ---------------------------------------------------------------------------------- writing
+
+
+def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
+    """The stored facts of one scanned Android package."""
+    from mobsec.version import engine_build
+
+    live = LiveRecords(facts)
+    table = _MethodTable(facts)
+    strings = []
+    for text, handle in live.strings:
+        site = live.site(handle)
+        if site is not None:
+            strings.append([text, table.site(site)])
+    lines = {line for _, line in live.permissions}
+    lines |= {c["line"] for c in live.components} | {
+        f["line"] for c in live.components for f in c["filters"]
+    }
+    for section in (live.sdk_levels, live.application):
+        if section:
+            lines.add(section["line"])
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "engine": engine_build(),
+        "package_sha256": sha256,
+        "permissions": live.permissions,
+        "sdk_levels": live.sdk_levels,
+        "application": live.application,
+        "components": live.components,
+        "owners": {c["name"]: _owner(facts, c["name"]) for c in live.components},
+        "manifest_evidence": _excerpts(facts, lines),
+        "sdks": live.sdks,
+        "strings": strings,
+        "natives": live.natives,
+        "certificates": live.certificates,
+        "invokes": _invokes(facts, table),
+        "dexes": [d.name for d in facts.code.dexes],
+        "methods": table.rows,
+    }
+
+
+class _MethodTable:
+    """Callers interned once: a site is [dex no, caller idx, offset, method row]."""
+
+    def __init__(self, facts: AppFacts) -> None:
+        self.facts = facts
+        self.dex_no = {id(d): i for i, d in enumerate(facts.code.dexes)}
+        self.index: dict[tuple[int, int], int] = {}
+        self.rows: list[list[Any]] = []
+
+    def site(self, site: Any) -> list[int]:
+        d = self.dex_no[id(site.dex)]
+        key = (d, site.caller_idx)
+        row = self.index.get(key)
+        if row is None:
+            ref = site.caller
+            found = self.facts.code.find_class(ref.class_desc)
+            source = found[1].source_file if found else None
+            o = self.facts.owners.owner_of(ref.class_desc)
+            owner = [o.kind, o.sdk.id if o.sdk else None, o.sdk.name.get("en") if o.sdk else None]
+            row = self.index[key] = len(self.rows)
+            self.rows.append([ref.class_desc, f"{ref.name}{ref.proto}", source, owner])
+        return [d, site.caller_idx, site.offset, row]
+
+
+def _invokes(facts: AppFacts, table: _MethodTable) -> list[list[Any]]:
+    """[class desc, method name, ancestors of the class, sites] per invoked method ref."""
+    code, hierarchy = facts.code, facts.hierarchy
+    merged: dict[tuple[str, str], list[list[int]]] = {}
+    for dex in code.dexes:
+        pools = dex.pools
+        for idx in dex.refs.referenced_targets(INVOKES):
+            key = (pools.type_desc(pools.method_class_idx(idx)), pools.method_name(idx))
+            sites = merged.setdefault(key, [])
+            if len(sites) >= MAX_SITES:
+                continue
+            for site in code.sites_of(dex, dex.refs.refs_to(INVOKES, idx)):
+                sites.append(table.site(site))
+                if len(sites) >= MAX_SITES:
+                    break
+    out = []
+    for (cls, name), sites in merged.items():
+        if sites:
+            ancestors = sorted(hierarchy.ancestors(cls) - {cls}) if cls[:1] == "L" else []
+            out.append([cls, name, ancestors, sites])
+    return out
+
+
+def _owner(facts: AppFacts, java: str) -> list[Any]:
+    o = facts.owners.owner_of("L" + java.replace(".", "/") + ";")
+    return [o.kind, o.sdk.id if o.sdk else None, o.sdk.name.get("en") if o.sdk else None]
+
+
+def _excerpts(facts: AppFacts, lines: set[int | None]) -> dict[str, str]:
+    root = facts.pkg.manifest_xml
+    if root is None:
+        return {}
+    out = {}
+    for el in root.iter():
+        if el.line in lines and str(el.line) not in out:
+            out[str(el.line)] = manifest_excerpt(el, facts.pkg.resources)
+    return out
+
+
+def save(facts_dir: Path, doc: dict[str, Any]) -> Path:
+    from mobsec.cli import write_atomically
+
+    os.makedirs(facts_dir, exist_ok=True)
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path = facts_path(facts_dir, doc["package_sha256"])
+    write_atomically(path, gzip.compress(data, compresslevel=6))
+    return path
+
+
+def load(facts_dir: Path, sha256: str) -> tuple[dict[str, Any] | None, str]:
+    """(stored facts, "") or (None, why they cannot be used)."""
+    from mobsec.version import engine_build
+
+    path = facts_path(facts_dir, sha256)
+    try:
+        if path.is_symlink():
+            return None, "stored facts file is a symbolic link"
+        with gzip.open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None, "no stored facts for this package"
+    except (OSError, EOFError) as e:
+        return None, f"stored facts unreadable: {e}"
+    if len(data) > MAX_FILE_BYTES:
+        return None, "stored facts too large"
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None, "stored facts are not JSON"
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        return None, "not a stored facts file"
+    if doc.get("version") != FORMAT_VERSION or doc.get("engine") != engine_build():
+        return None, f"stored by engine {doc.get('engine')}, this is {engine_build()}"
+    if doc.get("package_sha256") != sha256:
+        return None, "stored facts of another package"
+    return doc, ""
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+class StoredRecords:
+    """The records of :class:`~mobsec.rules.records.LiveRecords`, from a stored file."""
+
+    stored = True
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.permissions = [tuple(p) for p in doc["permissions"]]
+        self.sdk_levels = doc["sdk_levels"]
+        self.application = doc["application"]
+        self.components = doc["components"]
+        self.sdks = doc["sdks"]
+        self.strings = [(text, site) for text, site in doc["strings"]]
+        self.urls = urls_in(self.strings)
+        self.natives = doc["natives"]
+        self.certificates = doc["certificates"]
+        self._invokes: dict[str, list[list[Any]]] = {}
+        for entry in doc["invokes"]:
+            self._invokes.setdefault(entry[1], []).append(entry)
+
+    def site(self, handle: Any) -> Any:
+        return handle
+
+    def calls(self, class_desc: str, method: str, exact: bool) -> list[Any]:
+        exact = exact or method == "<init>"
+        sites = [
+            s
+            for cls, _, ancestors, found in self._invokes.get(method, [])
+            if cls == class_desc or (not exact and class_desc in ancestors)
+            for s in found
+        ]
+        dexes = self.doc["dexes"]
+        return sorted(sites, key=lambda s: (dexes[s[0]], s[1], s[2]))
+
+    def native_strings(self, path: str) -> list[str]:
+        raise NeedsFullScan("native_string")
+
+    def arg_values(self, site: Any, position: int) -> list[Any]:
+        raise NeedsFullScan("call arguments")
+
+
+def full_scan_reason(cond: Cond) -> str | None:
+    """Why a rule needs the package (None: it runs on stored facts)."""
+    if cond.kind in ("all", "any"):
+        return next((r for c in cond.arg if (r := full_scan_reason(c))), None)
+    if cond.kind == "not":
+        return full_scan_reason(cond.arg)
+    if cond.kind == "call" and cond.arg["args"]:
+        return f"line {cond.line}: call arguments need the data flow of a full scan"
+    if cond.kind == "native_string":
+        return f"line {cond.line}: native_string needs the native libraries' strings"
+    return None
+
+
+def run_on_stored(rule: Rule, doc: dict[str, Any], records: StoredRecords) -> list[Finding]:
+    """The rule's findings on stored facts, shaped as a full scan's."""
+    from .evaluator import Place, evaluate
+
+    ctx = CheckContext(None, rule.meta)  # type: ignore[arg-type]  # builders need no facts
+    matched, places = evaluate(rule.match, ctx, records)
+    if not matched:
+        return []
+    if not places:
+        places = [Place("package", _PACKAGE_TEXT, "")]
+    out, seen = [], set()
+    for p in places:
+        ident = (p.kind, p.key, p.line, p.path, str(p.site))
+        if ident not in seen:
+            seen.add(ident)
+            out.append(_finding(ctx, doc, p))
+    return out
+
+
+def _finding(ctx: CheckContext, doc: dict[str, Any], p: Any) -> Finding:
+    if p.kind == "code":
+        d, _, offset, row = p.site
+        cls, method, source, owner = doc["methods"][row]
+        location = Location(
+            file=doc["dexes"][d],
+            class_name=java_name(cls),
+            method=method,
+            offset=offset,
+            source_file=source,
+        )
+        evidence = f"{java_name(cls)}.{method} @{offset}: {p.message.en}"
+        return ctx.finding_at(location, evidence, Owner(*owner), (cls, method, p.key), p.message)
+    if p.kind == "manifest":
+        owner = Owner(*doc["owners"][p.owner_class]) if p.owner_class else Owner("app")
+        evidence = doc["manifest_evidence"].get(str(p.line), "")
+        location = Location(file=MANIFEST_FILE, line=p.line)
+        return ctx.finding_at(location, evidence, owner, (MANIFEST_FILE, p.key, ""), p.message)
+    return ctx.file_finding(
+        p.path, evidence=p.evidence, message=p.message, key=p.key, owner=p.owner or Owner("app")
+    )
+
+
+_PACKAGE_TEXT = Text("The app matches the rule", "应用符合该规则的条件")
+
+
+# ----------------------------------------------------------------------------- re-scanning
+
+
+def rules_only(
+    path: Path, packs: tuple[RulePack, ...], facts_dir: Path, threads: int = 0
+) -> dict[str, Any]:
+    """The rules' findings on ``path``: from stored facts when they are there, of this
+    engine and every rule can run on them; otherwise by a full scan (which stores facts)."""
+    from mobsec.version import engine_build
+
+    t0 = time.perf_counter()
+    with path.open("rb") as f:  # the caller checked it is a readable regular file
+        sha = hashlib.file_digest(f, "sha256").hexdigest()
+    rules = [r for p in packs for r in p.rules]
+    reason = next((f"{r.meta.id}: {w}" for r in rules if (w := full_scan_reason(r.match))), "")
+    doc = None
+    if not reason:
+        doc, reason = load(facts_dir, sha)
+    if doc is not None:
+        records = StoredRecords(doc)
+        findings = [f for r in rules for f in run_on_stored(r, doc, records)]
+        mode, complete = "stored-facts", True
+    else:
+        from mobsec.engine import scan
+        from mobsec.options import ScanOptions
+
+        report = scan(path, ScanOptions(threads=threads, rule_packs=packs, facts_dir=facts_dir))
+        ids = {r.meta.id for r in rules}
+        found = [*report.findings, *report.unreachable_findings]
+        findings = [f for f in found if f.check_id in ids]
+        mode, complete = "full-scan", report.complete
+    return {
+        "format": "mobsec-rule-results",
+        "version": 1,
+        "engine": engine_build(),
+        "package": {"file_name": path.name, "sha256": sha},
+        "rule_packs": [{"id": p.id, "version": p.version} for p in packs],
+        "mode": mode,
+        "full_scan_reason": reason or None,
+        "complete": complete,
+        "seconds": round(time.perf_counter() - t0, 4),
+        "findings": [f.to_json() for f in findings],
+    }

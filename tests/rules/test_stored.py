@@ -1,0 +1,134 @@
+"""Rule-only re-scans on stored facts: every rule that can run on them finds what the full
+scan finds (same rules, places and fingerprints) on the fixture and nothing on its twin; a
+rule that needs the data flow, another engine's facts, or a damaged file fall back to a
+full scan; the CLI says which it did."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from mobsec.engine import scan
+from mobsec.options import ScanOptions
+from mobsec.rules.loader import load_pack
+from mobsec.rules.stored import (
+    StoredRecords,
+    facts_path,
+    full_scan_reason,
+    load,
+    rules_only,
+    run_on_stored,
+)
+from tests.scan.test_cli import mobsec
+
+from .conftest import CONSTRUCTS_PACK
+
+
+def _place(f: dict) -> tuple:
+    loc = f["location"]
+    return (f["check_id"], f["fingerprint"], loc["file"], loc["class"], loc["method"],
+            loc["offset"], f["owner"]["kind"], f["owner"]["sdk_id"], f["message"]["en"])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stored(emergency_apks: dict[str, Path], tmp_path_factory) -> dict:
+    pack = load_pack(CONSTRUCTS_PACK)
+    facts_dir = tmp_path_factory.mktemp("facts")
+    out = {}
+    for name, apk in emergency_apks.items():
+        report = scan(apk, ScanOptions(rule_packs=(pack,), threads=1, facts_dir=facts_dir))
+        doc, why = load(facts_dir, report.package.sha256)
+        assert doc is not None, why
+        out[name] = (report.to_json(), doc)
+    return {"pack": pack, "dir": facts_dir, **out}
+
+
+def test_stored_facts_find_what_the_full_scan_finds(stored) -> None:
+    pack = stored["pack"]
+    runnable = [r for r in pack.rules if full_scan_reason(r.match) is None]
+    assert len(runnable) >= 14  # all but the data-flow and native-string constructs
+    for name in ("fires", "twin"):
+        report, doc = stored[name]
+        records = StoredRecords(doc)
+        for rule in runnable:
+            full = [
+                _place(f)
+                for f in [*report["findings"], *report["unreachable_findings"]]
+                if f["check_id"] == rule.meta.id
+            ]
+            again = [_place(f.to_json()) for f in run_on_stored(rule, doc, records)]
+            assert sorted(again) == sorted(full), (name, rule.meta.id)
+            assert bool(full) == (name == "fires"), (name, rule.meta.id)
+
+
+def test_which_constructs_need_a_full_scan() -> None:
+    reasons = {r.meta.id: full_scan_reason(r.match) for r in load_pack(CONSTRUCTS_PACK).rules}
+    needs = {k for k, v in reasons.items() if v}
+    assert "android.constructs.native-string" in needs
+    assert "android.constructs.call-constant-arg" in needs
+    assert "android.constructs.permission" not in needs
+    assert all("line " in reasons[k] for k in needs)
+
+
+def test_fallbacks(stored, emergency_apks: dict[str, Path], tmp_path: Path) -> None:
+    apk = emergency_apks["fires"]
+    pack = stored["pack"]
+    # a pack of rules that run on stored facts: no package read
+    facts_dir = tmp_path / "facts"
+    first = rules_only(apk, (pack,), facts_dir)  # needs-full-scan rules in it: full scan
+    assert first["mode"] == "full-scan" and "line " in first["full_scan_reason"]
+    sha = first["package"]["sha256"]
+    path = facts_path(facts_dir, sha)
+    assert path.is_file()
+    # another engine's facts are not used
+    doc = json.loads(gzip.decompress(path.read_bytes()))
+    doc["engine"] = "0.0.0+000000000000"
+    path.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    assert load(facts_dir, sha)[0] is None and "engine" in load(facts_dir, sha)[1]
+    # damaged or hostile files: a reason, never an exception
+    for junk in (b"not gzip", gzip.compress(b"[1,2]"), gzip.compress(b"{" * 100_000)):
+        path.write_bytes(junk)
+        got, why = load(facts_dir, sha)
+        assert got is None and why
+
+
+def test_cli_rules_only_on_stored_facts(stored, emergency_apks, tmp_path: Path) -> None:
+    """A pack of stored-capable rules: the first run scans and stores, the second does not."""
+    import shutil
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(CONSTRUCTS_PACK, pack_dir)
+    rules_file = next((pack_dir / "rules").glob("*.yaml"))
+    pack = load_pack(pack_dir)
+    keep = {r.meta.id for r in pack.rules if full_scan_reason(r.match) is None}
+    _drop_rules(rules_file, {r.meta.id for r in pack.rules} - keep)
+    apk = emergency_apks["fires"]
+    facts, out = tmp_path / "facts", tmp_path / "r.json"
+    args = ["scan", str(apk), "--rules", str(pack_dir), "--allow-unsigned", "--rules-only",
+            "--facts-dir", str(facts), "-o", str(out)]  # fmt: skip
+    proc = mobsec(*args)
+    assert proc.returncode == 0, proc.stderr
+    first = json.loads(out.read_text())
+    assert first["mode"] == "full-scan" and "no stored facts" in first["full_scan_reason"]
+    proc = mobsec(*args)
+    second = json.loads(out.read_text())
+    assert second["mode"] == "stored-facts" and second["full_scan_reason"] is None
+    assert sorted(map(_place, second["findings"])) == sorted(map(_place, first["findings"]))
+    assert {f["check_id"] for f in second["findings"]} == keep
+    assert "stored-facts" in proc.stderr
+    bad = mobsec("scan", str(apk), "--rules-only", "--facts-dir", str(facts))
+    assert bad.returncode == 2 and "--rules" in bad.stderr
+
+
+def _drop_rules(path: Path, ids: set[str]) -> None:
+    """Remove whole rule entries (from '  - id: X' to the next entry) from a pack file."""
+    out, skip = [], False
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  - id: "):
+            skip = line.removeprefix("  - id: ").strip() in ids
+        if not skip:
+            out.append(line)
+    path.write_text("".join(out), encoding="utf-8")
