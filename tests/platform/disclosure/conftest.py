@@ -33,3 +33,14 @@ def fixed_case(the_desk, now=T0, **kw):
                              now=now + timedelta(days=3))  # fmt: skip
     vuln.refresh_from_db()
     return vuln
+
+
+def unit_report(user, unit, now=T0, **kw):
+    """A report by ``user`` for their organisation ``unit`` (a support unit)."""
+    sub = vulns_actions.Submission(
+        package_name="com.example.versions", title=kw.pop("title", "Trust manager"),
+        description="The app trusts any TLS certificate.", cwe="CWE-295",
+        reproduction="Run mitmproxy, open the app, read the traffic.", **kw,
+    )  # fmt: skip
+    vuln, _token, _log = vulns_actions.submit(sub, reporter=user, organisation=unit, now=now)
+    return vuln
