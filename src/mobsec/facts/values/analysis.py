@@ -40,6 +40,7 @@ from mobsec.facts.taint.callgraph import STATIC_OR_DIRECT, SUPER, CallGraph
 from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
+from .converters import hex_bytes, is_hex_decoder
 from .path import Reached, Step
 
 RETURNS = frozenset((0x0F, 0x10, 0x11))  # return, return-wide, return-object
@@ -75,6 +76,7 @@ class ValueAnalysis:
         self._memo: dict[Hashable, tuple[Reached, ...] | None] = {}
         self._active: set[Hashable] = set()
         self._returns: dict[tuple[str, int], list[tuple[int, frozenset[Value]]]] = {}
+        self._decoders: dict[tuple[str, int], bool] = {}
         self._left = 0  # steps left for the current question
         self._cut = False  # the current sub-answer hit a bound or a cycle: not memoised
         # Counters for bench/bench_values.py: questions asked, steps taken, time spent.
@@ -276,6 +278,12 @@ class ValueAnalysis:
                 return None
             tdex, tmethod = found
             is_static = bool(tmethod.access_flags & 0x8)
+            decoded = self._hex_decoded(
+                dex, method_idx, v, tdex, tmethod.method_idx, is_static, depth
+            )
+            if decoded is not None:
+                out.extend(decoded)
+                continue
             for pc, values in self._return_values(tdex, tmethod.method_idx):
                 step = Step("return", tdex.method_ref(tmethod.method_idx), pc)
                 for rv in values:
@@ -291,6 +299,40 @@ class ValueAnalysis:
                         got = list(self._one(tdex, tmethod.method_idx, rv, depth + 1, True))
                         out.extend(r.behind(step) for r in got)
         return tuple(out) or None
+
+    def _hex_decoded(
+        self,
+        dex: DexFile,
+        method_idx: int,
+        call: Value,
+        tdex: DexFile,
+        tidx: int,
+        is_static: bool,
+        depth: int,
+    ) -> list[Reached] | None:
+        """The result of an app hex decoder (see :mod:`.converters`) called on constants."""
+        key = (tdex.name, tidx)
+        known = self._decoders.get(key)
+        if known is None:
+            tflow = self.flow(tdex, tidx)
+            known = self._decoders[key] = tflow is not None and is_hex_decoder(tflow)
+        if not known:
+            return None
+        flow = self.flow(dex, method_idx)
+        args = flow.args_at(call.offset) if flow is not None and call.offset is not None else []
+        pos = 0 if is_static else 1
+        if pos >= len(args):
+            return None
+        out: list[Reached] = []
+        step = Step("return", tdex.method_ref(tidx), None, "hex decoded")
+        for r in self._many(dex, method_idx, args[pos], depth + 1, True):
+            text = r.value.text()
+            data = hex_bytes(text) if text is not None else None
+            if data is None:
+                return None
+            made = Value("bytes", data, r.value.offset)
+            out.append(Reached(made, r.origin, (step, *r.steps), r.made_in))
+        return out or None
 
     def _return_values(self, dex: DexFile, method_idx: int) -> list[tuple[int, frozenset[Value]]]:
         key = (dex.name, method_idx)

@@ -15,6 +15,7 @@ from mobsec.facts.dataflow import Value
 from mobsec.ingest.dex import DexFile, MethodRef
 
 MAX_SHOWN_STEPS = 6
+WHAT_ZH = {"hex decoded": "十六进制解码"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,8 @@ def describe_path(r: Reached) -> tuple[str, str]:
             en.append(f"stored in field {s.what} by {where}")
             zh.append(f"由 {where} 存入字段 {s.what}")
         elif s.kind == "return":
-            en.append(f"returned by {where}")
-            zh.append(f"由 {where} 返回")
+            en.append(f"returned by {where}" + (f" ({s.what})" if s.what else ""))
+            zh.append(f"由 {where} 返回" + (f"({WHAT_ZH.get(s.what, s.what)})" if s.what else ""))
         else:
             en.append(f"passed by {where}")
             zh.append(f"由 {where} 作为参数传入")

@@ -114,4 +114,40 @@ public class Crypto {
         // ruleid: android.crypto.static-iv
         return new IvParameterSpec(zeroIv());
     }
+
+    /** UnCrackable Level 1's shape: a hex string turned into key bytes by the app's own loop. */
+    static byte[] fromHex(String s) {
+        int n = s.length();
+        byte[] out = new byte[n / 2];
+        for (int i = 0; i < n; i += 2) {
+            out[i / 2] = (byte) ((Character.digit(s.charAt(i), 16) << 4) + Character.digit(s.charAt(i + 1), 16));
+        }
+        return out;
+    }
+
+    /** Twin: the same loop, but the method also reads the device's settings. */
+    static byte[] fromHexAndDevice(String s) {
+        int n = s.length();
+        byte[] out = new byte[n / 2];
+        for (int i = 0; i < n; i += 2) {
+            out[i / 2] = (byte) ((Character.digit(s.charAt(i), 16) << 4) + Character.digit(s.charAt(i + 1), 16));
+        }
+        out[0] ^= (byte) System.getProperty("device.salt").hashCode();
+        return out;
+    }
+
+    public SecretKeySpec hexKey() {
+        // ruleid: android.crypto.hardcoded-key
+        return new SecretKeySpec(fromHex("8d127684cbc37c17616d806cf50473cc"), "AES");
+    }
+
+    public SecretKeySpec hexKeyFromInput(Intent intent) {
+        // ok: android.crypto.hardcoded-key
+        return new SecretKeySpec(fromHex(intent.getStringExtra("k")), "AES");
+    }
+
+    public SecretKeySpec hexKeyMixed() {
+        // ok: android.crypto.hardcoded-key
+        return new SecretKeySpec(fromHexAndDevice("8d127684cbc37c17616d806cf50473cc"), "AES");
+    }
 }
