@@ -6,12 +6,17 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
-from mobsec.facts.values import provenance, provenance_zh
+from mobsec.facts.dataflow import Value
+from mobsec.facts.values import ValueAnalysis, provenance, provenance_zh
+from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._algorithms import WEAK_DIGESTS, WEAK_MACS
 from ._meta import GBT_CRYPTO, MASVS_CRYPTO_ALGORITHMS, OWASP_CRYPTO
 from ._sites import MAC, MESSAGE_DIGEST, algorithm_names
+
+# Digests a protocol prescribes: hashing them is not a choice the app made.
+PROTOCOL_CONSTANTS = ("258EAFA5-E914-47DA-95CA-C5AB0DC85B11",)  # RFC 6455 Sec-WebSocket-Accept
 
 
 @check(
@@ -21,9 +26,11 @@ from ._sites import MAC, MESSAGE_DIGEST, algorithm_names
         "MD5 and SHA-1 have practical collision attacks, and as fast unsalted hashes they are "
         "no protection for passwords or PINs. Whether a given use is security-relevant (a "
         "password hash, a signature, an integrity check) or not (a cache key) needs a look at "
-        "the code; the finding names the call site.",
+        "the code; the finding names the call site. A digest a protocol prescribes (the "
+        "WebSocket handshake's SHA-1 of the key and RFC 6455's GUID) is not reported.",
         "MD5 和 SHA-1 已有可行的碰撞攻击,且作为快速、无盐的哈希无法保护口令或 PIN。某次使用是否与"
-        "安全相关(口令哈希、签名、完整性校验)还是无关(缓存键)需要查看代码;发现项给出了调用位置。",
+        "安全相关(口令哈希、签名、完整性校验)还是无关(缓存键)需要查看代码;发现项给出了调用位置。"
+        "协议规定的摘要(WebSocket 握手对密钥与 RFC 6455 GUID 的 SHA-1)不报告。",
     ),
     remediation=(
         "Use SHA-256 or better for integrity, HMAC-SHA256 for authentication, and a slow "
@@ -45,6 +52,8 @@ def weak_hash(ctx: CheckContext) -> Iterator[Finding]:
             name = WEAK_DIGESTS.get(text.strip().upper())
             if name is None:
                 continue
+            if _protocol_mandated(resolver, site):
+                break  # the WebSocket handshake's SHA-1: the protocol leaves no choice
             yield ctx.code_finding(
                 site,
                 key=name,
@@ -54,6 +63,53 @@ def weak_hash(ctx: CheckContext) -> Iterator[Finding]:
                 ),
             )
             break
+
+
+def _protocol_mandated(values: ValueAnalysis, site: CodeSite) -> bool:
+    """True when the digest made at ``site`` hashes a protocol constant in the same method:
+    RFC 6455's accept key is SHA-1(key + "258EAFA5-..."), followed across methods (the GUID
+    in a field, the key concatenated by a helper)."""
+    flow = values.flow(site.dex, site.caller_idx)
+    if flow is None:
+        return False
+    for call in flow.invokes():
+        c = call.callee
+        if c.class_desc != MESSAGE_DIGEST or c.name not in ("update", "digest"):
+            continue
+        args = flow.args_at(call.offset)
+        if len(args) < 2 or not any(
+            v.kind == "result" and v.offset == site.offset for v in args[0]
+        ):
+            continue
+        inputs = [args[1]]
+        # (key + GUID).getBytes(): the text before it became bytes
+        inputs += [
+            got[0]
+            for v in args[1]
+            if v.kind == "result" and v.data.name == "getBytes" and v.offset is not None  # type: ignore[union-attr]
+            if (got := flow.args_at(v.offset))
+        ]
+        for given in inputs:
+            for r in values.resolve(site.dex, site.caller_idx, given):
+                if _mentions_text(r.value, PROTOCOL_CONSTANTS):
+                    return True
+    return False
+
+
+def _mentions_text(v: Value, needles: tuple[str, ...]) -> bool:
+    """A constant text or a concat part (a byte array made from one) that holds a needle."""
+    todo, seen = [v], 0
+    while todo and seen < 64:
+        x = todo.pop()
+        seen += 1
+        t = x.text()
+        if t is None and x.kind == "bytes":
+            t = bytes(x.data).decode("latin-1")  # type: ignore[arg-type]
+        if t is not None and any(n in t for n in needles):
+            return True
+        if x.kind == "concat":
+            todo.extend(x.data)  # type: ignore[arg-type]
+    return False
 
 
 @check(

@@ -61,4 +61,25 @@ public class Digests {
         // ok: android.crypto.weak-mac, android.crypto.weak-hash
         return Mac.getInstance("HmacSHA256");
     }
+
+    /** RFC 6455's GUID, kept in a field set in <clinit>. */
+    static String GUID;
+
+    static {
+        GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    }
+
+    /** The WebSocket handshake's accept key: SHA-1 is what the protocol prescribes. */
+    public byte[] acceptKey(String key) throws Exception {
+        // ok: android.crypto.weak-hash
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        return sha1.digest((key + GUID).getBytes("UTF-8"));
+    }
+
+    /** Twin: the same shape over a password and a constant pepper is weak hashing. */
+    public byte[] passwordHash(String password) throws Exception {
+        // ruleid: android.crypto.weak-hash
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        return sha1.digest((password + "pepper").getBytes("UTF-8"));
+    }
 }
