@@ -126,6 +126,7 @@ def test_test_report_html_and_pdf(world, leak_app, leak_docs, lab_scheme, review
         assert "lab-baseline 1" in html and "Example Vendor Ltd" in html
         assert "Rev Iewer" in html  # the reviewer's name with the approval time
         assert "DRAFT" not in html
+        assert "android.network. ≥ high" in html  # what the passing "net" item looked for
         for i in ev.items.all():
             for e in i.evidence.all():
                 assert e.sha256 in html
@@ -238,3 +239,48 @@ def test_scheme_upload_page_names_file_line_problem(world, client):
         "/evaluations/schemes/", {"organisation": world.orgs["a"].public_id, "file": ok}
     )
     assert r.status_code == 403
+
+
+OVERRIDE_SCHEME = """\
+scheme: lab-override
+version: "1"
+standard: {code: LAB-O, title: {en: Override, zh-CN: 覆盖}}
+items:
+  - id: "debug"
+    title: {en: Not debuggable, zh-CN: 不可调试}
+    findings:
+      - check: android.manifest.debuggable
+        min_severity: high
+  - id: "necessity"
+    title: {en: Necessary PI only, zh-CN: 仅必要个人信息}
+    privacy: ["191:4.1"]
+"""
+
+
+def test_overruled_failure_does_not_suspend_but_a_new_one_does(
+    world, leak_app, leak_docs, reviewer
+):
+    """A tester overrules an automatic fail with evidence; a later scan that fails the same
+    item for the same findings keeps the certificate, one that fails another item anew (191
+    scenario 4.1, decided once the app type is known) suspends it."""
+    plain, typed = leak_docs
+    scheme = actions.add_scheme(
+        world.user("org_admin"), world.orgs["a"],
+        SimpleUploadedFile("o.yaml", OVERRIDE_SCHEME.encode()),
+    )  # fmt: skip
+    tester = world.user("tester")
+    ev = actions.start(tester, scan_leak(world, leak_app, plain), scheme, "Client")
+    auto = {i.item_id: i.automatic for i in ev.items.all()}
+    assert auto == {"debug": "fail", "necessity": "needs_evidence"}
+    actions.record_item(tester, ev, "necessity", "pass", "location only", [evidence_file()])
+    actions.record_item(
+        tester, ev, "debug", "pass", "the shipped build is re-signed", [evidence_file()]
+    )
+    actions.submit(tester, ev)
+    ev = actions.approve(reviewer, ev)
+    cert = actions.issue_certificate(reviewer, ev, lambda s: f"https://x/{s}/")
+    assert actions.suspend_on_failing_scan(scan_leak(world, leak_app, plain)) == []
+    later = scan_leak(world, leak_app, typed, {"app_type": APP_TYPE})
+    assert [c.serial for c in actions.suspend_on_failing_scan(later)] == [cert.serial]
+    cert.refresh_from_db()
+    assert cert.status_reason.endswith(": necessity")  # not the overruled "debug"

@@ -61,6 +61,11 @@ def report_context(ev: Evaluation, lang: str) -> dict[str, Any]:
                 ],
                 "findings_total": basis.get("findings_total") or 0,
                 "privacy": basis.get("privacy") or [],
+                # what was looked for, shown when nothing was found
+                "rules": [
+                    f"{f.check or ':'.join(f.standard or ())} ≥ {f.min_severity}"
+                    for f in (meta.findings if meta else ())
+                ],
                 "evidence": list(r.evidence.all()),
             }
         )
