@@ -9,6 +9,8 @@ Commands:
   mobsec baseline APK|REPORT.json -o FILE
   mobsec diff OLD NEW [--format text|json] [-o FILE] [--fail-on SEV]
   mobsec rules keygen|sign|verify|check|test ...   (rule packs, docs/rules.md)
+  mobsec similar CANDIDATE GENUINE [--takedown FILE]    (docs/similarity.md)
+  mobsec monitor --registry DIR CANDIDATES...           (docs/similarity.md)
   mobsec serve [--data DIR] [--host H] [--port P] [--workers N]   (the web platform)
   mobsec platform create-user NAME --org ORG --role ROLE [--token] [--data DIR]
 
@@ -188,6 +190,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_lang_arg(c)
 
+    from mobsec import cli_similarity  # argparse only; numpy and imagehash load on use
+
+    cli_similarity.add_commands(sub)
+
     from mobsec.platform.cli_args import add_commands  # argparse only, no Django
 
     add_commands(sub)
@@ -269,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
             return certification_cli.run_certificate(args)
         if args.command == "scheme":
             return certification_cli.run_scheme(args)
+        if args.command in ("similar", "monitor"):
+            from mobsec import cli_similarity
+
+            return cli_similarity.run(args)
         if args.command in ("serve", "platform"):
             from mobsec.platform.cli import run  # loads Django: only for these commands
 

@@ -133,7 +133,15 @@ def _build(
     fp.permissions = sorted(set(manifest.permission_names()))
     if pkg.signing is not None:
         fp.signature_verified = bool(pkg.signing.verified)
-        fp.certificates = sorted({c.sha256.lower() for c in pkg.signing.signers})
+        certs = {c.sha256.lower() for c in pkg.signing.signers}
+        if not certs:  # not verified: still say which certificate the package carries
+            certs = {
+                signer.certificates[0].sha256.lower()
+                for scheme in pkg.signing.schemes.values()
+                for signer in scheme.signers
+                if signer.certificates
+            }
+        fp.certificates = sorted(certs)
     fp.icon = icon_hashes(pkg, diags)
     for found in facts.sdks:
         fp.sdks[found.sdk.id] = found.sdk.name.get("en", found.sdk.id)

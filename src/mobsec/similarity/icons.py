@@ -12,8 +12,11 @@ failure becomes a diagnostic naming the file and the problem.
 from __future__ import annotations
 
 import io
+import json
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import imagehash
@@ -140,6 +143,23 @@ def hash_image(img: Image.Image) -> tuple[str, str]:
 
 def hamming(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+@cache
+def _templates() -> tuple[int, list[tuple[str, str]]]:
+    doc = json.loads(
+        resources.files("mobsec.similarity").joinpath("data/template_icons.json").read_text("utf-8")
+    )
+    return int(doc["max_distance"]), [(i["phash"], i["what"]) for i in doc["icons"]]
+
+
+def template_icon(phash: str) -> str | None:
+    """What stock template icon ``phash`` is (IDE project templates), or None."""
+    limit, icons = _templates()
+    for known, what in icons:
+        if hamming(known, phash) <= limit:
+            return what
+    return None
 
 
 def icon_hashes(pkg: ApkPackage, diags: Diagnostics) -> IconHashes | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from mobsec.similarity.icons import template_icon
 from mobsec.similarity.model import AppFingerprint
 from mobsec.similarity.names import best_name_match, index_keys
 from mobsec.similarity.signals import ICON_MATCH_BITS, NAME_MATCH
@@ -87,7 +88,8 @@ class RegistryIndex:
         for name in fp.names:
             for k in index_keys(name):
                 self._by_name_key.setdefault(k, []).append(row)
-        self._has_icon.append(fp.icon is not None)
+        # a stock template icon says nothing about the brand: not indexed
+        self._has_icon.append(fp.icon is not None and template_icon(fp.icon.phash) is None)
         self._icons.append(int(fp.icon.phash, 16) if fp.icon else 0)
         own = fp.code.app_set() or fp.code.all_set()
         self._sigs.append(minhash(own))

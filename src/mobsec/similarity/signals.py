@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mobsec.similarity.icons import hamming
+from mobsec.similarity.icons import hamming, template_icon
 from mobsec.similarity.model import AppFingerprint
 from mobsec.similarity.names import best_name_match, edit_distance
 
@@ -148,14 +148,21 @@ def icon_signal(c: AppFingerprint, g: AppFingerprint) -> Signal:
     d_d = hamming(c.icon.dhash, g.icon.dhash)
     distance = min(d_p, d_d)
     score = max(0.0, 1.0 - distance / 32)
-    matched = distance <= ICON_MATCH_BITS
+    template = template_icon(g.icon.phash)
+    matched = distance <= ICON_MATCH_BITS and template is None
+    en = f"Perceptual hash distance {d_p} bits (pHash), {d_d} bits (dHash) of 64"
+    zh = f"感知哈希距离 {d_p} 位(pHash)、{d_d} 位(dHash),共 64 位"
+    if template is not None:
+        en += f"; the genuine icon is a stock template icon ({template}): not evidence"
+        zh += f";正版应用使用的是开发工具模板图标({template}),不作为仿冒证据"
     return Signal(
         "icon",
         score,
         matched,
-        f"Perceptual hash distance {d_p} bits (pHash), {d_d} bits (dHash) of 64",
-        f"感知哈希距离 {d_p} 位(pHash)、{d_d} 位(dHash),共 64 位",
+        en,
+        zh,
         {
+            "template_icon": template,
             "phash_distance": d_p,
             "dhash_distance": d_d,
             "candidate": c.icon.to_json(),

@@ -116,7 +116,11 @@ def compare(
     )
     en: list[str] = []
     zh: list[str] = []
-    if cert.matched and (pkg.score == 1.0 or same_code):
+    if candidate.sha256 == genuine.sha256:  # the registered file itself, signed or not
+        verdict, confidence = "genuine", 1.0
+        en.append("byte-identical to the registered package (same SHA-256)")
+        zh.append("与已登记的安装包完全相同(SHA-256 一致)")
+    elif cert.matched and (pkg.score == 1.0 or same_code):
         verdict = "genuine"
         confidence = 0.99 if pkg.score == 1.0 else 0.9
         en.append("signed with a registered certificate")
