@@ -72,7 +72,7 @@ def test_reporters_see_only_their_own(desk, two_vendors):
 
 
 def test_vendors_see_only_their_products_once_notified(desk, two_vendors):
-    other_vendor, v1, v2, v3 = two_vendors
+    other_vendor, v1, v2, _v3 = two_vendors
     assert ids(client_for(desk.world.user("vendor")).get("/api/v1/vulns/")) == {v1.public_id}
     c = client_for(other_vendor)
     assert ids(c.get("/api/v1/vulns/")) == {v2.public_id}
