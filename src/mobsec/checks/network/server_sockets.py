@@ -17,6 +17,7 @@ from mobsec.checks.network._common import GBT_COMMUNICATION
 from mobsec.checks.registry import check
 from mobsec.checks.storage._common import int_constants, is_null, site_args
 from mobsec.facts.dataflow import Value
+from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 SERVER_SOCKET = "Ljava/net/ServerSocket;"
@@ -59,9 +60,11 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
     for proto in (*PORT_ONLY, WITH_ADDRESS):
         for site in ctx.code.call_sites(SERVER_SOCKET, "<init>", proto):
             args = site_args(site)
-            if proto == WITH_ADDRESS and (args is None or not _all_interfaces(args[3])):
+            if proto == WITH_ADDRESS and (
+                args is None or not _all_interfaces(ctx.facts.values.arg_values(site, 3))
+            ):
                 continue  # bound to an address we cannot tell, or to loopback
-            port = _port(args)
+            port = _port(ctx, site)
             yield ctx.code_finding(
                 site,
                 key=f"server-socket:{proto}",
@@ -71,7 +74,7 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
                 ),
             )
     for site in ctx.code.call_sites(NANOHTTPD, "<init>", "(I)V"):
-        port = _port(site_args(site))
+        port = _port(ctx, site)
         yield ctx.code_finding(
             site,
             key="nanohttpd",
@@ -94,8 +97,9 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _port(args: list[frozenset[Value]] | None) -> str:
-    ports = int_constants(args[1]) if args and len(args) > 1 else None
+def _port(ctx: CheckContext, site: CodeSite) -> str:
+    """' (port 8080)' when the port is one known constant (a caller's, a field's...)."""
+    ports = int_constants(ctx.facts.values.arg_values(site, 1))
     return f" (port {ports[0]})" if ports and len(ports) == 1 else ""
 
 

@@ -31,4 +31,20 @@ public class MainActivity extends Activity {
         // ruleid: android.network.server-socket-exposed
         return new LocalServerSocket("com.example.servers.control");
     }
+
+    /** The bind address comes from the caller: null there means every interface. */
+    ServerSocket listen(int port, InetAddress bind) throws java.io.IOException {
+        // ruleid: android.network.server-socket-exposed
+        return new ServerSocket(port, 50, bind);
+    }
+
+    ServerSocket listenLocally(int port, InetAddress bind) throws java.io.IOException {
+        // ok: android.network.server-socket-exposed
+        return new ServerSocket(port, 50, bind);
+    }
+
+    void servers() throws java.io.IOException {
+        listen(9090, null);
+        listenLocally(9091, InetAddress.getLoopbackAddress());
+    }
 }
