@@ -284,3 +284,45 @@ def test_overruled_failure_does_not_suspend_but_a_new_one_does(
     assert [c.serial for c in actions.suspend_on_failing_scan(later)] == [cert.serial]
     cert.refresh_from_db()
     assert cert.status_reason.endswith(": necessity")  # not the overruled "debug"
+
+
+def test_key_rotation_keeps_certificates_verifiable(
+    world, leak_app, leak_docs, lab_scheme, reviewer
+):
+    _, ev = approved(world, leak_app, leak_docs, lab_scheme, reviewer)
+    cert = actions.issue_certificate(reviewer, ev, lambda s: f"http://testserver/verify/{s}/")
+    old_kid, new_kid = custody.rotate(actions.key_name(world.orgs["a"]))
+    assert old_kid == cert.key_id != new_kid
+    anon = Client()
+    assert b'data-ok="yes"' in anon.get(f"/verify/{cert.serial}/").content
+    key_url = f"/certificates/keys/{world.orgs['a'].public_id}.pem"
+    current = certdoc.load_public_key(anon.get(key_url).content)
+    assert certdoc.key_id(current) == new_kid
+    retired = certdoc.load_public_key(anon.get(f"{key_url}?key_id={old_kid}").content)
+    assert certdoc.verify(bytes(cert.signed), retired).valid
+    assert anon.get(f"{key_url}?key_id=0000000000000000").status_code == 404
+
+
+def test_scheme_versions_and_evidence_bound(world, leak_app, leak_docs, lab_scheme, monkeypatch):
+    from .conftest import SCHEME
+
+    admin, org = world.user("org_admin"), world.orgs["a"]
+    with pytest.raises(UserError, match="exists; give a new version"):
+        actions.add_scheme(admin, org, SimpleUploadedFile("l.yaml", SCHEME.encode()))
+    v2 = actions.add_scheme(
+        admin, org, SimpleUploadedFile("l.yaml", SCHEME.replace('"1"', '"2"', 1).encode())
+    )
+    assert (v2.scheme_id, v2.version) == ("lab-baseline", "2")
+    assert {s.version for s in actions.visible_schemes(admin).filter(scheme_id="lab-baseline")} == {
+        "1",
+        "2",
+    }
+    plain, _ = leak_docs
+    ev = actions.start(world.user("tester"), scan_leak(world, leak_app, plain), v2, "Client")
+    monkeypatch.setattr(actions, "MAX_EVIDENCE_BYTES", 1024)
+    with pytest.raises(UserError, match="larger than") as e:
+        actions.record_item(world.user("tester"), ev, "ui", "pass", "x",
+                            [evidence_file("big.mp4", b"v" * 5000)])  # fmt: skip
+    assert e.value.status == 413
+    assert not list(actions._evidence_dir().glob(".upload-*"))  # the partial file is gone
+    assert not ev.items.get(item_id="ui").evidence.exists()

@@ -413,8 +413,12 @@ def return_for_changes(user, ev: Evaluation, reason: str, request=None) -> Evalu
 def _next_report_number(organisation: Organisation, year: int) -> str:
     """Sequential per organisation: the counter row is locked while numbering, so two
     approvals at once get consecutive numbers, never the same one."""
-    counter, _ = ReportCounter.objects.get_or_create(organisation=organisation)
-    counter = ReportCounter.objects.select_for_update().get(pk=counter.pk)
+    try:
+        with transaction.atomic():  # the first number: two approvals may create the row
+            ReportCounter.objects.get_or_create(organisation=organisation)
+    except IntegrityError:
+        pass  # created by the other one, committed meanwhile
+    counter = ReportCounter.objects.select_for_update().get(organisation=organisation)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"R-{year}-{counter.last:05d}"

@@ -3,6 +3,7 @@ the test report, certificates; and the public pages (verification, registry, iss
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives import serialization
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -345,7 +346,17 @@ def public_key(request, organisation_id: str):
     org = get_object_or_404(Organisation, public_id=organisation_id[:40])
     if not Certificate.objects.filter(organisation=org).exists():
         raise Http404  # only issuers publish a key
-    pem = custody.public_key_pem(actions.key_name(org))
+    keys = custody.public_keys(actions.key_name(org))
+    wanted = request.GET.get("key_id", "")[:16]
+    if wanted:  # a certificate signed before a key rotation names its (retired) key
+        if wanted not in keys:
+            raise Http404
+        public = keys[wanted]
+        pem = public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+    else:
+        pem = custody.public_key_pem(actions.key_name(org))
     response = HttpResponse(pem, content_type="application/x-pem-file")
     response["Content-Disposition"] = f'attachment; filename="mobsec-issuer-{org.public_id}.pem"'
     return response
