@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from mobsec.platform.evaluations import api as evaluations_api
 from mobsec.platform.notifications import api as notifications_api
 from mobsec.platform.registry import api as registry_api
 from mobsec.platform.scans import api as scans_api
@@ -56,4 +57,9 @@ urlpatterns = [
     ),
     path("monitoring/", include("mobsec.platform.monitoring.api_urls")),
     path("vulns/", include("mobsec.platform.vulns.api_urls")),
+    path(
+        "certificates/<str:serial>/",
+        evaluations_api.certificate_status,
+        name="api-certificate-status",
+    ),
 ]

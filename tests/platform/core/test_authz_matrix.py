@@ -174,6 +174,7 @@ def _rules() -> dict[str, list[Rule]]:
         "evaluations:cert-pdf": [g(EVERYONE)],
         "evaluations:verify": [g(EVERYONE), p(EVERYONE, "none")],
         "evaluations:verify-serial": [g(EVERYONE)],
+        "api-certificate-status": [g(EVERYONE)],
         "testsets:list": [g(USERS), p(TRIAGERS, "testset")],
         "testsets:products": [g(USERS), p(TRIAGERS, "product")],
         "testsets:product": [g(ORG_READERS)],

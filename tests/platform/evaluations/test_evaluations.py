@@ -326,3 +326,15 @@ def test_scheme_versions_and_evidence_bound(world, leak_app, leak_docs, lab_sche
     assert e.value.status == 413
     assert not list(actions._evidence_dir().glob(".upload-*"))  # the partial file is gone
     assert not ev.items.get(item_id="ui").evidence.exists()
+
+
+def test_certificate_status_api(world, leak_app, leak_docs, lab_scheme, reviewer):
+    _, ev = approved(world, leak_app, leak_docs, lab_scheme, reviewer)
+    cert = actions.issue_certificate(reviewer, ev, lambda s: f"http://testserver/verify/{s}/")
+    anon = Client()
+    body = anon.get(f"/api/v1/certificates/{cert.serial}/").json()
+    assert body["status"] == "valid" and body["signature_valid"] and not body["expired"]
+    assert body["certificate"]["serial"] == cert.serial and body["key_id"] == cert.key_id
+    actions.revoke(reviewer, cert, "withdrawn")
+    assert anon.get(f"/api/v1/certificates/{cert.serial}/").json()["status"] == "revoked"
+    assert anon.get("/api/v1/certificates/C-NONE/").status_code == 404
