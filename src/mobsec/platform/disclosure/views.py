@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mobsec.advisories import AdvisoryError, NoEcosystem
@@ -294,7 +295,7 @@ def desk_case(request, vuln_id: str):
                 actions.review(a, request.user, base)
             elif step == "publish":
                 a = actions.publish(a, request.user, base, request=request)
-                messages.success(request, a.advisory_id)
+                messages.success(request, f"{gettext('Published')} {a.advisory_id}")
             elif step == "revise":
                 actions.revise(a, request.user, _form_data(request.POST),
                                request.POST.get("summary", ""), base)  # fmt: skip
