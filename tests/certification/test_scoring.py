@@ -185,3 +185,21 @@ def test_mobsec_mapping_ships_and_parses():
     mapping = imports.parse_mapping(data, "mobsec_mapping.json")
     assert mapping["android.manifest.allow-backup"] == ("allowBackup",)
     assert scoring.classes_for("android.secrets.aws-key", mapping)  # family key
+
+
+def test_family_keys_longest_first_and_bounded_cost():
+    mapping = {"A.": ("a",), "A.B.": ("ab",), "A.B.C": ("abc",)}
+    assert scoring.classes_for("A.B.C", mapping) == ("abc",)
+    assert scoring.classes_for("A.B.D", mapping) == ("ab",)
+    assert scoring.classes_for("A.X", mapping) == ("a",)
+    assert scoring.classes_for("AB", mapping) == ()
+    # a large table and many distinct rule ids: linear, not table size x results
+    import time
+
+    big = {f"F{i}.": (f"c{i}",) for i in range(20_000)}
+    packages = [scoring.SetPackage("a.apk", expected=(scoring.Expected("a.apk", "c1"),))]
+    results = [scoring.Result("a.apk", f"F{i % 20_000}.rule{i}") for i in range(50_000)]
+    t = time.perf_counter()
+    s = scoring.score(packages, results, big)
+    assert time.perf_counter() - t < 10
+    assert s.overall.found == 1 and s.overall.results == 20_000  # one per (package, class)

@@ -128,14 +128,17 @@ def location_matches(result: str | None, expected: str | None) -> bool:
 
 
 def classes_for(rule: str, mapping: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The classes a rule id maps to: exact key first, else the longest family key."""
+    """The classes a rule id maps to: exact key first, else the longest family key (one
+    lookup per '.' of the rule id, whatever the size of the table)."""
     if rule in mapping:
         return mapping[rule]
-    best = ""
-    for key in mapping:
-        if key.endswith(".") and rule.startswith(key) and len(key) > len(best):
-            best = key
-    return mapping[best] if best else ()
+    end = rule.rfind(".")
+    while end >= 0:
+        family = rule[: end + 1]
+        if family in mapping:
+            return mapping[family]
+        end = rule.rfind(".", 0, end)
+    return ()
 
 
 def package_resolver(packages: Iterable[SetPackage]):
