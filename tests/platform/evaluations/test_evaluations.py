@@ -212,6 +212,9 @@ def test_public_pages(world, leak_app, leak_docs, lab_scheme, reviewer):
     registry = anon.get("/certificates/?status=valid")
     assert cert.serial.encode() in registry.content
     assert anon.get("/certificates/keys/nobody.pem").status_code == 404
+    pdf = anon.get(f"/certificates/{cert.serial}/certificate.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert anon.get(f"/certificates/{cert.serial}/certificate.pdf?lang=en").content == pdf.content
     assert b'id="verify-expired"' not in anon.get(f"/verify/{cert.serial}/").content
     Certificate.objects.filter(pk=cert.pk).update(valid_until=timezone.now() - timedelta(days=1))
     assert b'id="verify-expired"' in anon.get(f"/verify/{cert.serial}/").content

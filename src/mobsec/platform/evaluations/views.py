@@ -6,6 +6,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -332,8 +333,13 @@ def certificate_json(request, serial: str):
 def certificate_pdf(request, serial: str):
     cert = _certificate(serial)
     lang = documents.lang_of(request.GET.get("lang"))
+    key = f"evaluations:certificate-pdf:{cert.serial}:{lang}"
     try:
-        body = documents.render_certificate_pdf(cert, lang)
+        # public and costly to lay out, but the signed content never changes: render once
+        body = cache.get(key)
+        if body is None:
+            body = documents.render_certificate_pdf(cert, lang)
+            cache.set(key, body, 24 * 3600)
     except RenderError as e:
         return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/pdf")
