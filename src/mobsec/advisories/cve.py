@@ -69,12 +69,13 @@ def cna_container(advisory: Advisory, cna: Cna) -> dict[str, Any]:
     if a.mitigation:
         container["workarounds"] = _texts(a.mitigation)
     if a.credits:
-        container["credits"] = [
-            {"lang": "en", "value": c.name, "type": _CREDIT_TYPES.get(c.kind, c.kind)}
+        container["credits"] = _unique(
+            {"lang": "en", "value": c.name[:4096], "type": _CREDIT_TYPES.get(c.kind, c.kind)}
             for c in a.credits
-        ]
+        )
     container["timeline"] = [
-        {"time": rfc3339(r.date), "lang": "en", "value": r.summary[:4096]} for r in a.revisions
+        {"time": rfc3339(r.date), "lang": "en", "value": f"Revision {r.number}: {r.summary}"[:4096]}
+        for r in a.revisions
     ]
     container["source"] = {"advisory": a.id, "discovery": "EXTERNAL"}
     return container
@@ -100,6 +101,15 @@ def cve_record(advisory: Advisory, cna: Cna, assignment: Assignment) -> dict[str
         "cveMetadata": metadata,
         "containers": {"cna": cna_container(advisory, cna)},
     }
+
+
+def _unique(items) -> list:
+    """The schema's arrays are ``uniqueItems``: drop repeats, keep the order."""
+    out: list = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
 
 
 def _texts(text: Any) -> list[dict[str, str]]:
@@ -128,7 +138,7 @@ def _affected(p: Product) -> dict[str, Any]:
         versions.append({"version": p.fixed, "status": "unaffected"})
     elif p.introduced:
         versions.append({"version": p.introduced, "status": "affected"})
-    out["versions"] = versions
+    out["versions"] = _unique(versions)
     return out
 
 
@@ -146,7 +156,7 @@ def _problem_types(a: Advisory) -> list[dict[str, str]]:
         )
     if not out:
         out.append({"lang": "en", "type": "text", "description": a.title.en[:4096]})
-    return out
+    return _unique(out)
 
 
 def _references(a: Advisory) -> list[dict[str, Any]]:
