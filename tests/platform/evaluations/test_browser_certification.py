@@ -57,7 +57,8 @@ def test_scan_evaluate_review_certify_verify_suspend(
     log_in(page, base, "tester", PASSWORD)
     upload(page, base, leak_app)
     page.locator("#open-report").wait_for(timeout=180_000)
-    page.goto(f"{base}/evaluations/")
+    page.click("#evaluate-link")  # from the scan: the evaluation form with the scan chosen
+    page.wait_for_load_state("load")
     page.fill("#start-client", "Example Vendor Ltd")
     page.select_option("#start-scheme", label="lab-baseline 1")
     page.click("#start-form button[type=submit]")
