@@ -162,3 +162,20 @@ def test_bad_fields_are_advisory_errors(change):
             export(broken)
         except AdvisoryError as e:
             assert e.problems and all(isinstance(p, str) and p for p in e.problems)
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(advisories(), min_size=8, max_size=8))
+def test_generated_csaf_passes_the_mandatory_tests(batch):
+    import tempfile
+    from pathlib import Path
+
+    from tests.advisories.schemas import csaf_mandatory_failures
+
+    docs = [to_csaf(a, PUBLISHER, lang) for a in batch for lang in ("en", "zh-CN")]
+    with tempfile.TemporaryDirectory() as tmp:
+        assert csaf_mandatory_failures(docs, Path(tmp)) == [[] for _ in docs]
