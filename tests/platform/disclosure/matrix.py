@@ -23,7 +23,8 @@ def objects(world) -> dict[str, str]:
     desk = Desk(world, add_user("d-coordinator", org, roles.COORDINATOR.id),
                 add_user("d-verifier", org, roles.VERIFIER.id),
                 add_user("d-reporter", reporters, roles.REPORTER.id), None, org)  # fmt: skip
-    vuln = fixed_case(desk, package="com.example.disclosure", location="Matrix.java")
+    vuln = fixed_case(desk, package="com.example.disclosure", location="Matrix.java",
+                      credit_name="Matrix Reporter")  # fmt: skip
     a = actions.draft(vuln, desk.coordinator)
     actions.update(a, desk.coordinator, {"title_zh": "矩阵", "description_zh": "矩阵描述",
                                          "solution_zh": "升级。", "mitigation_zh": "缓解。",
@@ -32,7 +33,8 @@ def objects(world) -> dict[str, str]:
     a = actions.publish(actions.review(a, desk.coordinator, BASE, now), desk.coordinator, BASE,
                         now)  # fmt: skip
     year, name = f"{a.year}", f"{a.advisory_id.lower()}.json"
-    return {"advisory_id": a.advisory_id, "vuln_id": vuln.public_id, "year": year, "name": name}
+    return {"advisory_id": a.advisory_id, "vuln_id": vuln.public_id, "year": year, "name": name,
+            "user_id": desk.reporter.public_id}  # fmt: skip
 
 
 def rules(g, p, everyone, users, nobody) -> dict[str, list]:
@@ -40,7 +42,7 @@ def rules(g, p, everyone, users, nobody) -> dict[str, list]:
     admin = frozenset({"platform_admin"})
     public = ("advisories", "feed", "advisory", "advisory-download", "provider-metadata",
               "csaf-index", "csaf-changes", "csaf-document", "leaderboard", "hall-of-fame",
-              "ratings", "best-cases")  # fmt: skip
+              "ratings", "best-cases", "reporter")  # fmt: skip
     return {
         **{f"disclosure:{name}": [g(everyone)] for name in public},
         "disclosure:my-rewards": [g(users)],

@@ -56,6 +56,11 @@ def test_points_leaderboard_and_hall_of_fame(desk, cases):
     all_time = rewards.leaderboard(None)
     assert [(s.username, s.points) for s in all_time] == [("reporter", 160), ("reporter2", 40)]
     assert [s.credit_name for s in rewards.hall_of_fame()] == ["Li Lei"]
+    anon = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = anon.get(f"/rewards/reporters/{desk.reporter.public_id}/").content.decode()
+    assert "Li Lei" in page and ">160<" in page
+    # No opt-in, no public profile (and no user name anywhere public).
+    assert anon.get(f"/rewards/reporters/{desk.other_reporter.public_id}/").status_code == 404
     mine = rewards.profile(desk.reporter.pk)
     assert mine["total"] == 160
     assert {r["vuln"].public_id: r["points"] for r in mine["rows"]}[

@@ -40,6 +40,7 @@ class Standing:
     user_id: int
     username: str
     credit_name: str
+    public_id: str = ""
     points: int = 0
     count: int = 0
     by_severity: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -57,7 +58,8 @@ def leaderboard(year: int | None = None, limit: int = 100) -> list[Standing]:
     for v in qs.order_by("confirmed_at", "pk"):
         s = rows.get(v.reporter_id)
         if s is None:
-            s = rows[v.reporter_id] = Standing(v.reporter_id, v.reporter.username, "")
+            s = rows[v.reporter_id] = Standing(v.reporter_id, v.reporter.username, "",
+                                               v.reporter.public_id)  # fmt: skip
         if v.credit_name and not s.credit_name:
             s.credit_name = v.credit_name
         s.points += points_for(v.severity, _quality(v))
@@ -83,3 +85,18 @@ def profile(user_id: int) -> dict:
         total += earned
         rows.append({"vuln": v, "quality": _quality(v), "points": earned})
     return {"user": user, "rows": rows, "total": total}
+
+
+def public_profile(public_id: str) -> dict | None:
+    """A reporter's public page: only for reporters who opted in to a credit name; their
+    points, counts by severity and the published advisories that credit them."""
+    from .models import Advisory
+
+    standing = next((s for s in hall_of_fame(limit=10_000) if s.public_id == public_id), None)
+    if standing is None:
+        return None
+    advisories = Advisory.objects.filter(
+        status=Advisory.Status.PUBLISHED, vulnerability__reporter_id=standing.user_id
+    ).exclude(credit_name="")
+    return {"standing": standing, "advisories": advisories,
+            "by_severity": dict(standing.by_severity)}  # fmt: skip

@@ -25,6 +25,7 @@ urlpatterns = [
     path("rewards/", views.leaderboard, name="leaderboard"),
     path("rewards/hall-of-fame/", views.hall_of_fame, name="hall-of-fame"),
     path("rewards/me/", views.my_rewards, name="my-rewards"),
+    path("rewards/reporters/<str:user_id>/", views.reporter_profile, name="reporter"),
     path("support-units/", views.support_units, name="ratings"),
     path("support-units/best-cases/", views.best_cases, name="best-cases"),
     path("support-units/best-cases/edit/", views.featured_edit, name="best-cases-edit"),

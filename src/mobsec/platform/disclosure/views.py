@@ -190,6 +190,14 @@ def hall_of_fame(request):
     return render(request, "disclosure/hall_of_fame.html", {"rows": rewards.hall_of_fame()})
 
 
+@require_GET
+def reporter_profile(request, user_id: str):
+    profile = rewards.public_profile(user_id[:40])
+    if profile is None:
+        raise Http404("no public profile")
+    return render(request, "disclosure/reporter.html", {**profile, "lang": _lang()})
+
+
 @login_required
 def my_rewards(request):
     return render(request, "disclosure/profile.html", {**rewards.profile(request.user.pk),
