@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -155,16 +155,30 @@ def publish(a: Advisory, actor, base_url: str, now: datetime | None = None,
     refusal (no fix, no mitigation, freeze, ...) leaves everything as it was."""
     now = now or timezone.now()
     _on_case(actor, a.vulnerability)
-    if a.status != Advisory.Status.REVIEWED:
-        raise UserError("disclosure.not_reviewed", "Review the advisory before publishing it.",
-                        "发布前必须先审核公告。", status=409)  # fmt: skip
+    # Two advisories published at once may take the same number: the unique constraint
+    # refuses the second, which takes the next one.
+    for attempt in range(5):
+        try:
+            a = _publish_once(a, actor, base_url, now, request)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    audit.record("disclosure.publish", actor=actor, target=a.advisory_id, request=request)
+    return a
+
+
+def _publish_once(a: Advisory, actor, base_url: str, now: datetime, request) -> Advisory:
     with transaction.atomic():
         a = Advisory.objects.select_for_update().get(pk=a.pk)
+        if a.status != Advisory.Status.REVIEWED:
+            raise UserError("disclosure.not_reviewed",
+                            "Review the advisory before publishing it.",
+                            "发布前必须先审核公告。", status=409)  # fmt: skip
         year = now.year
-        prefix = conf.advisory_prefix()
         last = Advisory.objects.filter(year=year).aggregate(m=Max("number"))["m"] or 0
         a.year, a.number = year, last + 1
-        a.advisory_id = advisory_id(prefix, year, a.number)
+        a.advisory_id = advisory_id(conf.advisory_prefix(), year, a.number)
         a.published_at = a.updated_at = now
         a.status = Advisory.Status.PUBLISHED
         a.save()
@@ -173,7 +187,6 @@ def publish(a: Advisory, actor, base_url: str, now: datetime | None = None,
         _guard_public_text(a, base_url)
         # The only way to the disclosed state; raises GuardError (and rolls all back).
         vulns_actions.disclose(a.vulnerability, actor, a.advisory_id, request=request, now=now)
-    audit.record("disclosure.publish", actor=actor, target=a.advisory_id, request=request)
     return a
 
 
