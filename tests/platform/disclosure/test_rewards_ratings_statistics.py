@@ -139,6 +139,8 @@ def test_statistics_exports_for_the_regulator(desk, cases, tmp_path):
     r = client.get("/vuln-statistics/export.csv?year=2026")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     assert "by_severity,critical,1," in r.content.decode()
+    page = client.get("/vuln-statistics/?year=2026", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "<td>vendor_notified</td>" not in page.content.decode()  # named, not the id
     r = client.get("/vuln-statistics/export.pdf?year=2026")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     if shutil.which("pdftotext"):

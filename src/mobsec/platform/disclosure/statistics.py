@@ -14,7 +14,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from mobsec.platform.vulns.machine import OPEN_WITH_VENDOR
+from mobsec.platform.vulns.machine import OPEN_WITH_VENDOR, State
 from mobsec.platform.vulns.models import Vulnerability
 from mobsec.report.render.pdf import check_pdf_fonts, html_to_pdf
 
@@ -97,9 +97,18 @@ def _cell(value: Any) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
+def for_display(stats: dict[str, Any]) -> dict[str, Any]:
+    """The same numbers with the states named as the pages name them (the CSV keeps ids)."""
+    labels = dict(State.choices)
+    counts = {**stats["counts"]}
+    counts["state"] = [(str(labels.get(k, k)), n) for k, n in counts["state"]]
+    return {**stats, "counts": counts}
+
+
 def to_pdf(stats: dict[str, Any], lang: str) -> bytes:
     with translation.override("zh-hans" if lang == "zh-CN" else "en"):
-        html = render_to_string("disclosure/statistics_print.html", {"s": stats, "lang": lang})
+        html = render_to_string("disclosure/statistics_print.html",
+                                {"s": for_display(stats), "lang": lang})  # fmt: skip
     check_pdf_fonts(lang)
     pdf, _pages = html_to_pdf(html)
     return pdf

@@ -337,7 +337,8 @@ def statistics_page(request):
     _statistics_user(request)
     year = _year(request)
     return render(request, "disclosure/statistics.html", {
-        "s": statistics.compute(timezone.now(), year), "year": year, "years": _years(),
+        "s": statistics.for_display(statistics.compute(timezone.now(), year)), "year": year,
+        "years": _years(),
     })  # fmt: skip
 
 
