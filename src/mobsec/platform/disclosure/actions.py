@@ -66,7 +66,7 @@ def draft(vuln: Vulnerability, actor) -> Advisory:
         solution_zh=f"升级到 {fix} 版本。" if fix else "",
         mitigation_en=vuln.mitigation, mitigation_zh=vuln.mitigation,
         vendor_name=(vuln.vendor.name if vuln.vendor else "") or vuln.package_name,
-        product_name=(getattr(app, "name", "") or vuln.package_name)[:200],
+        product_name=_product_name(app, vuln)[:200],
         package=vuln.package_name, platform=vuln.platform,
         fixed_version=fix[:64], affected_versions=vuln.app_version[:500],
         cwe=vuln.cwe, cvss31=vuln.cvss31_vector, cvss40=vuln.cvss40_vector,
@@ -74,6 +74,13 @@ def draft(vuln: Vulnerability, actor) -> Advisory:
     )  # fmt: skip
     audit.record("disclosure.draft", actor=actor, target=vuln.public_id)
     return a
+
+
+def _product_name(app, vuln: Vulnerability) -> str:
+    """The official English name, else the package's label, else the package name."""
+    if app is None:
+        return vuln.package_name
+    return app.official_name_en or app.label or vuln.package_name
 
 
 def update(a: Advisory, actor, data: dict[str, Any]) -> Advisory:
