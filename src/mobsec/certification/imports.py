@@ -260,7 +260,12 @@ def _run_target(run: dict[str, Any], artifacts: list[Any]) -> str:
     auto = run.get("automationDetails") if isinstance(run.get("automationDetails"), dict) else {}
     parts = [_str(auto.get("id"))]
     props = run.get("properties") if isinstance(run.get("properties"), dict) else {}
-    parts.append(_str(props.get("package")))
+    package = props.get("package")
+    if isinstance(package, dict):  # mobsec's own SARIF: {file_name, hashes: {sha256...}}
+        hashes = package.get("hashes") if isinstance(package.get("hashes"), dict) else {}
+        parts += [_str(package.get("file_name")), _str(hashes.get("sha256"))]
+    else:
+        parts.append(_str(package))
     for a in artifacts[:1]:
         if isinstance(a, dict):
             parts.append(_artifact_uri(a.get("location"), []))

@@ -5,6 +5,7 @@ both in one comparison table."""
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mobsec.certification import scoring
 from mobsec.platform.testsets import actions
 from mobsec.platform.testsets.models import Product, ResultSet, TestSet
+from mobsec.report.render import render
 from tests.certification.test_scoring import MAPPING, SARIF, TEST_SET
 from tests.platform.conftest import PASSWORD
 
@@ -97,5 +99,15 @@ def test_mobsec_scored_from_platform_scans(world, ingest, scanned):
     mapping = actions.mobsec_mapping()
     scored = [r for r in rs.results if scoring.classes_for(r["rule"], mapping)]
     assert len(scored) + len(score.unmapped) == len(rs.results) and not score.outside
+    # the same findings as mobsec's own SARIF, imported like another product's: same recall
+    sarif = render(doc, "sarif", "en")
+    mapping_file = files("mobsec.certification").joinpath("data").joinpath("mobsec_mapping.json")
+    other = actions.save_product(tester, world.orgs["a"], "mobsec (SARIF)",
+                                 _file("m.json", mapping_file.read_bytes()))  # fmt: skip
+    imported = actions.import_results(tester, ts, other, "", _file("r.sarif", sarif))
+    assert imported.product_version  # the SARIF names mobsec's version
+    s2 = actions.score(imported)
+    assert not s2.outside  # the package found by mobsec's run properties (file name, hash)
+    assert (s2.overall.expected, s2.overall.found) == (score.overall.expected, score.overall.found)
     table = actions.comparison(ts)
-    assert [r["rs"].product.name for r in table["rows"]] == ["mobsec"]
+    assert [r["rs"].product.name for r in table["rows"]] == ["mobsec", "mobsec (SARIF)"]
