@@ -376,7 +376,7 @@ def submit(user, ev: Evaluation, request=None) -> Evaluation:
     return ev
 
 
-def _performed_by(ev: Evaluation) -> set[int]:
+def performed_by(ev: Evaluation) -> set[int]:
     """Who performed the evaluation: its tester and everyone who decided an item."""
     ids = set(ev.items.exclude(decided_by=None).values_list("decided_by_id", flat=True))
     return ids | {ev.tester_id}
@@ -384,7 +384,7 @@ def _performed_by(ev: Evaluation) -> set[int]:
 
 def _check_reviewer(user, ev: Evaluation) -> None:
     _require(user, APPROVE, ev.organisation)
-    if user.pk in _performed_by(ev):
+    if user.pk in performed_by(ev):
         raise UserError(
             "evaluation.four_eyes",
             "The reviewer must be someone other than the people who performed the evaluation.",

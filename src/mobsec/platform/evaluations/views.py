@@ -63,9 +63,11 @@ def scheme_list(request):
     status = 200
     if request.method == "POST":
         org = next((o for o in orgs if o.public_id == request.POST.get("organisation")), None)
-        if org is None or "file" not in request.FILES:
-            raise PermissionDenied if org is None else Http404
+        if org is None:
+            raise PermissionDenied
         try:
+            if "file" not in request.FILES:
+                raise UserError("scheme.no_file", "Choose a scheme file.", "请选择评估方案文件。")
             row = actions.add_scheme(request.user, org, request.FILES["file"], request=request)
         except UserError as e:
             _fail(request, e)
@@ -152,7 +154,7 @@ def evaluation_detail(request, evaluation_id: str):
     user = request.user
     can_test = access.can(user, roles.TRIAGE, organisation=ev.organisation)
     can_review = access.can(user, APPROVE, organisation=ev.organisation) and user.pk not in (
-        actions._performed_by(ev)
+        actions.performed_by(ev)
     )
     cert = Certificate.objects.filter(evaluation=ev).first()
     return render(
