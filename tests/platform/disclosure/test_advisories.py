@@ -99,6 +99,17 @@ def test_reproduction_steps_in_the_text_block_publication(desk):
 
 
 @pytest.mark.django_db
+def test_verification_notes_in_the_text_block_publication(desk):
+    vuln = fixed_case(desk)
+    a = reviewed(desk, vuln, description_en="Found: reproduced on 1.0 with the steps.")
+    vuln.verification_notes = "reproduced on 1.0 with the steps"
+    vuln.save()
+    with pytest.raises(guards.GuardError) as e:
+        actions.publish(a, desk.coordinator, BASE, now=NOW)
+    assert [r.code for r in e.value.reasons] == ["verification_public"]
+
+
+@pytest.mark.django_db
 def test_review_needs_both_languages_and_a_fix_or_mitigation(desk):
     a = actions.draft(fixed_case(desk), desk.coordinator)
     actions.update(a, desk.coordinator, {"title_zh": "", "solution_en": "", "solution_zh": "",

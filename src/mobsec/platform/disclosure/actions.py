@@ -152,6 +152,11 @@ def _guard_public_text(a: Advisory, base_url: str) -> None:
         raise _refuse(getattr(e, "problems", [str(e)])) from None
     text += "\n".join(a.text(n, lang) for n in TEXT_FIELDS for lang in ("en", "zh"))
     blockers = guards.public_output_blockers(a.vulnerability, text)
+    notes = (a.vulnerability.verification_notes or "").strip()
+    if len(notes) >= 12 and notes in text:  # the verifier's internal notes stay internal
+        blockers.append(guards.Reason("verification_public",
+                                      "The verifier's notes must not be published.",
+                                      "不得公开验证记录。", "art. 9(4), art. 11 [M]"))  # fmt: skip
     if blockers:
         raise guards.GuardError(blockers)
 
