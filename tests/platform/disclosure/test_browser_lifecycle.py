@@ -76,6 +76,7 @@ def test_report_to_published_advisory(world, desk, ingest, scanned, live_server,
     # One verified high vulnerability is enough for two stars under this (configured) formula.
     settings.MOBSEC_SUPPORT_UNIT_RATING = {
         "weights": {"critical": 10, "high": 5, "medium": 2, "low": 1}, "timely_days": 30,
+        "verification_factor": 0.5,
         "levels": [{"stars": 2, "score": 5, "validity": 0.5, "timeliness": 0.5}],
     }  # fmt: skip
     registered = ingest(world.orgs["a"], world.user("tester"), "diff-v1")

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from mobsec.platform.accounts.models import Membership
+from mobsec.platform.accounts.models import Membership, Organisation
 from mobsec.platform.disclosure import actions, ratings, rewards, statistics
 from mobsec.platform.vulns import actions as vulns_actions
 from tests.platform.conftest import PASSWORD
@@ -89,6 +89,7 @@ def test_support_unit_stars_follow_the_formula(desk, cases, settings):
     assert r.stars == 0  # the default two-star level needs a score of 20
     settings.MOBSEC_SUPPORT_UNIT_RATING = {
         "weights": {"critical": 10, "high": 5, "medium": 2, "low": 1}, "timely_days": 30,
+        "verification_factor": 0.5,
         "levels": [{"stars": 4, "score": 15, "validity": 0.8, "timeliness": 0.5},
                    {"stars": 3, "score": 15, "validity": 0.7, "timeliness": 0.5}],
     }  # fmt: skip
@@ -96,6 +97,25 @@ def test_support_unit_stars_follow_the_formula(desk, cases, settings):
     assert r.stars == 3  # validity 0.75 misses the four-star minimum of 0.8
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/support-units/?year=2026").content.decode()
     assert cases["unit"].name in page and "三星" in page and "<td>0.75</td>" in page
+
+
+@pytest.mark.django_db
+def test_units_also_earn_by_verifying(desk, cases):
+    """A unit's verifier confirms another reporter's case: factor × its severity weight."""
+    from mobsec.platform.vulns import roles
+
+    from .conftest import add_user, report
+
+    lab = Organisation.objects.create(name="Verifying Lab")
+    lab_verifier = add_user("lab-verifier", lab, roles.VERIFIER.id)
+    vuln, _, _ = report(desk.other_reporter, location="H.java")
+    vulns_actions.triage(vuln, desk.coordinator, now=T0)
+    vulns_actions.assign(vuln, desk.coordinator, lab_verifier, now=T0)
+    vulns_actions.record_verification(vuln, lab_verifier, "reproduced", now=T0)
+    vulns_actions.confirm(vuln, lab_verifier, cvss31=CRITICAL, now=T0)
+    rows = {r.organisation.name: r for r in ratings.rate_units(2026)}
+    assert (rows["Verifying Lab"].confirmed_for_others, rows["Verifying Lab"].score) == (1, 5.0)
+    assert rows[cases["unit"].name].confirmed_for_others == 0  # the desk's verifier: no unit
 
 
 @pytest.mark.django_db

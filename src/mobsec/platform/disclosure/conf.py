@@ -25,11 +25,13 @@ DEFAULT_QUALITY = "good"
 # Support units' yearly star rating (docs/disclosure.md explains each term):
 #   score = Σ severity weight of the unit's verified vulnerabilities of the year
 #   validity = verified / (verified + rejected + duplicate) of its reports closed that year
+#     + verification_factor × Σ severity weight of the vulnerabilities its verifiers confirmed
 #   timeliness = share of its verified reports confirmed within `timely_days` of receipt
 # The highest level whose three minimums are all met is the unit's rating.
 DEFAULT_RATING = {
     "weights": {"critical": 10, "high": 5, "medium": 2, "low": 1},
     "timely_days": 30,
+    "verification_factor": 0.5,
     "levels": [
         {"stars": 4, "score": 200, "validity": 0.8, "timeliness": 0.8},
         {"stars": 3, "score": 80, "validity": 0.6, "timeliness": 0.6},

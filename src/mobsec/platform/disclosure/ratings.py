@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mobsec.platform.accounts.models import Organisation
+from mobsec.platform.accounts.models import Membership, Organisation
+from mobsec.platform.vulns import fixes
+from mobsec.platform.vulns import roles as vuln_roles
 from mobsec.platform.vulns.machine import State
-from mobsec.platform.vulns.models import Vulnerability
+from mobsec.platform.vulns.models import Transition, Vulnerability
 
 from . import conf
 from .rewards import VERIFIED_STATES
@@ -23,7 +25,8 @@ class UnitRating:
     invalid: int = 0
     timely: int = 0
     by_severity: dict[str, int] = field(default_factory=dict)
-    score: int = 0
+    confirmed_for_others: int = 0  # vulnerabilities its verifiers confirmed
+    score: float = 0
     validity: float = 0.0
     timeliness: float = 0.0
     stars: int = 0  # 0: not rated
@@ -59,9 +62,24 @@ def rate_units(year: int) -> list[UnitRating]:
                 r.timely += 1
         elif v.state in INVALID_STATES:
             r.invalid += 1
+    _add_verifications(ratings, year, weights, float(formula.get("verification_factor", 0)))
     for r in ratings.values():
         judged = r.verified + r.invalid
         r.validity = r.verified / judged if judged else 0.0
         r.timeliness = r.timely / r.verified if r.verified else 0.0
         r.stars = _stars(r, formula["levels"])
     return sorted(ratings.values(), key=lambda r: (-r.stars, -r.score, r.organisation.name))
+
+
+def _add_verifications(ratings: dict[int, UnitRating], year: int, weights: dict,
+                       factor: float) -> None:  # fmt: skip
+    """Units also verify: each confirmation in ``year`` by one of a unit's verifiers adds
+    ``factor`` × the severity weight (the platform's own desk is not a unit)."""
+    desk = fixes.desk_organisation().pk
+    confirms = Transition.objects.filter(action="confirm", at__year=year, actor__isnull=False)
+    for t in confirms.select_related("vulnerability"):
+        orgs = Membership.objects.filter(user_id=t.actor_id, role=vuln_roles.VERIFIER.id)
+        for org in Organisation.objects.filter(pk__in=orgs.values("organisation")).exclude(pk=desk):
+            r = ratings.setdefault(org.pk, UnitRating(org, year))
+            r.confirmed_for_others += 1
+            r.score += factor * weights.get(t.vulnerability.severity or "low", 0)
