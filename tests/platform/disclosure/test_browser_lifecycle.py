@@ -189,7 +189,17 @@ def test_report_to_published_advisory(world, desk, ingest, scanned, live_server,
     page.click(f"a.advisory-link:has-text('{advisory_id}')")
     page.wait_for_load_state("load")
     assert page.locator("#advisory-id").inner_text() == advisory_id
-    screenshot(page, "lifecycle-5-advisory")
+    page.click("form.lang button[value=en]")
+    page.wait_for_load_state("load")
+    assert page.locator("#advisory-description").inner_text() == (
+        "The release build sets android:debuggable."
+    )
+    screenshot(page, "lifecycle-5-advisory-en")
+    page.click("form.lang button[value=zh-hans]")
+    page.wait_for_load_state("load")
+    assert page.locator("#advisory-description").inner_text() == "正式版设置了 android:debuggable。"
+    assert "升级到 2.0；" in page.locator("#advisory-mitigation").inner_text()
+    screenshot(page, "lifecycle-5-advisory-zh")
     feed = page.request.get(f"{base}/advisories/feed.atom")
     entry = ET.fromstring(feed.body()).find(f"{ATOM}entry")
     assert advisory_id in entry.find(f"{ATOM}title").text
