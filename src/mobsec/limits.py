@@ -25,6 +25,9 @@ class Limits:
     # Each diagnostic code is kept this many times per scan; the rest are counted in one
     # summary diagnostic (a hostile package can repeat one problem 100,000 times).
     max_diagnostics_per_code: int = 200
+    # Each check keeps this many findings per scan; the rest become one finding that counts
+    # them (99,000 exported activities are one problem, not a 300 MB report).
+    max_findings_per_check: int = 1_000
     # A real DEX stays below ~20 MB (64K method refs); real apps below ~200 MB of DEX in all.
     # Parsed DEX bytes are kept for the whole scan, so their sum is what bounds memory.
     max_dex_size: int = 128 * 1024 * 1024

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mobsec.limits import DEFAULT_LIMITS
 from tests.hostile.generators import CASES, generate
 from tests.hostile.harness import Run, scan
 
@@ -123,12 +124,29 @@ def test_layouts_sharing_a_header_are_parsed_once(runs) -> None:
     assert len(codes(doc)["axml.too_many_attributes"]) == 1
 
 
-def test_many_components_all_reported(runs) -> None:
+def test_many_components_all_counted_in_a_bounded_report(runs) -> None:
     _, doc = runs["many-components"]
     n = CASES["many-components"][1]["n"]
+    cap = DEFAULT_LIMITS.max_findings_per_check
+    assert n > cap + 100  # the CI size must exercise the cap
     exported = [f for f in doc["findings"] if f["check_id"] == "android.manifest.exported-activity"]
-    assert len(exported) >= n - 1
+    # the first `cap` listed one by one, one finding standing for the rest (A1..A{n-1})
+    assert len(exported) == cap + 1
+    (rest,) = [f for f in exported if "more instances" in f["message"]["en"]]
+    left_out = n - 1 - cap
+    assert f"{left_out} more instances" in rest["message"]["en"]
+    assert f"另有 {left_out} 处" in rest["message"]["zh-CN"]
+    assert rest["location"]["file"] == "AndroidManifest.xml" and rest["location"]["line"]
+    assert f"com.hostile.app.A{cap + 1}" in rest["evidence"]
+    assert f"+{left_out - 20}" in rest["evidence"]
+    (capped,) = codes(doc)["checks.findings_capped"]
+    assert capped["detail"] == {
+        "check": "android.manifest.exported-activity",
+        "kept": cap,
+        "left_out": left_out,
+    }
     assert doc["manifest"]["launcher_activities"] == ["com.hostile.app.Main"]
+    assert len(doc["manifest"]["components"]) == n  # the facts keep every component
 
 
 @pytest.mark.parametrize(

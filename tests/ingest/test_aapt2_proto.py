@@ -96,14 +96,83 @@ def test_proto_xml_with_lying_lengths_is_an_error(data: bytes) -> None:
     assert diags.codes() == {"protoxml.invalid"}
 
 
-def test_deeply_nested_proto_xml_is_refused_not_a_crash() -> None:
+def test_deeply_nested_proto_xml_stops_at_the_depth_limit() -> None:
     node = b"\x0a\x03\x1a\x01a"  # XmlNode{element{name "a"}}
     for _ in range(5000):  # XmlNode{element{child: node}}
         element = b"\x2a" + _varint(len(node)) + node
         node = b"\x0a" + _varint(len(element)) + element
     diags = Diagnostics()
-    assert parse_proto_xml(node, "deep.xml", diags) is None
-    assert diags.codes() == {"protoxml.invalid"}
+    root = parse_proto_xml(node, "deep.xml", diags, Limits(max_xml_depth=40))
+    assert root is not None and len(list(root.iter())) == 40
+    assert diags.codes() == {"protoxml.too_many_elements"}
+
+
+def _wide(children: int = 0, attrs: int = 0, child_attrs: int = 0) -> bytes:
+    """XmlNode{element{name "manifest", attrs × attribute{}, children × child{element{}}}};
+    each child element with ``child_attrs`` empty attributes."""
+    child_el = b"\x22\x00" * child_attrs
+    child = b"\x0a" + _varint(len(child_el)) + child_el
+    body = b"\x1a\x08manifest" + b"\x22\x00" * attrs
+    body += (b"\x2a" + _varint(len(child)) + child) * children
+    return b"\x0a" + _varint(len(body)) + body
+
+
+def test_proto_xml_element_limit_applies_before_decoding() -> None:
+    diags = Diagnostics()
+    root = parse_proto_xml(_wide(children=5000), "m.xml", diags, Limits(max_xml_elements=100))
+    assert root is not None and len(list(root.iter())) == 100
+    assert diags.codes() == {"protoxml.too_many_elements"}
+
+
+def test_proto_xml_attribute_limits_per_element_and_in_all() -> None:
+    diags = Diagnostics()
+    root = parse_proto_xml(_wide(attrs=5000, children=3), "m.xml", diags)
+    assert root is not None and len(root.attrs) == 1000  # max_xml_attrs_per_element
+    assert diags.codes() == {"protoxml.too_many_attributes"}
+    diags = Diagnostics()
+    data = _wide(children=10, child_attrs=10)
+    root = parse_proto_xml(data, "m.xml", diags, Limits(max_xml_attrs_total=45))
+    assert root is not None and len(root.children) == 10  # elements kept, attributes not
+    assert sum(len(el.attrs) for el in root.iter()) == 45
+    assert diags.codes() == {"protoxml.too_many_attributes"}
+    diags = Diagnostics()
+    assert parse_proto_xml(data, "m.xml", diags) is not None and not list(diags)
+
+
+_MEASURE = """
+import resource, sys, time
+from mobsec.diagnostics import Diagnostics
+from mobsec.ingest.aapt2_proto import parse_proto_xml
+data = open(sys.argv[1], "rb").read()
+t = time.perf_counter()
+d = Diagnostics()
+parse_proto_xml(data, "AndroidManifest.xml", d)
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+      ",".join(sorted(d.codes())))
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "code"),
+    [({"children": 4_000_000}, "protoxml.too_many_elements"),
+     ({"attrs": 8_000_000}, "protoxml.too_many_attributes")],
+)  # fmt: skip
+def test_huge_proto_xml_is_bounded_in_memory_and_time(
+    tmp_path: Path, shape: dict[str, int], code: str
+) -> None:
+    """16 MB of proto XML: decoding it whole held ~0.6 GB (children) or ~1.4 GB and a minute
+    (attributes); read element by element it stays near the size of the data."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.pb"
+    path.write_bytes(_wide(**shape))
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, check=True
+    )
+    seconds, peak_mb, codes = out.stdout.split()
+    assert codes == code
+    assert int(peak_mb) < 200 and float(seconds) < 20, out.stdout
 
 
 def test_resources_pb_with_huge_length_is_an_error() -> None:

@@ -39,6 +39,9 @@ class CheckContext:
         self.facts = facts
         self.meta = meta
         self._seen: Counter[tuple[str, ...]] = Counter()
+        # Set by the runner once the check has as many findings as it may keep: those that
+        # follow are only counted, so their evidence is not worth building.
+        self.full = False
 
     # -- shortcuts checks use often ----------------------------------------------------------
 
@@ -90,7 +93,8 @@ class CheckContext:
         evidence = ""
         line = None
         if method is not None:
-            evidence = disassembly_window(dex, method, offset)
+            if not self.full:
+                evidence = disassembly_window(dex, method, offset)
             if offset is not None:
                 line = source_line(dex, method, offset)
         location = Location(
@@ -121,7 +125,9 @@ class CheckContext:
         "application", a permission); ``owner_class`` (Java name) attributes it to an SDK
         when the component is one of its own."""
         element = self.manifest_element(line)
-        evidence = manifest_excerpt(element, self.facts.pkg.resources) if element else ""
+        evidence = (
+            manifest_excerpt(element, self.facts.pkg.resources) if element and not self.full else ""
+        )
         owner = (
             self.owner_of("L" + owner_class.replace(".", "/") + ";")
             if owner_class

@@ -508,7 +508,7 @@ def parse_axml(
         if data[:1] == b"\x0a":  # aapt2 proto XML (App Bundles): an XmlNode message
             from mobsec.ingest.aapt2_proto import parse_proto_xml
 
-            return parse_proto_xml(data, file, diags)
+            return parse_proto_xml(data, file, diags, limits)
         if _looks_like_text_xml(data):
             return _parse_text_xml(data, file, diags, limits)
         diags.error(

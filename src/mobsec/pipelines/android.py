@@ -73,7 +73,14 @@ def fill_android_report(
         if options.rule_packs:  # data rules run as checks, next to the built-in ones
             checks = [*load_all("android").values()]
             checks += [c for pack in options.rule_packs for c in pack.checks()]
-        findings = run_checks(facts, diags, phases.timings, phases.progress, checks)
+        findings = run_checks(
+            facts,
+            diags,
+            phases.timings,
+            phases.progress,
+            checks,
+            max_per_check=options.limits.max_findings_per_check,
+        )
     if options.facts_dir is not None:
         with phases.phase("facts.store"):
             _store_facts(facts, report, diags, options.facts_dir)

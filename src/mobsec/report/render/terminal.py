@@ -19,7 +19,7 @@ from mobsec.report.render.groups import CheckGroup, check_groups
 from mobsec.report.render.messages import both, pick, t
 from mobsec.report.render.privacy import collectors_by_pi, privacy_of, result_counts
 from mobsec.report.render.protections import protection_summary, protections_of
-from mobsec.report.render.sanitize import clean_doc
+from mobsec.report.render.sanitize import clean_text
 from mobsec.report.render.view import (
     RANK,
     certificates,
@@ -46,9 +46,11 @@ def render_terminal(
 ) -> None:
     """Print the summary of ``doc`` to ``stream`` (colour if it is a terminal)."""
     console = Console(file=stream, width=width, highlight=False, soft_wrap=True)
-    doc = clean_doc(doc)  # no escape sequence from the package reaches the terminal
+    # No escape sequence from the package reaches the terminal: each line is cleaned as it
+    # is printed (cleaning the whole document first copied all of it, 300 MB for a
+    # 99,000-component manifest, to print one screen).
     for line in summary_lines(doc, lang, output_paths):
-        console.print(line)
+        console.print(clean_text(line))
 
 
 def render_text(doc: dict[str, Any], lang: str | None = None) -> str:
@@ -56,7 +58,7 @@ def render_text(doc: dict[str, Any], lang: str | None = None) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=100, color_system=None, highlight=False, soft_wrap=True)
     for line in summary_lines(doc, lang, None):
-        console.print(line)
+        console.print(clean_text(line))
     return buf.getvalue()
 
 
