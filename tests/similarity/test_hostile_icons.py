@@ -1,0 +1,96 @@
+"""Hostile launcher icons: bombs, huge dimensions, malformed PNG/WebP.
+
+Each gives a clear diagnostic naming the file within bounded time and memory, and the
+rest of the fingerprint is still made. The images are written here byte by byte (a PNG
+header can claim any size), then put into a real APK in place of its launcher icon.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from mobsec.similarity import fingerprint
+from mobsec.similarity.icons import MAX_ICON_FILE_BYTES, IconError, decode_icon
+from tests.fixtures.repackage import attacker_key, launcher_icon_paths, rezip, sign
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int, idat: bytes) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
+
+
+def bomb() -> bytes:
+    """20000 x 20000 RGBA (1.6 GB decoded) from a few hundred KB of zeros, deflated."""
+    row = b"\x00" * (1 + 4 * 20000)
+    comp = zlib.compressobj(9)
+    data = b"".join(comp.compress(row) for _ in range(200)) + comp.flush()
+    return png(20000, 20000, data)
+
+
+def valid_png(size: tuple[int, int] = (48, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (200, 30, 30, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+HOSTILE = {
+    "bomb": (bomb(), "similarity.icon_bomb"),  # Pillow's guard, at our bound, fires on open
+    "tall": (png(2, 5000, zlib.compress(b"\x00" * 10)), "similarity.icon_dimensions"),
+    "wide": (png(1_000_000, 1, zlib.compress(b"\x00" * 10)), "similarity.icon_dimensions"),
+    "zero": (png(0, 0, b""), "similarity.icon_malformed"),
+    "truncated": (valid_png()[:60], "similarity.icon_malformed"),
+    "bad_crc_idat": (png(48, 48, b"not deflate data"), "similarity.icon_malformed"),
+    "webp_garbage": (b"RIFF\x20\x00\x00\x00WEBPVP8 " + b"\xff" * 40, "similarity.icon_malformed"),
+    "not_an_image": (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "similarity.icon_not_bitmap"),
+    "too_big_file": (
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * MAX_ICON_FILE_BYTES,
+        "similarity.icon_too_large",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_icon_is_refused_quickly_with_its_name(name: str) -> None:
+    data, code = HOSTILE[name]
+    started = time.perf_counter()
+    with pytest.raises(IconError) as info:
+        decode_icon(data, f"res/mipmap-xxxhdpi/{name}.png")
+    assert time.perf_counter() - started < 2.0
+    assert info.value.code == code, info.value.en
+    assert f"{name}.png" in info.value.en and f"{name}.png" in info.value.zh
+
+
+def test_valid_icon_decodes() -> None:
+    img = decode_icon(valid_png((96, 64)), "ok.png")
+    assert img.size == (96, 64) and img.mode == "RGBA"
+
+
+def test_hostile_icon_inside_an_apk_costs_only_the_icon(corpus_apks: Path, tmp_path: Path) -> None:
+    genuine = corpus_apks / "vulnapps" / "InsecureBankv2.apk"
+    icons = launcher_icon_paths(genuine)
+    replace = {p: bomb() for p in icons}
+    rezip(genuine, tmp_path / "u.apk", replace, set())
+    sign(tmp_path / "u.apk", tmp_path / "bomb.apk", attacker_key(tmp_path))
+    started = time.perf_counter()
+    fp = fingerprint(tmp_path / "bomb.apk")
+    assert time.perf_counter() - started < 30
+    assert fp.icon is None  # every density is the bomb
+    refused = {d["file"] for d in fp.diagnostics if d["code"] == "similarity.icon_bomb"}
+    assert icons[0] in refused
+    assert fp.package == "com.android.insecurebankv2" and fp.code.methods > 0
+    with zipfile.ZipFile(tmp_path / "bomb.apk") as z:
+        assert len(z.read(icons[0])) < 1_000_000  # the bomb is small on disk
