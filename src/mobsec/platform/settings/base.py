@@ -162,6 +162,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names other apps use too ("state", "kind"): named explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "VulnerabilityStateEnum": "mobsec.platform.vulns.machine.State",
+        "VulnAttachmentKindEnum": "mobsec.platform.vulns.models.Attachment.Kind",
+        "MonitoringSourceKindEnum": "mobsec.platform.monitoring.models.Source.Kind",
+        "CandidateStateEnum": "mobsec.platform.monitoring.models.Candidate.State",
+    },
 }
 
 PLATFORM_NAME = _("mobsec testing platform")

@@ -3,6 +3,8 @@ included: they passed ``actions.open_case``), never the follow-up digest."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import access, guards, machine, rating
@@ -57,6 +59,7 @@ class VulnerabilitySerializer(serializers.ModelSerializer):
     def get_severity_label(self, v: Vulnerability) -> dict[str, str]:
         return {"en": rating.label(v.severity, "en"), "zh-CN": rating.label(v.severity, "zh")}
 
+    @extend_schema_field(OpenApiTypes.OBJECT)  # {started_at, due_at, produced_at}
     def get_national_report_clock(self, v: Vulnerability) -> dict[str, object]:
         c = guards.national_report_clock(v)
         return {"started_at": c.started_at, "due_at": c.due_at, "produced_at": c.produced_at}
