@@ -62,4 +62,5 @@ urlpatterns = [
         evaluations_api.certificate_status,
         name="api-certificate-status",
     ),
+    path("inventory/", include("mobsec.platform.inventory.api_urls")),
 ]

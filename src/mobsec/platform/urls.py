@@ -14,6 +14,7 @@ urlpatterns = [
     path("apps/", include("mobsec.platform.registry.urls")),
     path("monitoring/", include("mobsec.platform.monitoring.urls")),
     path("vulns/", include("mobsec.platform.vulns.urls")),
+    path("inventory/", include("mobsec.platform.inventory.urls")),
     path("", include("mobsec.platform.scans.urls")),
     path("", include("mobsec.platform.evaluations.urls")),
     path("testsets/", include("mobsec.platform.testsets.urls")),

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mobsec.platform.inventory import actions as inventory_actions
 from mobsec.platform.monitoring import actions as monitoring_actions
 from mobsec.platform.monitoring.models import Candidate, Source, Verdict
 from mobsec.platform.scans.models import CiRun, Finding
@@ -183,6 +184,11 @@ def _rules() -> dict[str, list[Rule]]:
         "testsets:import": [p(TRIAGERS, "results")],
         "testsets:mobsec": [p(TRIAGERS, "none")],
         **disclosure_matrix.rules(g, p, EVERYONE, USERS, NOBODY),
+        # inventory: the query answers within each user's reach (400: no query given)
+        "inventory:affected": [g(USERS)],
+        "api-inventory-affected": [g(USERS, ok=(400,))],
+        "api-inventory-version": [g(READERS)],
+        "api-inventory-sbom": [g(READERS)],
     }
 
 
@@ -214,6 +220,7 @@ def objects(world, ingest):
     app.owner = world.orgs["vendor"]
     app.save()
     run = CiRun.objects.create(scan=s2)
+    inventory_actions.record_scan(scan=s2)
     monitoring = monitoring_objects(world, app, s1)
     vulns = vulns_matrix.vuln_objects(world, app)
     disclosure = disclosure_matrix.objects(world)
@@ -258,6 +265,8 @@ def _kwargs(name: str, ids: dict, objs: dict) -> dict:
     if name.startswith(("api-scan-", "scans:")):
         return {k: objs["scan"].public_id if k in ("id", "scan_id") else ids[k]
                 for k in _params(name)}  # fmt: skip
+    if name.startswith("api-inventory-") and _params(name):
+        return {"id": objs["s2"].version.public_id}
     if name.startswith("api-ci-"):
         return {"id": objs["run"].public_id} if _params(name) else {}
     return {k: ids[k] for k in _params(name)}

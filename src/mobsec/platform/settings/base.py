@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "mobsec.platform.evaluations",
     "mobsec.platform.testsets",
     "mobsec.platform.disclosure",
+    "mobsec.platform.inventory",
 ]
 
 MIDDLEWARE = [
