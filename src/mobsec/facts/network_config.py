@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from mobsec.diagnostics import Diagnostics
 from mobsec.ingest.arsc import ResourceTable
 from mobsec.ingest.axml import XmlElement, parse_axml, to_xml_text
+from mobsec.report.model import Text
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
@@ -108,7 +109,7 @@ class NetworkConfig:
     base_anchors_declared: list[Certificates] | None = None
     base_cleartext: bool = False  # effective, for hosts no domain-config matches
     base_anchors: tuple[Certificates, ...] = ()
-    base_cleartext_reason: str = ""
+    base_cleartext_reason: Text = field(default_factory=lambda: Text("", ""))
     domain_configs: list[DomainConfig] = field(default_factory=list)
     debug_overrides: list[Certificates] = field(default_factory=list)
     debug_overrides_line: int | None = None
@@ -134,12 +135,15 @@ class NetworkConfig:
                     best = (len(d.name), dc)
         return best[1] if best else None
 
-    def cleartext_permitted(self, host: str) -> tuple[bool, str]:
-        """Whether plain HTTP to ``host`` is allowed, and why (English, for messages)."""
+    def cleartext_permitted(self, host: str) -> tuple[bool, Text]:
+        """Whether plain HTTP to ``host`` is allowed, and why (both languages, for messages)."""
         dc = self.config_for(host)
         if dc is not None:
-            how = "declared" if dc.cleartext_declared is not None else "inherited"
-            return dc.cleartext, f"domain-config line {dc.line} ({how})"
+            declared = dc.cleartext_declared is not None
+            return dc.cleartext, Text(
+                f"domain-config line {dc.line} ({'declared' if declared else 'inherited'})",
+                f"domain-config 第 {dc.line} 行({'显式声明' if declared else '继承'})",
+            )
         return self.base_cleartext, self.base_cleartext_reason
 
     def excerpt(self, line: int, resources: ResourceTable | None = None) -> str:
@@ -267,18 +271,26 @@ def _apply_defaults(
     """Base-config values: declared ones, else the platform defaults for targetSdk."""
     if cfg.base_cleartext_declared is not None:
         cfg.base_cleartext = cfg.base_cleartext_declared
-        cfg.base_cleartext_reason = f"base-config line {cfg.base_line}"
+        cfg.base_cleartext_reason = Text(
+            f"base-config line {cfg.base_line}", f"base-config 第 {cfg.base_line} 行"
+        )
     elif cfg.file is None and uses_cleartext_traffic is not None:
         # Without a config file the manifest attribute (or its targetSdk default) decides.
         cfg.base_cleartext = uses_cleartext_traffic
         cfg.base_cleartext_reason = (
-            "manifest android:usesCleartextTraffic"
+            Text("manifest android:usesCleartextTraffic", "清单中的 android:usesCleartextTraffic")
             if declared
-            else f"no network security config; default for targetSdkVersion {cfg.target_sdk}"
+            else Text(
+                f"no network security config; default for targetSdkVersion {cfg.target_sdk}",
+                f"无网络安全配置;targetSdkVersion {cfg.target_sdk} 的默认值",
+            )
         )
     else:
         cfg.base_cleartext = cfg.target_sdk < P
-        cfg.base_cleartext_reason = f"platform default for targetSdkVersion {cfg.target_sdk}"
+        cfg.base_cleartext_reason = Text(
+            f"platform default for targetSdkVersion {cfg.target_sdk}",
+            f"targetSdkVersion {cfg.target_sdk} 的平台默认值",
+        )
     if cfg.base_anchors_declared is not None:
         anchors = list(cfg.base_anchors_declared)
     else:

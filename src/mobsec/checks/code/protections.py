@@ -174,7 +174,7 @@ def emulator_detection(ctx: CheckContext) -> Iterator[Finding]:
         for s in EMULATOR_WITH_BUILD:
             for site in ctx.code.string_refs(s):
                 if (site.dex.name, site.caller_idx) in build_readers:
-                    hits.append(_Hit(site, f'Build.* vs "{s}"'))
+                    hits.append(_Hit(site, f'Build.* == "{s}"'))
     yield from _report(ctx, hits, "emulator detection", "模拟器检测")
 
 

@@ -160,12 +160,13 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
         ):
             continue
         shown = ", ".join(sorted(actions)) if actions else "actions not known"
+        shown_zh = ", ".join(sorted(actions)) if actions else "action 未知"
         yield ctx.code_finding(
             site,
             key="registerReceiver",
             message=Text(
                 f"registerReceiver without permission or RECEIVER_NOT_EXPORTED ({shown})",
-                f"registerReceiver 未指定权限或 RECEIVER_NOT_EXPORTED({shown})",
+                f"registerReceiver 未指定权限或 RECEIVER_NOT_EXPORTED({shown_zh})",
             ),
         )
 

@@ -74,12 +74,13 @@ def pending_intent_implicit(ctx: CheckContext) -> Iterator[Finding]:
             if not mutable:
                 continue
             what = f'Intent("{shape.action}")' if shape.action else "an empty Intent()"
+            what_zh = f'Intent("{shape.action}")' if shape.action else "空的 Intent()"
             yield ctx.code_finding(
                 site,
                 key=name,
                 message=Text(
                     f"PendingIntent.{name} with {what}, mutable",
-                    f"PendingIntent.{name} 使用 {what},且可变",
+                    f"PendingIntent.{name} 使用 {what_zh},且可变",
                 ),
             )
 
@@ -124,14 +125,15 @@ def implicit_broadcast_sensitive(ctx: CheckContext) -> Iterator[Finding]:
             shape = intent_shape(flow, args[1], ctx.facts.values)
             if shape is None or shape.explicit:
                 continue
-            why = None
+            why = why_zh = None
             for extra in shape.extras:
                 if extra.key is not None and name_is_sensitive(extra.key):
-                    why = f'extra "{extra.key}"'
+                    why, why_zh = f'extra "{extra.key}"', f'附加数据 "{extra.key}"'
                     break
                 s = sensitive_source(extra.values)
                 if s is not None and s.strong:
                     why = f"{s.what} in extra {extra.key!r}"
+                    why_zh = f"附加数据 {extra.key!r} 中的 {s.zh}"
                     break
             if why is None:
                 continue
@@ -141,7 +143,7 @@ def implicit_broadcast_sensitive(ctx: CheckContext) -> Iterator[Finding]:
                 key=name,
                 message=Text(
                     f'{name}: implicit Intent("{action}") carries {why}',
-                    f'{name}:隐式 Intent("{action}") 携带 {why}',
+                    f'{name}:隐式 Intent("{action}") 携带 {why_zh}',
                 ),
             )
 

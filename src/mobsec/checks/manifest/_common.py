@@ -12,6 +12,14 @@ from typing import Literal
 from mobsec.facts.manifest import Component, Manifest, platform_permissions
 
 # GB/T 34975-2017 areas cited by the manifest and signing checks (one spelling for the area).
+# Component kind -> (English, Chinese) words for messages.
+COMPONENT_KIND_TEXT = {
+    "activity": ("activity", "Activity"),
+    "activity-alias": ("activity alias", "Activity 别名"),
+    "service": ("service", "Service"),
+    "receiver": ("broadcast receiver", "广播接收器"),
+    "provider": ("content provider", "内容提供器"),
+}
 GBT_SIGNING = "5.3.1 安装包签名安全 / package signing"
 GBT_COMPONENTS = "5.3.2 组件安全 / components"
 GBT_PERMISSIONS = "5.3.3 权限安全 / permissions"

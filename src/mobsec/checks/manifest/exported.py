@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.manifest._common import (
+    COMPONENT_KIND_TEXT,
     GBT_COMPONENTS,
     Protection,
     exported_how,
@@ -29,14 +30,6 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
 _CWE = [926]
 _MASVS = ["MASVS-PLATFORM-1"]
 _OWASP = ["M8", "M3"]
-
-_KIND_TEXT = {
-    "activity": ("activity", "Activity"),
-    "activity-alias": ("activity alias", "Activity 别名"),
-    "service": ("service", "Service"),
-    "receiver": ("broadcast receiver", "广播接收器"),
-    "provider": ("content provider", "内容提供器"),
-}
 
 
 def _exposed(m: Manifest, kinds: tuple[str, ...]) -> Iterator[Component]:
@@ -57,7 +50,7 @@ def _finding(
     key: str = "",
 ) -> Finding:
     """One finding for a component that ``prot`` does not protect, scaled by its strength."""
-    kind_en, kind_zh = _KIND_TEXT[c.kind]
+    kind_en, kind_zh = COMPONENT_KIND_TEXT[c.kind]
     how_en, how_zh = exported_how(c, m.target_sdk)
     prot_en, prot_zh = prot.describe()
     confidence = ctx.meta.confidence

@@ -94,6 +94,7 @@ def deeplink_custom_scheme(ctx: CheckContext) -> Iterator[Finding]:
     for c, f in _view(m):
         hosts = sorted({d.host for d in f.data if d.host})
         where = f" (hosts {', '.join(hosts[:5])})" if hosts else ""
+        where_zh = f"(主机 {', '.join(hosts[:5])})" if hosts else ""
         browsable = f.is_browsable_view()
         # Without BROWSABLE no web page can send the link, only other apps (which can
         # start the exported activity anyway): reported for the record, at INFO.
@@ -117,7 +118,7 @@ def deeplink_custom_scheme(ctx: CheckContext) -> Iterator[Finding]:
                 confidence=None if browsable else Confidence.MEDIUM,
                 message=Text(
                     f"{c.name} opens links with the custom scheme {scheme}:{where}{how[0]}",
-                    f"{c.name} 可由自定义 scheme {scheme}: 的链接打开{where}{how[1]}",
+                    f"{c.name} 可由自定义 scheme {scheme}: 的链接打开{where_zh}{how[1]}",
                 ),
             )
 

@@ -271,8 +271,8 @@ def _weigh(
     if permitted:
         return (
             Severity.MEDIUM,
-            f"cleartext is permitted ({why})",
-            f"明文通信被允许({why})",
+            f"cleartext is permitted ({why.en})",
+            f"明文通信被允许({why.zh})",
         )
     # Devices older than the policy's first level ignore it and send the request.
     if cfg.has_file:
@@ -285,7 +285,7 @@ def _weigh(
         return None
     return (
         Severity.LOW,
-        f"blocked on Android {blocked_from}+ ({why}) but sent in clear on older devices "
+        f"blocked on Android {blocked_from}+ ({why.en}) but sent in clear on older devices "
         f"(minSdk {min_sdk})",
-        f"在 Android {blocked_from} 及以上被阻止({why}),但在更旧的设备上以明文发送(minSdk {min_sdk})",
+        f"在 Android {blocked_from} 及以上被阻止({why.zh}),但在更旧的设备上以明文发送(minSdk {min_sdk})",
     )

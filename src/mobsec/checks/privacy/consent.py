@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mobsec.checks.context import CheckContext
 from mobsec.checks.privacy._common import GBT_PRIVACY
 from mobsec.checks.registry import check
-from mobsec.facts.privacy.early import early_accesses
+from mobsec.facts.privacy.early import ROOT_KIND_ZH, early_accesses
 from mobsec.facts.privacy.presence import find_policy_evidence
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -49,7 +49,7 @@ def pi_before_consent(ctx: CheckContext) -> Iterator[Finding]:
             key=f"{a.source.id}|{e.root}",
             message=Text(
                 f"{a.source.name.en} runs before consent: {e.root_kind} {via}",
-                f"{a.source.name.zh} 在同意前执行:{e.root_kind} {via}",
+                f"{a.source.name.zh} 在同意前执行:{ROOT_KIND_ZH.get(e.root_kind, e.root_kind)} {via}",
             ),
         )
 

@@ -314,8 +314,8 @@ def high_entropy_key(ctx: CheckContext) -> Iterator[Finding]:
                     text,
                     key=mask(text),
                     message=Text(
-                        f"random-looking constant {mask(text)} used as {why}",
-                        f"随机形式的常量 {mask(text)} 用作 {why}",
+                        f"random-looking constant {mask(text)} used as {why.en}",
+                        f"随机形式的常量 {mask(text)} 用作 {why.zh}",
                     ),
                 )
     yield from _entropy_resources(ctx)
@@ -352,7 +352,7 @@ MAX_CONTEXT_INSNS = 400
 NOT_KEY_SINKS = frozenset(("writeInterfaceToken", "enforceInterface", "getKey", "containsKey"))
 
 
-def _key_context(site: CodeSite, text: str) -> str | None:
+def _key_context(site: CodeSite, text: str) -> Text | None:
     """Why the constant at ``site`` looks like a key: where data flow says it goes.
 
     One pass over the method's states (not one query per call: that replays blocks
@@ -360,7 +360,7 @@ def _key_context(site: CodeSite, text: str) -> str | None:
     """
     ref = site.caller
     if KEY_NAME.search(ref.name):
-        return f"value in method {ref.name}()"
+        return Text(f"value in method {ref.name}()", f"方法 {ref.name}() 中的值")
     method = site.dex.method_by_idx(site.caller_idx)
     if method is None or site.dex.instruction_count(method) > MAX_CONTEXT_INSNS:
         return None  # generated tables and huge initialisers: no key-name context to find
@@ -380,7 +380,7 @@ def _key_context(site: CodeSite, text: str) -> str | None:
             if not hold or callee.name in NOT_KEY_SINKS:
                 continue
             if KEY_NAME.search(callee.name):
-                return f"argument of {callee.name}()"
+                return Text(f"argument of {callee.name}()", f"{callee.name}() 的参数")
             for k, a in enumerate(args):
                 if k in hold:
                     continue
@@ -391,7 +391,7 @@ def _key_context(site: CodeSite, text: str) -> str | None:
                         and len(v.data) <= 64
                         and KEY_NAME.search(v.data)
                     ):
-                        return f'value of "{v.data}"'
+                        return Text(f'value of "{v.data}"', f'"{v.data}" 的值')
         elif (
             op in SPUT_IPUT
             and insn.idx is not None
@@ -401,7 +401,7 @@ def _key_context(site: CodeSite, text: str) -> str | None:
         ):
             field = dex.pools.field_ref(insn.idx)
             if KEY_NAME.search(field.name):
-                return f"field {field.name}"
+                return Text(f"field {field.name}", f"字段 {field.name}")
     return None
 
 

@@ -55,6 +55,21 @@ PI_APIS = {
 class Sensitive(NamedTuple):
     what: str  # short description for the message: "field password", "IMEI/device id"
     strong: bool  # named source (field, method, PI API) vs a label in constant text
+    what_zh: str = ""  # the same in Chinese (names from the package kept as they are)
+
+    @property
+    def zh(self) -> str:
+        return self.what_zh or self.what
+
+
+# PI_APIS labels in Chinese, for zh-CN messages.
+PI_LABELS_ZH = {
+    "IMEI/device id": "IMEI/设备标识",
+    "SIM serial": "SIM 卡序列号",
+    "phone number": "手机号码",
+    "account password": "账户密码",
+    "location": "位置",
+}
 
 
 def name_is_sensitive(name: str) -> bool:
@@ -90,12 +105,14 @@ def sensitive_source(values: frozenset[Value]) -> Sensitive | None:
 def _of(v: Value, depth: int) -> Sensitive | None:
     if v.kind == "field":
         name = v.data.name  # type: ignore[union-attr]
-        return Sensitive(f"field {name}", True) if name_is_sensitive(name) else None
+        if not name_is_sensitive(name):
+            return None
+        return Sensitive(f"field {name}", True, f"字段 {name}")
     if v.kind == "result":
         ref = v.data
         pi = PI_APIS.get((ref.class_desc, ref.name))  # type: ignore[union-attr]
         if pi is not None:
-            return Sensitive(pi, True)
+            return Sensitive(pi, True, PI_LABELS_ZH.get(pi, pi))
         name = ref.name  # type: ignore[union-attr]
         if name.startswith("get") and name_is_sensitive(name[3:]):
             return Sensitive(f"{name}()", True)
@@ -120,5 +137,5 @@ def _of(v: Value, depth: int) -> Sensitive | None:
         if best is not None:
             return best
         if labelled:
-            return Sensitive(f'value labelled "{label}"', False)
+            return Sensitive(f'value labelled "{label}"', False, f'标注为 "{label}" 的值')
     return None

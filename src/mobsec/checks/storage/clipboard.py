@@ -48,7 +48,7 @@ def clipboard_sensitive(ctx: CheckContext) -> Iterator[Finding]:
         for site in ctx.code.call_sites(cls, "setText"):
             args = site_args(site)
             if args and len(args) > 1 and (why := sensitive_source(args[1])) is not None:
-                yield _finding(ctx, site, "setText", why.what)
+                yield _finding(ctx, site, "setText", why.what, why.zh)
         for site in ctx.code.call_sites(cls, "setPrimaryClip"):
             args = site_args(site)
             flow = site_flow(site)
@@ -63,19 +63,20 @@ def clipboard_sensitive(ctx: CheckContext) -> Iterator[Finding]:
                 if len(made) < 2:
                     continue
                 why = sensitive_source(made[1])
-                what = why.what if why else None
+                what, what_zh = (why.what, why.zh) if why else (None, None)
                 if what is None:
                     labels = [v.text() for v in made[0]]
                     if any(t is not None and name_is_sensitive(t) for t in labels):
                         what = f"a clip labelled {labels[0]!r}"
+                        what_zh = f"标签为 {labels[0]!r} 的剪贴内容"
                 if what is not None:
-                    yield _finding(ctx, site, "setPrimaryClip", what)
+                    yield _finding(ctx, site, "setPrimaryClip", what, what_zh or what)
                     break
 
 
-def _finding(ctx: CheckContext, site, api: str, what: str) -> Finding:
+def _finding(ctx: CheckContext, site, api: str, what: str, what_zh: str) -> Finding:
     return ctx.code_finding(
         site,
         key=api,
-        message=Text(f"{api} copies {what}", f"{api} 复制了 {what}"),
+        message=Text(f"{api} copies {what}", f"{api} 复制了 {what_zh}"),
     )

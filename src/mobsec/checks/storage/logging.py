@@ -70,7 +70,7 @@ def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
                     site,
                     key=f"Log.{name}",
                     confidence=Confidence.MEDIUM if why.strong else Confidence.LOW,
-                    message=Text(f"Log.{name} writes {why.what}", f"Log.{name} 写入了 {why.what}"),
+                    message=Text(f"Log.{name} writes {why.what}", f"Log.{name} 写入了 {why.zh}"),
                 )
                 break
 

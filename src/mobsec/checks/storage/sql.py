@@ -72,9 +72,9 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
                     confidence = Confidence.HIGH
                 source_en = f"; from {source_en}" if source_en else ""
                 source_zh = f";来自{source_zh}" if source_zh else ""
-                no_args = ""
+                no_args = no_args_zh = ""
                 if name in SELECTION_METHODS and len(args) > pos + 1 and is_null(args[pos + 1]):
-                    no_args = " (no selectionArgs)"
+                    no_args, no_args_zh = " (no selectionArgs)", "(未使用 selectionArgs)"
                 yield ctx.code_finding(
                     site,
                     key=name,
@@ -83,7 +83,7 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
                     message=Text(
                         f"{name}: SQL built by concatenation: {shown}{no_args}{source_en}"
                         f"{provenance(built[0])}",
-                        f"{name}:SQL 由拼接构造:{shown}{no_args}{source_zh}"
+                        f"{name}:SQL 由拼接构造:{shown}{no_args_zh}{source_zh}"
                         f"{provenance_zh(built[0])}",
                     ),
                 )

@@ -139,6 +139,12 @@ def _from_call(
     return None
 
 
+def taint_source_zh(source: str) -> str:
+    """A source description of this module (code names joined by its few English words)
+    for zh-CN messages."""
+    return source.replace(" via field ", " 经字段 ")
+
+
 def _from_field(code: DexSet, field: FieldRef, budget: _Budget) -> str | None:
     """Intent data written to ``field`` by a method of the field's own class."""
     sites = code.field_writes(field.class_desc, field.name, field.type_desc)

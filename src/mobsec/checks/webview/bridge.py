@@ -59,7 +59,9 @@ def javascript_interface(ctx: CheckContext) -> Iterator[Finding]:
         obj = class_of(values[1]) if len(values) > 1 else None
         names = sorted(string_constants(values[2])) if len(values) > 2 else []
         what = java_name(obj) if obj else "an object data flow cannot name"
+        what_zh = java_name(obj) if obj else "数据流无法确定的对象"
         js = f' as "{names[0]}"' if len(names) == 1 else ""
+        js_zh = f'(名称 "{names[0]}")' if len(names) == 1 else ""
         if legacy:
             yield ctx.code_finding(
                 site,
@@ -69,7 +71,7 @@ def javascript_interface(ctx: CheckContext) -> Iterator[Finding]:
                     f"{what} is exposed to JavaScript{js}; minSdk {min_sdk} < 17, so on old "
                     f"devices every public method is callable, including getClass() for "
                     f"reflection",
-                    f"{what} 被暴露给 JavaScript{js};minSdk {min_sdk} < 17,旧设备上所有公共方法"
+                    f"{what_zh} 被暴露给 JavaScript{js_zh};minSdk {min_sdk} < 17,旧设备上所有公共方法"
                     f"(包括用于反射的 getClass())均可被调用",
                 ),
             )
@@ -80,7 +82,7 @@ def javascript_interface(ctx: CheckContext) -> Iterator[Finding]:
                 message=Text(
                     f"{what} is exposed to JavaScript{js}: its @JavascriptInterface methods "
                     f"are callable by any page loaded in this WebView",
-                    f"{what} 被暴露给 JavaScript{js}:其 @JavascriptInterface 方法可被此 WebView "
+                    f"{what_zh} 被暴露给 JavaScript{js_zh}:其 @JavascriptInterface 方法可被此 WebView "
                     f"加载的任何页面调用",
                 ),
             )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
+from mobsec.checks.manifest._common import COMPONENT_KIND_TEXT
 from mobsec.checks.registry import check
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import GBT_INPUT, GBT_WEBVIEW, WEBVIEW, calls, exported_component, flow_of
-from ._taint import WEAK, intent_source
+from ._taint import WEAK, intent_source, taint_source_zh
 
 # WebView method -> argument positions (receiver = 0) that carry a URL or a document.
 SINKS: dict[str, tuple[int, ...]] = {
@@ -75,7 +76,11 @@ def _finding(ctx: CheckContext, site: CodeSite, sink: str, source: str) -> Findi
     else:
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     where = f" in exported {component.kind} {component.name}" if component is not None else ""
-    where_zh = f"(位于已导出的 {component.kind} {component.name})" if component is not None else ""
+    where_zh = (
+        f"(位于已导出的 {COMPONENT_KIND_TEXT[component.kind][1]} {component.name})"
+        if component is not None
+        else ""
+    )
     return ctx.code_finding(
         site,
         key=sink,
@@ -83,6 +88,6 @@ def _finding(ctx: CheckContext, site: CodeSite, sink: str, source: str) -> Findi
         confidence=confidence,
         message=Text(
             f"{source} reaches WebView.{sink}{where}",
-            f"{source} 到达 WebView.{sink}{where_zh}",
+            f"{taint_source_zh(source)} 到达 WebView.{sink}{where_zh}",
         ),
     )

@@ -30,7 +30,7 @@ from mobsec.diagnostics import InputError
 from mobsec.facts.privacy._scenarios import CATEGORIES, MIIT_ITEMS, SCENARIOS_191
 from mobsec.facts.privacy.app_types import AppType, find_app_type
 from mobsec.facts.privacy.autostart import AutoStart, auto_start_receivers
-from mobsec.facts.privacy.early import EarlyAccess, early_accesses
+from mobsec.facts.privacy.early import ROOT_KIND_ZH, EarlyAccess, early_accesses
 from mobsec.facts.privacy.policy import (
     PolicyComparison,
     PolicyDocument,
@@ -219,7 +219,7 @@ def early_evidence(e: EarlyAccess) -> Evidence:
         "early-access",
         Text(
             f"{s.name.en} ({en_o}) reached from {e.root} ({e.root_kind}) in {e.depth} call(s)",
-            f"{zh_o}的 {s.name.zh} 可从 {e.root}（{e.root_kind}）经 {e.depth} 层调用到达",
+            f"{zh_o}的 {s.name.zh} 可从 {e.root}（{ROOT_KIND_ZH.get(e.root_kind, e.root_kind)}）经 {e.depth} 层调用到达",
         ),
         {**_where(e.access), "path": e.path},
     )

@@ -35,6 +35,10 @@ ROOT_METHODS = {
 }
 
 
+# root_kind in zh-CN messages
+ROOT_KIND_ZH = {"application": "Application", "provider": "内容提供器", "launcher": "启动页"}
+
+
 @dataclass(slots=True)
 class EarlyAccess:
     access: PiAccess
