@@ -26,6 +26,8 @@ from mobsec.platform.vulns.models import Vulnerability
 from . import conf, documents
 from .models import Advisory, AdvisoryRevision, FeaturedCase, ReportQuality
 
+# Revision summaries are one text for both languages (CSAF and CVE carry one).
+INITIAL_RELEASE = "Initial release / 首次发布"
 TEXT_FIELDS = ("title", "description", "impact", "solution", "mitigation")
 PLAIN_FIELDS = ("vendor_name", "product_name", "package", "platform", "ecosystem",
                 "introduced", "fixed_version", "affected_versions", "cve_id")  # fmt: skip
@@ -137,7 +139,7 @@ def _check_as_published(a: Advisory, base_url: str, now: datetime) -> list[str]:
     """The library's completeness check (a draft is checked as its first revision)."""
     lib = documents.to_advisory(a, base_url, a.advisory_id or "CHECK-2000-0001")
     if not lib.revisions:
-        lib = replace(lib, revisions=(Revision(1, now, "Initial release"),))
+        lib = replace(lib, revisions=(Revision(1, now, INITIAL_RELEASE),))
     try:
         check(lib)
     except AdvisoryError as e:
@@ -194,7 +196,7 @@ def _publish_once(a: Advisory, actor, base_url: str, now: datetime, request) -> 
         a.published_at = a.updated_at = now
         a.status = Advisory.Status.PUBLISHED
         a.save()
-        AdvisoryRevision.objects.create(advisory=a, number=1, at=now, summary="Initial release",
+        AdvisoryRevision.objects.create(advisory=a, number=1, at=now, summary=INITIAL_RELEASE,
                                         by=actor)  # fmt: skip
         _guard_public_text(a, base_url)
         # The only way to the disclosed state; raises GuardError (and rolls all back).
