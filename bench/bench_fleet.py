@@ -180,6 +180,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fleet.json")
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--only-rules", action="store_true", help="only part 4 (rule-only re-scan)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mobsec-bench-fleet-"))
     try:
@@ -192,6 +193,14 @@ def main() -> int:
             (APKS / "vulnapps").glob("*.apk")
         )
         out: dict = {"load": os.getloadavg()}
+        if args.only_rules:
+            rows = rule_only([*named, big], tmp)
+            ratios = [r["ratio"] for r in rows]
+            print(f"rule-only / full: median {statistics.median(ratios):.3f}, "
+                  f"max {max(ratios):.3f}")  # fmt: skip
+            done = json.loads(args.out.read_text()) if args.out.exists() else {}
+            args.out.write_text(json.dumps({**done, "rule_only": rows}, indent=2) + "\n")
+            return 0
         out["job_path"] = job_path([*named, big])
         costs = [r["core_seconds"] for r in out["job_path"][:-1]]
         out["job_path_median_realworld_vulnapps"] = round(statistics.median(costs), 3)

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import time
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from .loader import RulePack
 
 FORMAT = "mobsec-stored-facts"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_SITES = 50  # per invoked method: a rule leaf keeps at most 50 places anyway
 MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (uncompressed) is not trusted
 
@@ -62,6 +63,7 @@ def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
 
     live = LiveRecords(facts)
     table = _MethodTable(facts)
+    invokes, ancestors = _invokes(facts, table)
     strings = []
     for text, handle in live.strings:
         site = live.site(handle)
@@ -86,13 +88,20 @@ def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
         "owners": {c["name"]: _owner(facts, c["name"]) for c in live.components},
         "manifest_evidence": _excerpts(facts, lines),
         "sdks": live.sdks,
-        "strings": strings,
         "natives": live.natives,
         "certificates": live.certificates,
-        "invokes": _invokes(facts, table),
         "dexes": [d.name for d in facts.code.dexes],
-        "methods": table.rows,
+        # Big sections as embedded JSON text: reading the file parses them only when a rule
+        # asks (a pack of manifest rules never builds the call-site lists).
+        "strings": _text(strings),
+        "invokes": _text(invokes),
+        "ancestors": _text(ancestors),
+        "methods": _text(table.rows),
     }
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class _MethodTable:
@@ -119,8 +128,9 @@ class _MethodTable:
         return [d, site.caller_idx, site.offset, row]
 
 
-def _invokes(facts: AppFacts, table: _MethodTable) -> list[list[Any]]:
-    """[class desc, method name, ancestors of the class, sites] per invoked method ref."""
+def _invokes(facts: AppFacts, table: _MethodTable) -> tuple[list[list[Any]], dict[str, list]]:
+    """[class desc, method name, sites] per invoked method ref, and the supertypes of each
+    invoked class (once per class)."""
     code, hierarchy = facts.code, facts.hierarchy
     merged: dict[tuple[str, str], list[list[int]]] = {}
     for dex in code.dexes:
@@ -134,12 +144,14 @@ def _invokes(facts: AppFacts, table: _MethodTable) -> list[list[Any]]:
                 sites.append(table.site(site))
                 if len(sites) >= MAX_SITES:
                     break
-    out = []
+    out, ancestors = [], {}
     for (cls, name), sites in merged.items():
         if sites:
-            ancestors = sorted(hierarchy.ancestors(cls) - {cls}) if cls[:1] == "L" else []
-            out.append([cls, name, ancestors, sites])
-    return out
+            if cls not in ancestors:
+                above = hierarchy.ancestors(cls) - {cls} if cls[:1] == "L" else set()
+                ancestors[cls] = sorted(above)
+            out.append([cls, name, sites])
+    return out, {k: v for k, v in ancestors.items() if v}
 
 
 def _owner(facts: AppFacts, java: str) -> list[Any]:
@@ -212,13 +224,31 @@ class StoredRecords:
         self.application = doc["application"]
         self.components = doc["components"]
         self.sdks = doc["sdks"]
-        self.strings = [(text, site) for text, site in doc["strings"]]
-        self.urls = urls_in(self.strings)
         self.natives = doc["natives"]
         self.certificates = doc["certificates"]
-        self._invokes: dict[str, list[list[Any]]] = {}
-        for entry in doc["invokes"]:
-            self._invokes.setdefault(entry[1], []).append(entry)
+
+    @cached_property
+    def strings(self) -> list[tuple[str, Any]]:
+        return [(text, site) for text, site in json.loads(self.doc["strings"])]
+
+    @cached_property
+    def urls(self) -> list[tuple[str, str, Any]]:
+        return urls_in(self.strings)
+
+    @cached_property
+    def methods(self) -> list[list[Any]]:
+        return json.loads(self.doc["methods"])  # type: ignore[no-any-return]
+
+    @cached_property
+    def _invokes(self) -> dict[str, list[list[Any]]]:
+        by_name: dict[str, list[list[Any]]] = {}
+        for entry in json.loads(self.doc["invokes"]):
+            by_name.setdefault(entry[1], []).append(entry)
+        return by_name
+
+    @cached_property
+    def _ancestors(self) -> dict[str, list[str]]:
+        return json.loads(self.doc["ancestors"])  # type: ignore[no-any-return]
 
     def site(self, handle: Any) -> Any:
         return handle
@@ -227,8 +257,8 @@ class StoredRecords:
         exact = exact or method == "<init>"
         sites = [
             s
-            for cls, _, ancestors, found in self._invokes.get(method, [])
-            if cls == class_desc or (not exact and class_desc in ancestors)
+            for cls, _, found in self._invokes.get(method, [])
+            if cls == class_desc or (not exact and class_desc in self._ancestors.get(cls, ()))
             for s in found
         ]
         dexes = self.doc["dexes"]
@@ -269,14 +299,14 @@ def run_on_stored(rule: Rule, doc: dict[str, Any], records: StoredRecords) -> li
         ident = (p.kind, p.key, p.line, p.path, str(p.site))
         if ident not in seen:
             seen.add(ident)
-            out.append(_finding(ctx, doc, p))
+            out.append(_finding(ctx, doc, records, p))
     return out
 
 
-def _finding(ctx: CheckContext, doc: dict[str, Any], p: Any) -> Finding:
+def _finding(ctx: CheckContext, doc: dict[str, Any], records: StoredRecords, p: Any) -> Finding:
     if p.kind == "code":
         d, _, offset, row = p.site
-        cls, method, source, owner = doc["methods"][row]
+        cls, method, source, owner = records.methods[row]
         location = Location(
             file=doc["dexes"][d],
             class_name=java_name(cls),
