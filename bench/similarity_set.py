@@ -15,10 +15,9 @@ built from source in tests/fixtures), the set holds:
 - ``confusable``    another app given a look-alike label (Cyrillic letters / an extra word)
                     and the genuine icon re-encoded at another size           → counterfeit
 - ``unrelated``     two other apps as they are                                → unrelated
-- ``genuine``       the genuine app itself, and for fixtures a new version signed with
-                    the fixture key                                           → genuine
+- ``genuine``       the registered package itself                         → genuine
 
-Transformations ``injected``, ``renamed``, ``confusable`` and the genuine updates are held
+Transformations ``injected``, ``renamed`` and ``confusable`` are held
 out: thresholds were chosen looking at the others only (eval_similarity.py reports both).
 
 Outputs go to a cache folder (``$MOBSEC_SIMILARITY_SET`` or ~/.cache/mobsec-similarity-set)
@@ -35,6 +34,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,8 +102,6 @@ GENUINE = [
     "droidbench/Lifecycle__FragmentLifecycle2.apk",
 ]
 FIXTURES = ["java-basic", "manifest-rich", "taint-cases", "call-lookup", "dataflow-cases"]
-# (old, new) fixture versions: same package and key, changed code → genuine updates
-FIXTURE_UPDATES = [("diff-v1", "diff-v2")]
 # Apps only used as the body of counterfeits and as unrelated negatives.
 OTHERS = [
     "droidbench/Reflection_ICC__OnlyTelephony.apk",
@@ -112,7 +110,7 @@ OTHERS = [
     "droidbench/InterComponentCommunication__ActivityCommunication2.apk",
     "realworld/appium-uiautomator2-server-debug-androidTest.apk",
 ]
-HELD_OUT = {"injected", "renamed", "confusable", "update"}
+HELD_OUT = {"injected", "renamed", "confusable"}
 
 
 def cache_root() -> Path:
@@ -162,12 +160,40 @@ def t_renamed(g: Path, out: Path, key: Path, tmp: Path, new_label: str) -> None:
 def t_counterfeit(
     body: Path, out: Path, key: Path, tmp: Path, label: str, icon: bytes | None, resize: float
 ) -> None:
-    run(["apktool", "d", "-s", "-f", "-o", str(tmp / "dec"), str(body)])
-    set_label(tmp / "dec", label)
-    if icon is not None:
-        set_icon(tmp / "dec", body, icon, resize)
-    run(["apktool", "b", "-o", str(tmp / "u.apk"), str(tmp / "dec")])
+    """``body`` given the label and icon; when Debian's aapt cannot rebuild ``body``'s
+    resources (androidx apps), a fixture app built from source is the body instead."""
+    try:
+        run(["apktool", "d", "-s", "-f", "-o", str(tmp / "dec"), str(body)])
+        set_label(tmp / "dec", label)
+        if icon is not None:
+            set_icon(tmp / "dec", body, icon, resize)
+        run(["apktool", "b", "-o", str(tmp / "u.apk"), str(tmp / "dec")])
+    except RuntimeError:
+        _counterfeit_from_source(body, tmp, label, icon, resize)
     sign(tmp / "u.apk", out, key)
+
+
+SOURCE_BODIES = ["entry-points", "report-endpoints", "multidex"]  # none is a genuine app
+
+
+def _counterfeit_from_source(
+    body: Path, tmp: Path, label: str, icon: bytes | None, resize: float
+) -> None:
+    fixture = SOURCE_BODIES[sum(body.name.encode()) % len(SOURCE_BODIES)]
+    src = tmp / f"counterfeit-{fixture}"
+    shutil.copytree(APPS_DIR / fixture, src)
+    set_label(src, label)
+    if icon is not None:
+        size = Image.open(io.BytesIO(icon)).size
+        size = (max(1, int(size[0] * resize)), max(1, int(size[1] * resize)))
+        (src / "res" / "drawable").mkdir(parents=True, exist_ok=True)
+        (src / "res" / "drawable" / "ic_brand.png").write_bytes(reencode(icon, size, "PNG"))
+        manifest = src / "AndroidManifest.xml"
+        text = manifest.read_text(encoding="utf-8")
+        text = text.replace("<application", '<application android:icon="@drawable/ic_brand"', 1)
+        manifest.write_text(text, encoding="utf-8")
+    built = build_apk(src, tmp / "built")
+    rezip(built, tmp / "u.apk", {}, set())  # the fixture key off: the counterfeiter's key on
 
 
 CONFUSABLE = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с"})
@@ -238,13 +264,6 @@ def build_set(sample: int | None, jobs: int) -> Path:
         add("confusable", "counterfeit", out / f"{slug}.confusable.apk",
             lambda o, t, b=body2, lb=label, i=g_icon: t_counterfeit(
                 b, o, key, t, confusable_label(lb), i[1] if i else None, 0.75))  # fmt: skip
-    if not sample:
-        for old, new in FIXTURE_UPDATES:
-            labels.append(
-                {"genuine": str(build_apk(APPS_DIR / old)), "genuine_id": f"fixture:{old}",
-                 "candidate": str(build_apk(APPS_DIR / new)), "transformation": "update",
-                 "label": "genuine"}
-            )  # fmt: skip
 
     def do(task: tuple[Path, object]) -> str | None:
         path, fn = task

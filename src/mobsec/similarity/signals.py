@@ -19,7 +19,7 @@ from mobsec.similarity.model import AppFingerprint
 from mobsec.similarity.names import best_name_match, edit_distance
 
 MAX_EVIDENCE_ITEMS = 20
-MIN_CODE_METHODS = 8  # below this the genuine app's own code is too small to compare
+MIN_CODE_METHODS = 3  # below this the genuine app's own code is too small to compare
 ICON_MATCH_BITS = 10  # pHash Hamming distance at or under which icons look the same
 NAME_MATCH = 0.75
 PACKAGE_MATCH = 0.8
@@ -146,10 +146,9 @@ def icon_signal(c: AppFingerprint, g: AppFingerprint) -> Signal:
         return Signal("icon", 0.0, False, "No bitmap icon to compare", "无可比较的位图图标", {})
     d_p = hamming(c.icon.phash, g.icon.phash)
     d_d = hamming(c.icon.dhash, g.icon.dhash)
-    distance = min(d_p, d_d)
-    score = max(0.0, 1.0 - distance / 32)
+    score = max(0.0, 1.0 - d_p / 32)
     template = template_icon(g.icon.phash)
-    matched = distance <= ICON_MATCH_BITS and template is None
+    matched = d_p <= ICON_MATCH_BITS and template is None  # dHash: evidence only
     en = f"Perceptual hash distance {d_p} bits (pHash), {d_d} bits (dHash) of 64"
     zh = f"感知哈希距离 {d_p} 位(pHash)、{d_d} 位(dHash),共 64 位"
     if template is not None:

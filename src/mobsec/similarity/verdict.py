@@ -109,10 +109,12 @@ def compare(
     res, code = by_id["resources"], by_id["code"]
 
     same_code = code.matched or (not diff.comparable and res.score >= RESOURCE_SAME_APP)
+    # A similar package name alone is how app series are named (uncrackable1/2/3); only
+    # the same package name counts without the name or icon.
     imitation = max(
         name.score if name.matched else 0.0,
         icon.score if icon.matched else 0.0,
-        pkg.score if pkg.matched else 0.0,
+        pkg.score if pkg.score == 1.0 or (pkg.matched and (name.matched or icon.matched)) else 0.0,
     )
     en: list[str] = []
     zh: list[str] = []
