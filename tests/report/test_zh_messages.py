@@ -19,7 +19,7 @@ import pytest
 
 import mobsec
 
-APPS = ("InsecureBankv2", "ovaa", "AndroGoat", "InsecureShop", "pivaa", "diva-beta")
+APPS = ("InsecureBankv2", "ovaa", "AndroGoat", "InsecureShop", "pivaa", "diva-beta", "dvba")
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|<[^>]*>")
 # A token: letters joined by code punctuation is a name (com.example.A, onCreate()V,
 # android:exported, Log.d); only a bare lowercase word can be template English.
