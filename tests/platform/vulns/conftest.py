@@ -52,7 +52,7 @@ def desk(world) -> Desk:
     )
 
 
-def report(reporter, package="com.example.versions", now=T0, **kw):
+def report(reporter, package="com.example.versions", now=T0, files=(), **kw):
     sub = actions.Submission(
         package_name=package,
         title=kw.pop("title", "Trust manager accepts every certificate"),
@@ -61,7 +61,7 @@ def report(reporter, package="com.example.versions", now=T0, **kw):
         reproduction=kw.pop("reproduction", "Run mitmproxy, open the app, read the traffic."),
         **kw,
     )
-    return actions.submit(sub, reporter=reporter, now=now)
+    return actions.submit(sub, files, reporter=reporter, now=now)
 
 
 def to_vendor(

@@ -371,8 +371,8 @@ def triage(vuln: Vulnerability, actor, *, app: App | None = None, version: Versi
             raise UserError("vulns.bad_version", "The version is not of that app.",
                             "该版本不属于此应用。")  # fmt: skip
         fields = {"triaged_at": now}
-        if app is not None:
-            fields.update(app=app, platform=app.platform,
+        if app is not None:  # the registered name wins (the intake log keeps the reported one)
+            fields.update(app=app, platform=app.platform, package_name=app.package_name,
                           vendor=vuln.vendor or app.owner)  # fmt: skip
         if version is not None:
             fields["version"] = version
@@ -441,6 +441,8 @@ def assign(vuln: Vulnerability, actor, user: User, part: str = machine.VERIFIER,
                         f"{user.username} 不是协调人。")  # fmt: skip
     with transaction.atomic():
         vuln = _locked(vuln)
+        if vuln.state in machine.FINAL:
+            raise _invalid("assign", vuln.state, access.parts(actor, vuln))
         a = CaseAssignment.objects.create(vulnerability=vuln, user=user, part=part,
                                           assigned_by=actor, reason=reason, at=now)  # fmt: skip
         details = {"user": user.username, "part": part, "self_assigned_admin": self_admin}
