@@ -151,3 +151,23 @@ def test_admin_cannot_skip_a_guard_nor_see_cases(desk):
     with pytest.raises(guards.GuardError):
         actions.disclose(vuln, admin, "X-1", now=T0 + timedelta(days=1))
     assert desk.verifier.notifications.filter(kind="vuln.admin_assigned").exists()
+
+
+def test_database_refuses_changes_to_the_log_and_trail(desk):
+    """On PostgreSQL a trigger refuses UPDATE and DELETE whatever code runs them; on SQLite
+    (local mode) the model and queryset guards do (raw SQL is not stopped there)."""
+    from django.db import DatabaseError, connection, transaction
+
+    _, _, entry = report(desk.reporter)
+    with pytest.raises(ValidationError):
+        IntakeLogEntry.objects.filter(pk=entry.pk).update(title="x")
+    with pytest.raises(ValidationError):
+        Transition.objects.all().delete()
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's; SQLite relies on the model guards")
+    for sql in ("UPDATE vulns_intakelogentry SET title = 'x'",
+                "DELETE FROM vulns_intakelogentry", "DELETE FROM vulns_transition"):  # fmt: skip
+        with (pytest.raises(DatabaseError, match="append-only"), transaction.atomic(),
+              connection.cursor() as c):  # fmt: skip
+            c.execute(sql)
+    assert IntakeLogEntry.objects.get(pk=entry.pk).title == entry.title

@@ -15,6 +15,7 @@ DATA_DIR = __import__("pathlib").Path(
     os.environ.get("MOBSEC_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="mobsec-test-data-")
 )
 PACKAGE_STORE = DATA_DIR / "packages"
+EMAIL_FILE_PATH = DATA_DIR / "mail"  # worker processes' mail stays out of the work tree
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
