@@ -94,3 +94,46 @@ def test_hostile_icon_inside_an_apk_costs_only_the_icon(corpus_apks: Path, tmp_p
     assert fp.package == "com.android.insecurebankv2" and fp.code.methods > 0
     with zipfile.ZipFile(tmp_path / "bomb.apk") as z:
         assert len(z.read(icons[0])) < 1_000_000  # the bomb is small on disk
+
+
+def test_adaptive_icon_bitmap_layers_are_composited(tmp_path: Path) -> None:
+    """An adaptive icon (API 26 XML) whose layers are bitmaps: hashed as the launcher
+    draws it, background then foreground; a different foreground gives another hash."""
+    from shutil import copytree
+
+    from tests.fixtures.build import APPS_DIR, build_apk
+
+    def app(name: str, colour: tuple[int, int, int, int]) -> Path:
+        src = tmp_path / name
+        copytree(APPS_DIR / "minimal-smali", src)
+        manifest = src / "AndroidManifest.xml"
+        text = manifest.read_text(encoding="utf-8")
+        text = text.replace("<application", '<application android:icon="@mipmap/ic_launcher"', 1)
+        manifest.write_text(text, encoding="utf-8")
+        (src / "res" / "mipmap-anydpi-v26").mkdir(parents=True)
+        (src / "res" / "mipmap-anydpi-v26" / "ic_launcher.xml").write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<adaptive-icon xmlns:android="http://schemas.android.com/apk/res/android">\n'
+            '  <background android:drawable="@drawable/ic_bg"/>\n'
+            '  <foreground android:drawable="@drawable/ic_fg"/>\n'
+            "</adaptive-icon>\n",
+            encoding="utf-8",
+        )
+        drawable = src / "res" / "drawable"
+        drawable.mkdir()
+        Image.new("RGBA", (108, 108), (20, 90, 200, 255)).save(drawable / "ic_bg.png")
+        fg = Image.new("RGBA", (108, 108), (0, 0, 0, 0))
+        for x in range(30, 78):
+            for y in range(20, 40 + (x % 7) * 6):
+                fg.putpixel((x, y), colour)
+        fg.save(drawable / "ic_fg.png")
+        return build_apk(src)
+
+    first = fingerprint(app("adaptive-a", (255, 255, 255, 255)))
+    assert first.icon is not None
+    assert first.icon.path.endswith("ic_launcher.xml")
+    assert [p.rsplit("/", 1)[-1] for p in first.icon.layers] == ["ic_bg.png", "ic_fg.png"]
+    again = fingerprint(app("adaptive-b", (255, 255, 255, 255)))
+    assert again.icon is not None and again.icon.phash == first.icon.phash
+    other = fingerprint(app("adaptive-c", (230, 40, 40, 255)))
+    assert other.icon is not None and other.icon.dhash != first.icon.dhash
