@@ -140,14 +140,21 @@ def test_proto_xml_attribute_limits_per_element_and_in_all() -> None:
 
 
 _MEASURE = """
-import resource, sys, time
+import sys, time
 from mobsec.diagnostics import Diagnostics
 from mobsec.ingest.aapt2_proto import parse_proto_xml
 data = open(sys.argv[1], "rb").read()
+def vm(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1])
+open("/proc/self/clear_refs", "w").write("5")  # the peak so far was the imports': reset it
+base = vm("VmRSS:")
 t = time.perf_counter()
 d = Diagnostics()
 parse_proto_xml(data, "AndroidManifest.xml", d)
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+grown = vm("VmHWM:") - base
+print(time.perf_counter() - t, grown // 1024,
       ",".join(sorted(d.codes())))
 """
 
@@ -172,6 +179,7 @@ def test_huge_proto_xml_is_bounded_in_memory_and_time(
     )
     seconds, peak_mb, codes = out.stdout.split()
     assert codes == code
+    # The growth while parsing, not the process's peak: the imports alone come near 200 MB.
     assert int(peak_mb) < 200 and float(seconds) < 20, out.stdout
 
 
