@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from mobsec.similarity import fingerprint
 from mobsec.similarity.icons import MAX_ICON_FILE_BYTES, IconError, decode_icon
@@ -63,8 +63,13 @@ HOSTILE = {
 }
 
 
+@pytest.mark.parametrize("truncated_allowed", [False, True])
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_icon_is_refused_quickly_with_its_name(name: str) -> None:
+def test_hostile_icon_is_refused_quickly_with_its_name(
+    name: str, truncated_allowed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # True is how WeasyPrint leaves PIL once imported (any PDF rendered in the process).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", truncated_allowed)
     data, code = HOSTILE[name]
     started = time.perf_counter()
     with pytest.raises(IconError) as info:

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import imagehash
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.icon import bitmap_media_type, launcher_icon_ids, resource_files
@@ -28,6 +28,18 @@ from mobsec.ingest.axml import ANDROID_NS, parse_axml
 
 if TYPE_CHECKING:
     from mobsec.ingest.apk import ApkPackage
+
+
+def _load_strictly(img: Image.Image) -> None:
+    """Decode with truncated data and bad CRCs as errors: WeasyPrint, once imported, turns
+    PIL's process-wide LOAD_TRUNCATED_IMAGES on, which would let a damaged icon through."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        img.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
 
 MAX_ICON_FILE_BYTES = 2 << 20  # a launcher icon is a few KB; 2 MB leaves room for oddities
 MAX_ICON_SIDE = 4096  # pixels per side; xxxhdpi launcher icons are 192 px
@@ -113,7 +125,7 @@ def decode_icon(data: bytes, name: str) -> Image.Image:
                     f"{name}:图标尺寸 {width}x{height} 超出范围(每边最多 {MAX_ICON_SIDE}),未解码",
                 )
             img.seek(0)
-            img.load()
+            _load_strictly(img)
             return img.convert("RGBA")
     except IconError:
         raise
