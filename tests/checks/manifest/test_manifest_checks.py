@@ -63,6 +63,19 @@ def test_backup_rules_lower_the_finding() -> None:
 
 
 @pytest.mark.toolchain
+def test_backup_matters_where_running_code_keeps_private_data() -> None:
+    # the twin keeps a token in shared preferences from its launcher activity
+    (kept,) = _findings("manifest-backup-prefs", "android.manifest.allow-backup").values()
+    assert kept["severity"] == "medium"
+    assert "keeps" not in kept["message"]["en"]
+    # no code of this one opens a private file, preference or database: a policy note
+    (empty,) = _findings("manifest-flags-weak", "android.manifest.allow-backup").values()
+    assert empty["severity"] == "info"
+    assert "no code that runs keeps private files" in empty["message"]["en"]
+    assert "SharedPreferences" in empty["message"]["zh-CN"]
+
+
+@pytest.mark.toolchain
 def test_caller_checks_in_entry_methods_mark_components_guarded() -> None:
     found = _findings("manifest-guards")
     prefix = "android.manifest."

@@ -12,6 +12,7 @@ from mobsec.checks.manifest._common import (
     GBT_PERMISSIONS,
     GBT_PLATFORM,
 )
+from mobsec.checks.manifest._private_data import private_data_writer
 from mobsec.checks.registry import check
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -131,15 +132,24 @@ def allow_backup(ctx: CheckContext) -> Iterator[Finding]:
             ),
         )
         return
+    stored = ("", "")
+    if private_data_writer(ctx.facts) is None:
+        # Nothing that runs opens a private file, preference or database: a backup holds
+        # nothing of the app's, so this is a policy note out of the default view.
+        severity = Severity.INFO
+        stored = (
+            "; no code that runs keeps private files, preferences or databases",
+            ";可运行的代码不保存任何私有文件、SharedPreferences 或数据库",
+        )
     yield ctx.manifest_finding(
         line=app.line,
         subject="application",
         severity=severity,
         message=Text(
             f"android:allowBackup is true ({how[0]}) and no backup rules limit what is copied "
-            f"(targetSdkVersion {m.target_sdk})",
+            f"(targetSdkVersion {m.target_sdk}){stored[0]}",
             f"android:allowBackup 为 true({how[1]}),且没有备份规则限制备份内容"
-            f"(targetSdkVersion {m.target_sdk})",
+            f"(targetSdkVersion {m.target_sdk}){stored[1]}",
         ),
     )
 

@@ -22,13 +22,24 @@ OWASP = ["M7"]
 
 # A property test answers: what is missing in this copy (None: nothing), as (en, zh) detail.
 Missing = Callable[[Hardening], tuple[str, str] | None]
+# libc functions that write into a caller's buffer, as much as the data (or a length the
+# caller computed) says: how a stack buffer overflows without the library's own loop.
+BUFFER_WRITERS = frozenset(
+    {
+        "strcpy", "stpcpy", "strncpy", "stpncpy", "strcat", "strncat", "sprintf", "vsprintf",
+        "gets", "fgets", "scanf", "sscanf", "fscanf", "vscanf", "vsscanf", "vfscanf",
+        "memcpy", "memmove", "mempcpy", "bcopy", "read", "pread", "pread64", "recv",
+        "recvfrom", "recvmsg", "fread", "wcscpy", "wcsncpy", "wcscat", "wmemcpy", "realpath",
+        "readlink", "getcwd",
+    }
+)  # fmt: skip
 
 
 def findings_for(
     ctx: CheckContext,
     missing: Missing,
     what: tuple[str, str],
-    severity_of: Callable[[list[Hardening]], Severity | None] = lambda _: None,
+    severity_of: Callable[[list[NativeLibrary]], Severity | None] = lambda _: None,
 ) -> Iterator[Finding]:
     """One finding per library (all ABIs) for which ``missing`` reports something."""
     sites = load_sites(ctx)
@@ -36,7 +47,7 @@ def findings_for(
         bad = [(lib, d) for lib in group.copies if (d := missing(lib.hardening)) is not None]
         if not bad:
             continue
-        yield _finding(ctx, group, bad, what, sites, severity_of([b.hardening for b, _ in bad]))
+        yield _finding(ctx, group, bad, what, sites, severity_of([b for b, _ in bad]))
 
 
 def _finding(
@@ -111,9 +122,13 @@ def no_nx(ctx: CheckContext) -> Iterator[Finding]:
         "The library imports neither __stack_chk_fail nor __stack_chk_guard: it was built "
         "without -fstack-protector, so a stack buffer overflow overwrites return addresses "
         "undetected. (A library without any stack buffer gets no canary even when built with "
-        "the flag, hence medium confidence.)",
+        "the flag, hence medium confidence.) A library that imports no C function writing "
+        "into a buffer (strcpy, memcpy, sprintf, read...) gets an info note only: an "
+        "overflow there would need the library's own copy loop.",
         "该库未导入 __stack_chk_fail 或 __stack_chk_guard,编译时未启用 -fstack-protector,栈缓冲区"
-        "溢出覆盖返回地址不会被发现。(没有栈缓冲区的库即使启用该选项也不会有 canary,因此置信度为中。)",
+        "溢出覆盖返回地址不会被发现。(没有栈缓冲区的库即使启用该选项也不会有 canary,因此置信度为中。)"
+        "未导入任何写入缓冲区的 C 函数(strcpy、memcpy、sprintf、read 等)的库仅作为提示信息:"
+        "此时溢出只能来自库自身的复制循环。",
     ),
     remediation=(
         "Build with -fstack-protector-strong (the NDK default) and rebuild third-party "
@@ -128,11 +143,30 @@ def no_nx(ctx: CheckContext) -> Iterator[Finding]:
     gbt_34975=GBT,
 )
 def no_stack_canary(ctx: CheckContext) -> Iterator[Finding]:
-    yield from findings_for(
+    def severity(bad: list[NativeLibrary]) -> Severity | None:
+        # Without a buffer-writing import no unchecked copy reaches a stack buffer through
+        # libc: the missing canary is a build-policy note, not a weakness to sign.
+        writers = {n for lib in bad for n in lib.imported_symbols if n in BUFFER_WRITERS}
+        return None if writers else Severity.INFO
+
+    def missing(h: Hardening) -> tuple[str, str] | None:
+        return None if h.stack_canary else ("", "")
+
+    for f in findings_for(
         ctx,
-        lambda h: None if h.stack_canary else ("", ""),
+        missing,
         ("no stack canary (__stack_chk_fail not imported)", "无栈保护(未导入 __stack_chk_fail)"),
-    )
+        severity,
+    ):
+        if f.severity is Severity.INFO:
+            f = replace(
+                f,
+                message=Text(
+                    f.message.en + "; it imports no C function that writes into a buffer",
+                    f.message.zh + ";未导入任何写入缓冲区的 C 函数",
+                ),
+            )
+        yield f
 
 
 @check(
@@ -196,8 +230,8 @@ def no_relro(ctx: CheckContext) -> Iterator[Finding]:
             return "partial RELRO (no BIND_NOW)", "部分 RELRO(无 BIND_NOW)"
         return "no RELRO", "无 RELRO"
 
-    def severity(bad: list[Hardening]) -> Severity | None:
-        return None if any(h.relro == "none" for h in bad) else Severity.LOW
+    def severity(bad: list[NativeLibrary]) -> Severity | None:
+        return None if any(lib.hardening.relro == "none" for lib in bad) else Severity.LOW
 
     yield from findings_for(ctx, missing, ("no full RELRO", "未启用完整 RELRO"), severity)
 
