@@ -132,7 +132,18 @@ def _signing_section(sid: str, s: HapSigning, zh: str, suffix: str = "") -> Deta
     sec.add("signed", s.present)
     if not s.present:
         return sec
-    sec.add("signature verified", False)
+    sec.add("signature verified", s.verified)
+    v = s.verification
+    if v is not None:
+        sec.add(
+            "checked",
+            {k: getattr(v, k) for k in ("digest", "signature", "chain", "profile_signature")},
+        )
+        if v.chain_subjects:
+            sec.add("certificate chain", v.chain_subjects)
+            sec.add("chain ends at a self-signed root", v.root_self_signed)
+        for problem in v.problems[:8]:
+            sec.add("problem", problem.en)
     signer = s.signer
     if signer is not None:
         sec.add("signer", signer.subject)

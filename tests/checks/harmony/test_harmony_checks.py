@@ -29,6 +29,7 @@ from tests.ingest.harmony.hapbuild import (
     corpus_module_json,
     replace_abc_string,
     signed_with_profile,
+    tampered,
     zip_bytes,
 )
 
@@ -181,6 +182,8 @@ CASES: dict[str, tuple[Callable[[Path], Path | bytes], Callable[[Path], Path | b
     ),
     "harmony.signing.unsigned": (lambda t: UNSIGNED_SO, lambda t: SIGNED_SO),
     "harmony.signing.debug-profile": (lambda t: APPINFO, lambda t: HELLO),
+    # one byte of the first entry's local header changed after signing; the original verifies
+    "harmony.signing.signature-invalid": (lambda t: tampered(SIGNED_SO), lambda t: SIGNED_SO),
     "harmony.signing.profile-mismatch": (
         lambda t: SIGNED_SO,
         lambda t: signed_with_profile(

@@ -117,3 +117,11 @@ def compile_so(tmp: Path, name: str, flags: list[str], extra: str = "") -> bytes
     out = tmp / f"{name}.so"
     subprocess.run(["gcc", "-shared", "-O1", *flags, "-o", str(out), str(src)], check=True)
     return out.read_bytes()
+
+
+def tampered(hap: Path, at: int = 10) -> bytes:
+    """The HAP with one byte changed (default: the first entry's modification time, which
+    no reader checks, so only the signature can tell)."""
+    data = bytearray(hap.read_bytes())
+    data[at] ^= 0x01
+    return bytes(data)

@@ -111,3 +111,43 @@ def profile_mismatch(ctx: CheckContext) -> Iterator[Finding]:
                 f"描述文件属于 {profile.bundle_name},安装包为 {declared}",
             ),
         )
+
+
+@check(
+    "harmony.signing.signature-invalid",
+    title=("HarmonyOS package signature does not verify", "鸿蒙安装包签名校验失败"),
+    description=(
+        "The <hap sign block> is present but does not verify: the package's contents no longer "
+        "match the signed digest, the signer's signature over that digest is wrong, or a "
+        "certificate of the chain is not signed by the next one. The package was changed "
+        "after signing (repackaged, patched, a file swapped) or the block was forged; devices "
+        "refuse to install it.",
+        "安装包带有 <hap sign block>,但签名校验不通过:包内容与签名摘要不符、签名者对摘要的签名无效,"
+        "或证书链中某个证书并非由上一级签发。安装包在签名后被修改(二次打包、篡改、替换文件)或签名块是伪造的;"
+        "设备会拒绝安装。",
+    ),
+    remediation=(
+        "Obtain the package from its developer again, or re-sign the unmodified build with the "
+        "release certificate and profile; never distribute a package whose signature fails.",
+        "重新从开发者处获取安装包,或使用正式证书和描述文件对未修改的构建重新签名;不要分发签名校验失败的安装包。",
+    ),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=[347, 354],
+    masvs=["MASVS-RESILIENCE-2"],
+    owasp=["M7", "M2"],
+    gbt_34975=[GBT_SIGNING],
+)
+def signature_invalid(ctx: CheckContext) -> Iterator[Finding]:
+    v = facts(ctx).pkg.signing.verification
+    if v is None or (v.verified and v.profile_signature is not False):
+        return
+    steps = ("digest", "signature", "chain", "profile_signature")
+    failed = [step for step in steps if getattr(v, step) is False]
+    yield ctx.file_finding(
+        SIGN_BLOCK_FILE,
+        evidence=excerpt({"failed": failed, "problems": [p.en for p in v.problems[:4]]}),
+        message=Text(
+            "; ".join(p.en for p in v.problems[:3]), ";".join(p.zh for p in v.problems[:3])
+        ),
+    )

@@ -25,6 +25,7 @@ from mobsec.ingest.harmony.module_config import (
     parse_module_json,
 )
 from mobsec.ingest.harmony.sign_block import HapSigning, read_sign_block
+from mobsec.ingest.harmony.sign_verify import verify_sign_block
 from mobsec.limits import Limits
 
 NATIVE_LIB = re.compile(r"^libs/([^/]+)/[^/]+\.so(\.\d+)*$")
@@ -149,7 +150,19 @@ def _signing(archive: Archive, diags: Diagnostics, where: str) -> HapSigning:
         diags.error(e.code, where, e.en, e.zh)
         return HapSigning(present=False)
     with view:
-        return read_sign_block(view, archive.cd_offset - start, diags, where)  # no copy
+        signing = read_sign_block(view, archive.cd_offset - start, diags, where)  # no copy
+    if signing.present and signing.block_size:
+        with archive.view(0, archive.size) as whole:
+            signing.verification = verify_sign_block(
+                whole,
+                archive.cd_offset - signing.block_size,
+                archive.cd_offset,
+                archive.eocd_offset,
+                signing.signature_blob,
+                signing.other_blobs,
+                signing.profile_blob,
+            )
+    return signing
 
 
 def _pack_info(archive: Archive, diags: Diagnostics, where: str) -> dict[str, Any] | None:

@@ -10,8 +10,8 @@ Layout (hapsigner, signing block version 3), right before the ZIP central direct
 signature (CMS SignedData over the digests), 0x20000002 the provisioning profile (CMS
 SignedData whose content is the profile JSON), 0x20000003 code-signing properties.
 Every number is checked against the file before it is used; a block that does not fit is a
-diagnostic, never an exception. The CMS signatures are parsed, not cryptographically
-verified (the report says so).
+diagnostic, never an exception. The sub-blocks' bytes are kept so that
+:mod:`mobsec.ingest.harmony.sign_verify` can check the digest, signature and chain.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 from asn1crypto import cms, x509
 
 from mobsec.diagnostics import Diagnostics
+from mobsec.ingest.harmony.sign_verify import SignVerification
 
 MAGIC = b"<hap sign block>"
 MAGIC_OLD = b"HAP Sig Block 42"
@@ -112,6 +113,15 @@ class HapSigning:
     profile: Profile | None = None
     digest_algorithm: str | None = None
     signature_algorithm: str | None = None
+    block_size: int = 0  # the whole block, head included: it starts at cd_offset - block_size
+    signature_blob: bytes | None = field(default=None, repr=False)
+    other_blobs: list[bytes] = field(default_factory=list, repr=False)  # file order
+    profile_blob: bytes | None = field(default=None, repr=False)
+    verification: SignVerification | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.verification is not None and self.verification.verified
 
     @property
     def signer(self) -> Certificate | None:
@@ -127,7 +137,8 @@ class HapSigning:
             "present": self.present,
             "version": self.version,
             "blocks": self.blocks,
-            "verified": False,  # parsed, not cryptographically verified
+            "verified": self.verified,
+            "verification": self.verification.to_json() if self.verification else None,
             "digest_algorithm": self.digest_algorithm,
             "signature_algorithm": self.signature_algorithm,
             "certificates": [c.to_json() for c in self.certificates],
@@ -158,7 +169,7 @@ def read_sign_block(
     (version,) = struct.unpack_from("<i", head, 28)
     if magic not in (MAGIC, MAGIC_OLD):
         return HapSigning(present=False)
-    signing = HapSigning(present=True, version=version)
+    signing = HapSigning(present=True, version=version, block_size=size)
     start = cd_offset - size
     if size < HEAD_SIZE or start < 0 or not 0 < count <= MAX_SUB_BLOCKS:
         diags.error(
@@ -195,8 +206,12 @@ def read_sign_block(
             continue
         blob = bytes(buf[start + offset : start + offset + length])
         if btype == TYPE_SIGNATURE:
+            signing.signature_blob = blob
             _read_signature(blob, signing, diags, file)
-        elif btype == TYPE_PROFILE:
+        else:
+            signing.other_blobs.append(blob)
+        if btype == TYPE_PROFILE:
+            signing.profile_blob = blob
             _read_profile(blob, signing, diags, file)
     return signing
 
