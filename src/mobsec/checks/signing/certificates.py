@@ -12,7 +12,7 @@ certificate is the evidence.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from mobsec.checks.context import CheckContext
@@ -89,6 +89,23 @@ def _certificates(report: SigningReport) -> list[CertificateInfo]:
             for cert in signer.certificates[:1]:
                 seen.setdefault(cert.sha256, cert)
     return list(seen.values())
+
+
+def certificate_findings(
+    ctx: CheckContext, message: Callable[[CertificateInfo], Text | None]
+) -> Iterator[Finding]:
+    """One finding per signer certificate that ``message`` has something to say about,
+    placed and evidenced like every certificate finding (see the module docstring)."""
+    report = _signing(ctx)
+    if report is None:
+        return
+    places = _certificate_places(report)
+    for cert in _certificates(report):
+        text = message(cert)
+        if text is not None:
+            yield _finding(
+                ctx, places.get(cert.sha256, ""), _cert_evidence(cert), text, key=cert.sha256
+            )
 
 
 def _finding(

@@ -1,0 +1,48 @@
+"""android.signing.aosp-test-key on a package signed by someone else with AOSP's testkey.
+
+The fixtures signing-aosp-testkey (fires) and signing-release-cert (its twin) are checked by
+their expect.txt marks; this test adds an APK not built here, apksig's own test APK from the
+corpus, whose certificate is first identified by an independent reader (openssl).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import zipfile
+from pathlib import Path
+
+from mobsec import ScanOptions, scan
+from mobsec.checks.signing.aosp_keys import AOSP_TEST_CERTIFICATES
+
+CHECK = "android.signing.aosp-test-key"
+TESTKEY_APK = "androguard/APK__apksig__debuggable-boolean.apk"
+
+
+def _openssl_cert_sha256(apk: Path) -> str:
+    """SHA-256 of the v1 signer's certificate, read by openssl (not by mobsec)."""
+    with zipfile.ZipFile(apk) as z:
+        block = next(n for n in z.namelist() if n.startswith("META-INF/") and n.endswith(".RSA"))
+        der = z.read(block)
+    pem = subprocess.run(
+        ["openssl", "pkcs7", "-inform", "der", "-print_certs"],
+        input=der,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    cert = subprocess.run(
+        ["openssl", "x509", "-outform", "der"], input=pem, capture_output=True, check=True
+    ).stdout
+    return hashlib.sha256(cert).hexdigest()
+
+
+def test_corpus_apk_signed_with_the_aosp_testkey_is_reported(corpus_apks: Path) -> None:
+    apk = corpus_apks / TESTKEY_APK
+    assert AOSP_TEST_CERTIFICATES.get(_openssl_cert_sha256(apk)) == "testkey"
+    report = scan(apk, ScanOptions()).to_json()
+    (found,) = [f for f in report["findings"] if f["check_id"] == CHECK]
+    assert '"testkey"' in found["message"]["en"] and "“testkey”" in found["message"]["zh-CN"]
+    assert found["severity"] == "high" and "CN=Android" in found["evidence"]
+    # an AOSP test key is not the SDK debug key: the debug check stays silent
+    assert not [f for f in report["findings"] if f["check_id"].endswith("debug-certificate")]
