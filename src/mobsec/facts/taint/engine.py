@@ -37,6 +37,7 @@ from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
 from . import library, specs
+from .branches import Range, dead_edges, returned_range
 from .callgraph import CallGraph, MethodKey
 from .icc import IccModel
 from .lifecycle import (
@@ -141,6 +142,8 @@ class TaintEngine:
         self._cfgs: dict[MethodKey, Cfg | None] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
+        self._dead: dict[MethodKey, frozenset] = {}
+        self._const_returns: dict[MethodKey, Range] = {}
         self._has_result_handler: bool | None = None
         self.roots: set[MethodKey] = set()
         self._dirty = False
@@ -335,6 +338,21 @@ class TaintEngine:
         cfg = self._cfgs[key]
         return None if cfg is None else (dex, method, cfg)
 
+    def dead_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> frozenset:
+        """CFG edges of ``key`` that no execution takes (see :mod:`.branches`)."""
+        got = self._dead.get(key)
+        if got is None:
+            got = self._dead[key] = dead_edges(
+                cfg, self.cg.resolve, dex.method_ref, self.const_return
+            )
+        return got
+
+    def const_return(self, key: MethodKey) -> Range:
+        if key not in self._const_returns:
+            got = self.cfg_of(key)
+            self._const_returns[key] = None if got is None else returned_range(got[2])
+        return self._const_returns[key]
+
     def analyse(self, key: MethodKey) -> Summary | None:
         got = self.cfg_of(key)
         if got is None:
@@ -450,6 +468,7 @@ class MethodTaint:
         cap = VISITS_PER_BLOCK * len(blocks) + 100
         visits = 0
         insns = self.cfg.insns
+        dead = self.e.dead_edges(self.key, self.dex, self.cfg)
 
         def merge(b: int, st: list[frozenset]) -> None:
             old = entry[b]
@@ -483,7 +502,8 @@ class MethodTaint:
                 for h in block.handlers:
                     merge(h, st)
             for s in block.succs:
-                merge(s, st)
+                if not dead or (b, s) not in dead:
+                    merge(s, st)
 
     # ---- transfer ----------------------------------------------------------------------
 

@@ -1,0 +1,211 @@
+"""Branches that can never be taken, from integer ranges known inside one method.
+
+Why: code guarded by ``if (new Random().nextInt(30) > 40)`` or by ``if (foo() + 80 < 10)``
+with ``foo()`` returning a constant never runs, and a leak inside it is not a leak
+(DroidBench UnreachableCode). A small interval analysis over the int registers of one
+method decides such conditions: constants, ``Random.nextInt(n)`` (``[0, n-1]``),
+``add-int/lit``, moves, and the result of an app method whose returns are all constant.
+Everything else is unknown, so only conditions decided by those values prune an edge.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from .callgraph import MethodKey
+
+Range = tuple[int, int] | None  # inclusive bounds; None = any value
+VISITS_PER_BLOCK = 4  # a block whose entry keeps changing (loops) goes to unknown
+MAX_SWITCH_SPAN = 1024
+RANDOM_INT = ("Ljava/util/Random;", "nextInt", "(I)I")
+INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
+CONSTS = frozenset((0x12, 0x13, 0x14, 0x15))  # const/4, /16, const, /high16 (int)
+MOVES = frozenset((0x01, 0x02, 0x03))
+# Opcodes that write no register (stores, branches, calls, returns, monitors, ...).
+NO_DEST = frozenset((0x0E, 0x0F, 0x10, 0x11, 0x1D, 0x1E, 0x26, 0x27, 0x28, 0x29, 0x2A))
+NO_DEST = NO_DEST.union(range(0x2B, 0x3E), range(0x4B, 0x52), range(0x59, 0x60))
+NO_DEST = NO_DEST.union(range(0x67, 0x6E), INVOKES, (0xFA, 0xFB, 0xFC, 0xFD))
+
+
+def _hull(a: Range, b: Range) -> Range:
+    if a is None or b is None:
+        return None
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _decide(op: int, a: Range, b: Range) -> bool | None:
+    """Whether ``if-<op> a, b`` is always (True) or never (False) taken; None: either."""
+    if a is None or b is None:
+        return None
+    (alo, ahi), (blo, bhi) = a, b
+    kind = (op - 0x32) % 6  # eq ne lt ge gt le (if-*z compare with zero)
+    if kind in (0, 1):
+        if alo == ahi == blo == bhi:
+            return kind == 0
+        if ahi < blo or bhi < alo:
+            return kind == 1
+        return None
+    lt = ahi < blo  # always a < b
+    ge = alo >= bhi  # always a >= b
+    gt = alo > bhi
+    le = ahi <= blo
+    return {2: lt if lt else (False if ge else None), 3: ge if ge else (False if lt else None),
+            4: gt if gt else (False if le else None), 5: le if le else (False if gt else None)}[kind]  # fmt: skip
+
+
+def dead_edges(
+    cfg: object,
+    resolve: Callable[[int, object], tuple[MethodKey, ...]],
+    method_ref: Callable[[int], object],
+    const_return: Callable[[MethodKey], Range],
+) -> frozenset[tuple[int, int]]:
+    """(block, successor) edges no execution takes; empty when nothing is decided."""
+    insns = cfg.insns  # type: ignore[attr-defined]
+    if not any(0x2B <= i.op <= 0x3D for i in insns):
+        return frozenset()
+    blocks = cfg.blocks  # type: ignore[attr-defined]
+    nregs = cfg.registers + 1  # type: ignore[attr-defined]
+    slot = nregs - 1
+    entry: list[list[Range] | None] = [None] * len(blocks)
+    entry[0] = [None] * nregs
+    visits = [0] * len(blocks)
+    work = deque([0])
+    queued = {0}
+
+    def merge(b: int, st: list[Range]) -> None:
+        old = entry[b]
+        if old is None:
+            entry[b] = list(st)
+        else:
+            new = [_hull(x, y) for x, y in zip(old, st, strict=True)]
+            if new == old:
+                return
+            visits[b] += 1
+            entry[b] = new if visits[b] < VISITS_PER_BLOCK else [None] * nregs
+        if b not in queued:
+            queued.add(b)
+            work.append(b)
+
+    def replay(b: int, out: Callable[[int, list[Range]], None]) -> tuple[set[int], list]:
+        """Run block ``b`` from its entry state: the successors its last branch can take
+        and the state they get (catch handlers get the state before each instruction)."""
+        block = blocks[b]
+        st = list(entry[b])  # type: ignore[arg-type]
+        for i in range(block.start, block.end):
+            for h in block.handlers:
+                out(h, st)
+            if i == block.end - 1 and block.succs:
+                taken = _taken(insns, cfg, i, st)
+                if taken is not None:
+                    return taken, st
+            _step(st, insns[i], slot, resolve, method_ref, const_return)
+        return set(block.succs), st
+
+    while work:
+        b = work.popleft()
+        queued.discard(b)
+        taken, st = replay(b, merge)
+        for s in taken:
+            merge(s, st)
+    # edges are decided on the final states (a loop may have widened a range since)
+    dead: set[tuple[int, int]] = set()
+    for b, state in enumerate(entry):
+        if state is not None:
+            taken, _st = replay(b, lambda _h, _st: None)
+            dead.update((b, s) for s in blocks[b].succs if s not in taken)
+    return frozenset(dead)
+
+
+def _taken(insns: list, cfg: object, i: int, st: list[Range]) -> set[int] | None:
+    """The successor blocks the branch at insn ``i`` can take, or None when undecided."""
+    insn = insns[i]
+    op = insn.op
+    by_pc, block_of = cfg.by_pc, cfg.block_of  # type: ignore[attr-defined]
+    fall = block_of[i + 1] if i + 1 < len(insns) else None
+    if 0x32 <= op <= 0x3D:
+        a = st[insn.regs[0]]
+        b = st[insn.regs[1]] if op <= 0x37 else (0, 0)
+        verdict = _decide(op, a, b)
+        target = by_pc.get(insn.target)
+        if verdict is None or target is None or fall is None:
+            return None
+        return {block_of[target]} if verdict else {fall}
+    if op in (0x2B, 0x2C):
+        r = st[insn.regs[0]]
+        pay = by_pc.get(insn.target)
+        if r is None or pay is None or insns[pay].payload is None or fall is None:
+            return None
+        if r[1] - r[0] > MAX_SWITCH_SPAN:
+            return None
+        keys_or_first, rels = insns[pay].payload
+        keys = (range(keys_or_first, keys_or_first + len(rels)) if insns[pay].op == 0x100
+                else keys_or_first)  # fmt: skip
+        out: set[int] = set()
+        hit = 0
+        for key, rel in zip(keys, rels, strict=False):
+            if r[0] <= key <= r[1]:
+                t = by_pc.get(insn.pc + rel)
+                if t is None:
+                    return None
+                out.add(block_of[t])
+                hit += 1
+        if hit < r[1] - r[0] + 1:
+            out.add(fall)
+        return out
+    return None
+
+
+def _step(st, insn, slot, resolve, method_ref, const_return) -> None:
+    op, regs = insn.op, insn.regs
+    if op in INVOKES:
+        st[slot] = None
+        ref = method_ref(insn.idx)
+        sig = (ref.class_desc, ref.name, ref.proto)
+        if sig == RANDOM_INT and len(regs) > 1:
+            bound = st[regs[1]]
+            if bound is not None and bound[0] == bound[1] and bound[0] > 0:
+                st[slot] = (0, bound[0] - 1)
+        elif ref.proto.endswith(")I") or ref.proto.endswith(")Z"):
+            targets = resolve(op, ref)
+            if len(targets) == 1:
+                st[slot] = const_return(targets[0])
+        return
+    if op == 0x0A:  # move-result
+        st[regs[0]] = st[slot]
+        return
+    if op in CONSTS:
+        st[regs[0]] = (insn.lit, insn.lit)
+        return
+    if op in MOVES:
+        st[regs[0]] = st[regs[1]]
+        return
+    if op in (0xD0, 0xD8):  # add-int/lit16, add-int/lit8
+        r = st[regs[1]]
+        st[regs[0]] = None if r is None else (r[0] + insn.lit, r[1] + insn.lit)
+        return
+    if op in NO_DEST or not regs:
+        return
+    st[regs[0]] = None
+    if regs[0] + 1 < slot:  # a wide destination takes the next register too
+        st[regs[0] + 1] = None
+
+
+def returned_range(cfg: object) -> Range:
+    """The hull of the constants a method returns, or None if any return is not constant."""
+    insns = cfg.insns  # type: ignore[attr-defined]
+    got: Range = None
+    seen = False
+    for k, insn in enumerate(insns):
+        if insn.op != 0x0F:
+            continue
+        prev = insns[k - 1] if k else None
+        if prev is None or prev.op not in CONSTS or prev.regs[0] != insn.regs[0]:
+            return None
+        r = (prev.lit, prev.lit)
+        got = r if not seen else _hull(got, r)
+        seen = True
+    # straight-line code only: then the instruction before a return defines its register
+    if not seen or any(0x10 <= i.op <= 0x11 or 0x27 <= i.op <= 0x3D for i in insns):
+        return None
+    return got
