@@ -76,6 +76,19 @@ def test_backup_matters_where_running_code_keeps_private_data() -> None:
 
 
 @pytest.mark.toolchain
+def test_platform_broadcast_receiver_reading_only_the_action_is_a_note() -> None:
+    found = _findings("manifest-receiver-input", "android.manifest.exported-receiver")
+    prefix = "android.manifest.exported-receiver com.example.receiverinput."
+    note = found[prefix + "UnplugReceiver"]
+    assert note["severity"] == "info"
+    assert "reads nothing from the intent but its action" in note["message"]["en"]
+    # twins: an extra read in onReceive, the intent handed to a helper
+    for twin in ("UnplugExtraReceiver", "UnplugHelperReceiver"):
+        f = found[prefix + twin]
+        assert f["severity"] == "low" and "reads nothing" not in f["message"]["en"]
+
+
+@pytest.mark.toolchain
 def test_caller_checks_in_entry_methods_mark_components_guarded() -> None:
     found = _findings("manifest-guards")
     prefix = "android.manifest."

@@ -53,6 +53,9 @@ def test_search_many_places_matches_in_the_right_text() -> None:
 def test_entropy_filter() -> None:
     assert looks_random("q8Zr3Kf7Xw2Lp9Vb4Nt6Hy1M")
     assert not looks_random("this_is_a_long_identifier")
+    # words with an acronym (a Xerces message key), while random tokens stay keys
+    assert not looks_random("InvalidXPointerToken")
+    assert looks_random("AB12CD34EF56GH78JK90")
     assert not looks_random("aaaaaaaaaaaaaaaaaaaa")
 
 

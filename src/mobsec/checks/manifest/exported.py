@@ -23,6 +23,7 @@ from mobsec.checks.manifest._common import (
     protection,
 )
 from mobsec.checks.manifest._guards import caller_guard
+from mobsec.checks.manifest._receiver_input import reads_intent_data
 from mobsec.checks.registry import check
 from mobsec.facts.manifest import Component, Manifest
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -54,14 +55,15 @@ def _finding(
     how_en, how_zh = exported_how(c, m.target_sdk)
     prot_en, prot_zh = prot.describe()
     confidence = ctx.meta.confidence
+    lowered = Severity.INFO if severity is Severity.INFO else Severity.LOW  # never raised
     if prot.strength == "dangerous":
         # Any app may request it, but the user has to agree.
-        severity = Severity.LOW
+        severity = lowered
     elif prot.strength == "unknown":
         confidence = Confidence.LOW
     guard = caller_guard(ctx.facts, c.name)
     if guard is not None:  # the entry method checks the caller: guarded, look there first
-        severity, confidence = Severity.LOW, Confidence.LOW
+        severity, confidence = lowered, Confidence.LOW
         extra = (
             f"{extra[0]}; guarded in code: its entry method calls {guard}",
             f"{extra[1]};代码中有调用方校验:入口方法调用了 {guard}",
@@ -99,6 +101,17 @@ def _component_check(ctx: CheckContext, kinds: tuple[str, ...]) -> Iterator[Find
                 "it an explicit intent",
                 ";其 intent-filter 仅包含系统广播,但任何应用仍可向其发送显式 Intent",
             )
+            if not reads_intent_data(ctx.facts, c.name):
+                # A forged intent carries nothing onReceive reads: it can only make the
+                # receiver do what the system event does (a policy note).
+                severity = Severity.INFO
+                extra = (
+                    "; its filters name only platform broadcasts and onReceive reads nothing "
+                    "from the intent but its action: another app can only trigger what the "
+                    "system event does",
+                    ";其 intent-filter 仅包含系统广播,且 onReceive 除 action 外不读取 Intent "
+                    "中的任何数据:其他应用只能触发与系统事件相同的行为",
+                )
         yield _finding(ctx, m, c, prot, severity, extra)
 
 

@@ -171,9 +171,11 @@ def looks_random(value: str) -> bool:
 
 
 def _made_of_words(value: str) -> bool:
-    """camelCase / snake_case made of real-looking words (tokens of 3+ letters)."""
+    """camelCase / snake_case made of real-looking words (tokens of 3+ letters); a short
+    capital run is an acronym's start ("InvalidXPointerToken": X + Pointer), as long as two
+    real words remain."""
     tokens = WORD_TOKENS.findall(value)
     return (
-        all(len(t) >= 3 or not t.isalpha() for t in tokens)
-        and sum(1 for t in tokens if t.isalpha()) >= 2
+        all(len(t) >= 3 or not t.isalpha() or t.isupper() for t in tokens)
+        and sum(1 for t in tokens if t.isalpha() and len(t) >= 3) >= 2
     )

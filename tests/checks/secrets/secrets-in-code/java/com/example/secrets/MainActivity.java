@@ -63,6 +63,16 @@ public class MainActivity extends Activity {
         headers.put("X-Request-Id", "Lk9Jh8Gf7Ds6Ap5Oi4Uy3Tr2");
     }
 
+    void reportError(String messageKey, Object... args) {
+        android.util.Log.w("parser", messageKey);
+    }
+
+    void addToken(int token) {
+        // An error-message key spelled in words with an acronym (Xerces' XPointer scanner):
+        // ok: android.secrets.high-entropy-key
+        reportError("InvalidXPointerToken", token);
+    }
+
     boolean unlock(EditText pin) {
         // ruleid: android.secrets.hardcoded-credential-check
         return pin.getText().toString().equals("vendorsecretkey");
