@@ -65,9 +65,24 @@ def test_beacon_library_adds_to_host(corpus_dir: Path) -> None:
     assert "data.altbeacon.org" in _rows(doc, "sdk.hosts")
     # NOTES.md §5.4: the BOOT_COMPLETED receiver, exported by its intent filter, found by the
     # Android manifest check itself; no app-level check (allowBackup...) judges a library
-    (finding,) = doc["findings"]
-    assert finding["check_id"] == "android.manifest.exported-receiver"
+    by_check = {f["check_id"]: f for f in doc["findings"]}
+    assert set(by_check) == {
+        "android.manifest.exported-receiver",
+        "android.privacy.device-identifier",
+    }
+    finding = by_check["android.manifest.exported-receiver"]
     assert "StartupBroadcastReceiver" in finding["message"]["en"]
+    # the code checks ran on classes.jar: the ANDROID_ID read, at its JVM offset and line
+    loc = by_check["android.privacy.device-identifier"]["location"]
+    assert (
+        loc["file"]
+        == "classes.jar!/org/altbeacon/beacon/distance/ModelSpecificDistanceUpdater.class"
+    )
+    assert (loc["method"], loc["offset"], loc["line"]) == (
+        "getInstallId()Ljava/lang/String;",
+        9,
+        56,
+    )
     assert doc["app"]["package"] == "org.altbeacon.beacon" and doc["app"]["min_sdk"] == 7
     html = render(doc, "html", "zh-CN").decode()
     assert "合入每个宿主应用的权限" in html and "StartupBroadcastReceiver" in html
@@ -125,7 +140,10 @@ def test_aar_manifest_and_consumer_rules_and_twin(built: dict[str, Path]) -> Non
     assert "android.permission.READ_PHONE_STATE" in _rows(doc, "sdk.host_permissions")
     comp = _rows(doc, "sdk.host_components")["com.example.sdk.BootReceiver"]
     assert comp["exported"] and comp["actions"] == ["android.intent.action.BOOT_COMPLETED"]
-    assert [f["check_id"] for f in doc["findings"]] == ["android.manifest.exported-receiver"]
+    assert sorted(f["check_id"] for f in doc["findings"]) == [
+        "android.manifest.exported-receiver",
+        "android.privacy.device-identifier",  # Tracker.deviceId, a code check on classes.jar
+    ]
     _valid(doc)
     twin = mobsec.scan(built["twin-aar"]).to_json()
     assert not [d for d in twin["diagnostics"] if d["code"] == "aar.consumer_rule"]

@@ -17,6 +17,8 @@ from mobsec.facts.manifest import manifest_excerpt
 from mobsec.ingest.axml import XmlElement
 from mobsec.ingest.dex import CodeSite, DexFile, MethodDef
 from mobsec.ingest.dex.disasm import format_instruction
+from mobsec.ingest.jvm.disasm import window as jvm_window
+from mobsec.ingest.jvm.todex import JvmOrigin
 from mobsec.report.model import Confidence, Finding, Location, Owner, Severity, Text
 
 if TYPE_CHECKING:
@@ -86,6 +88,11 @@ class CheckContext:
         severity: Severity | None = None,
         confidence: Confidence | None = None,
     ) -> Finding:
+        origin = getattr(dex, "origins", None)
+        if origin is not None and method_idx in origin:
+            return self._class_file_finding(
+                origin[method_idx], offset, message, key, severity, confidence
+            )
         ref = dex.method_ref(method_idx)
         method = dex.method_by_idx(method_idx)
         found = self.code.find_class(ref.class_desc)
@@ -108,6 +115,35 @@ class CheckContext:
         parts = (ref.class_desc, f"{ref.name}{ref.proto}", key)
         return self._finding(
             location, evidence, self.owner_of(ref.class_desc), parts, message, severity, confidence
+        )
+
+    def _class_file_finding(
+        self,
+        origin: JvmOrigin,
+        offset: int | None,
+        message: Text | None,
+        key: str,
+        severity: Severity | None,
+        confidence: Confidence | None,
+    ) -> Finding:
+        """A finding in code translated from a class file (an SDK): the class file, the
+        JVM bytecode offset, its source line and the JVM instructions around it."""
+        cls, m = origin.cls, origin.method
+        pc = origin.translated.jvm_pc(offset) if offset is not None else None
+        evidence = ""
+        if not self.full and cls.cp is not None:
+            evidence = jvm_window(m.bytecode, cls.cp, pc)
+        location = Location(
+            file=origin.file,
+            class_name=java_name(cls.name),
+            method=f"{m.name}{m.desc}",
+            offset=pc,
+            line=m.line_at(pc) if pc is not None else None,
+            source_file=cls.source_file,
+        )
+        parts = (cls.name, f"{m.name}{m.desc}", key)
+        return self._finding(
+            location, evidence, self.owner_of(cls.name), parts, message, severity, confidence
         )
 
     def manifest_finding(

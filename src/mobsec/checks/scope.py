@@ -64,7 +64,7 @@ def scope_findings(
         loc = f.location
         if loc.file == MANIFEST_FILE and _test_component(f):
             f.reachability = "test-code"  # e.g. androidx.test's exported bootstrap activity
-        elif not loc.class_name or not loc.file.endswith(".dex"):
+        elif not loc.class_name or not loc.file.endswith((".dex", ".class")):
             out.findings.append(f)
             continue
         desc = "L" + (loc.class_name or "").replace(".", "/") + ";"

@@ -38,6 +38,44 @@ HOST_LEVEL_CHECKS = (
 )
 
 
+# Code checks run on the SDK's class files (translated to DEX, see mobsec.ingest.jvm.todex),
+# by family (docs/sdk-code-checks.md): each module is imported, and every check it
+# registers runs, apart from the app-level ones below.
+CODE_MODULES = {
+    "crypto": ("ciphers", "digests", "keys", "keystore", "pbe", "randomness"),
+    "network": ("tls_apis", "trust_manager", "cleartext_url", "server_sockets", "pinning"),
+    "webview": ("settings", "bridge", "clients", "intent_scheme", "untrusted_load"),
+    "storage": (
+        "file_modes",
+        "logging",
+        "sql",
+        "external",
+        "clipboard",
+        "credentials",
+        "temp_files",
+    ),
+    "secrets": ("hardcoded",),
+    "icc": ("broadcasts", "intents", "components"),
+    "code": ("dynamic_loading", "protections"),
+    "privacy": ("collection",),
+}
+# Need the host app around them (its manifest, resources or all of its code).
+NOT_ON_SDKS = frozenset(
+    {
+        "android.icc.fragment-injection",  # judges the app's exported PreferenceActivity
+    }
+)
+
+
+def sdk_code_checks() -> list[Check]:
+    names = {f"mobsec.checks.{family}.{m}" for family, mods in CODE_MODULES.items() for m in mods}
+    for module in sorted(names):
+        importlib.import_module(module)
+    return [
+        c for c in REGISTRY.values() if c.run.__module__ in names and c.meta.id not in NOT_ON_SDKS
+    ]
+
+
 def sdk_manifest_checks() -> list[Check]:
     for module in MODULES:
         importlib.import_module(module)

@@ -14,21 +14,24 @@ import re
 from pathlib import Path
 
 from mobsec.checks.runner import run_checks
+from mobsec.checks.scope import scope_findings
 from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
 from mobsec.facts.jvm import MAX_SITES_SHOWN, JvmFacts
 from mobsec.facts.manifest import Manifest
 from mobsec.facts.owners import OwnerResolver, SdkCatalog, detect_sdks
+from mobsec.facts.sdk_app import SdkFacts
 from mobsec.ingest.apk import ApkPackage
 from mobsec.ingest.archive import Archive
 from mobsec.ingest.axml import XmlElement, parse_text_xml
 from mobsec.ingest.elf import analyze_elf
 from mobsec.ingest.jvm import JvmCode
+from mobsec.ingest.jvm.todex import to_dex
 from mobsec.options import ScanOptions
 from mobsec.phases import PhaseRunner
 from mobsec.report.model import DetailSection, Report, Text
 
-from ._sdk_checks import sdk_manifest_checks
+from ._sdk_checks import sdk_code_checks, sdk_manifest_checks
 
 MANIFEST = "AndroidManifest.xml"
 _JNI = re.compile(r"^jni/[^/]+/[^/]+\.so$")
@@ -76,6 +79,7 @@ def scan_jar(
     with phases.phase("ingest.jvm", archive.display_name):
         code.add_jar(archive, "", diags)
     _fill(report, JvmFacts(code), None, diags, phases)
+    _run_checks(report, ApkPackage(archive), code, diags, phases, options)
 
 
 def scan_aar(
@@ -89,8 +93,8 @@ def scan_aar(
     assert archive is not None  # detection says aar only for a readable ZIP
     with phases.phase("ingest.aar", MANIFEST):
         root = _read_manifest(archive, diags, options)
-    facts = AppFacts(ApkPackage(archive, manifest_xml=root), diags, options)
-    manifest = facts.manifest
+    pkg = ApkPackage(archive, manifest_xml=root)
+    manifest = AppFacts(pkg, diags, options).manifest
     code = JvmCode()
     with phases.phase("ingest.jvm"):
         jars = ["classes.jar", *sorted(n for n in archive.names() if _LIB_JAR.match(n))]
@@ -114,12 +118,37 @@ def scan_aar(
         }
     _fill(report, JvmFacts(code), manifest, diags, phases)
     report.platform_details += _aar_sections(archive, diags)
-    if manifest is not None:
-        with phases.phase("checks"):
-            checks = sdk_manifest_checks()
-            report.findings = run_checks(
-                facts, diags, phases.timings, phases.progress, checks=checks
-            )
+    _run_checks(report, pkg, code, diags, phases, options)
+
+
+def _run_checks(
+    report: Report,
+    pkg: ApkPackage,
+    code: JvmCode,
+    diags: Diagnostics,
+    phases: PhaseRunner,
+    options: ScanOptions,
+) -> None:
+    """The code checks on the class files (translated to DEX) and, for an AAR, the
+    manifest checks that hold for what it adds to host apps; scoped as for an APK, with
+    the SDK's public API as the entry points."""
+    with phases.phase("ingest.jvm_to_dex"):
+        translation = to_dex(code, diags, options.limits)
+    pkg.dex = translation.dex
+    facts = SdkFacts(pkg, diags, options)
+    summary = next(d for d in report.platform_details if d.id == "sdk.code")
+    summary.add("methods_translated_to_dex", translation.translated)
+    summary.add("methods_not_translated", translation.untranslated)
+    with phases.phase("checks"):
+        checks = sdk_code_checks()
+        if facts.manifest is not None:
+            checks += sdk_manifest_checks()
+        findings = run_checks(facts, diags, phases.timings, phases.progress, checks=checks)
+    with phases.phase("facts.reachability"):
+        scoped = scope_findings(facts, findings, options.include_unreachable)
+    report.findings = scoped.findings
+    report.unreachable_findings = scoped.unreachable
+    report.protections = scoped.protections
 
 
 def _read_manifest(archive: Archive, diags: Diagnostics, options: ScanOptions) -> XmlElement | None:

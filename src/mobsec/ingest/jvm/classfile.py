@@ -78,6 +78,10 @@ class MethodInfo:
     access: int
     code: list[Insn] = field(default_factory=list)
     code_length: int = 0
+    # Kept for the DEX translation (:mod:`.todex`): the raw bytes, the frame, the handlers.
+    bytecode: bytes = b""
+    max_locals: int = 0
+    handlers: list[tuple[int, int, int, str | None]] = field(default_factory=list)
     lines: list[tuple[int, int]] = field(default_factory=list)  # (start pc, line)
 
     def line_at(self, pc: int) -> int | None:
@@ -98,6 +102,7 @@ class ClassInfo:
     fields: list[FieldInfo]
     methods: list[MethodInfo]
     source_file: str | None = None
+    cp: ConstantPool | None = None  # operands of the kept bytecode refer to it
 
 
 def class_desc(internal: str) -> str:
@@ -246,6 +251,20 @@ class ConstantPool:
             return float(struct.unpack(">d", raw)[0])
         return None
 
+    def loadable_kind(self, idx: int) -> str:
+        """The stack kind an ldc of entry ``idx`` pushes (checked by :meth:`loadable` first):
+        I, F, J, D, or A for strings, classes, method types and handles; a dynamic
+        constant's kind comes from its descriptor."""
+        tag = self.tags[idx]
+        if tag in (INTEGER, FLOAT, LONG, DOUBLE):
+            return {INTEGER: "I", FLOAT: "F", LONG: "J", DOUBLE: "D"}[tag]
+        if tag == DYNAMIC:
+            _bootstrap, nat = self._u2s(idx, (DYNAMIC,), "ldc")
+            _name, desc_idx = self._u2s(nat, (NAME_AND_TYPE,), "ldc")
+            c = self.utf8(desc_idx, "ldc")[:1]
+            return "I" if c in "ZBCSI" else c if c in "FJD" else "A"
+        return "A"
+
     def constant_value(self, idx: int, what: str) -> str | int | float | None:
         tag = self.tags[idx] if 0 < idx < len(self.tags) else 0
         return self.loadable(idx, tag in (LONG, DOUBLE), what)
@@ -295,7 +314,7 @@ def parse_class(data: bytes) -> ClassInfo:
     if r.pos != len(data):
         raise ClassFormatError(f"{len(data) - r.pos} bytes after the last attribute")
     return ClassInfo(
-        name, superclass, interfaces, access, (major, minor), fields, methods, source_file
+        name, superclass, interfaces, access, (major, minor), fields, methods, source_file, cp
     )
 
 
@@ -311,17 +330,24 @@ def _attributes(r: _Reader, cp: ConstantPool, where: str) -> list[tuple[str, byt
 def _read_code(body: bytes, cp: ConstantPool, mi: MethodInfo, where: str) -> None:
     r = _Reader(body)
     r.u2(f"{where}: max_stack")
-    r.u2(f"{where}: max_locals")
+    mi.max_locals = r.u2(f"{where}: max_locals")
     length = r.u4(f"{where}: code_length")
     if not 0 < length < 65536:
         raise ClassFormatError(f"{where}: code_length {length} is not in 1..65535")
     code = r.take(length, f"{where}: code")
     handlers = []
     for _ in range(r.count(f"{where}: exception_table_length", 8)):
-        r.u2("start_pc"), r.u2("end_pc")
-        handlers.append(r.u2("handler_pc"))
-        r.u2("catch_type")
+        start, end, handler, catch = (
+            r.u2("start_pc"),
+            r.u2("end_pc"),
+            r.u2("handler_pc"),
+            r.u2("catch_type"),
+        )
+        handlers.append(handler)
+        caught = cp.class_name(catch, f"{where}: catch_type") if catch else None
+        mi.handlers.append((start, end, handler, caught))
     mi.code_length = length
+    mi.bytecode = code
     mi.code = decode_code(code, cp, handlers, where)
     for a_name, attr in _attributes(r, cp, f"{where}: Code"):
         if a_name == "LineNumberTable":
