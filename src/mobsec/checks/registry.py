@@ -176,11 +176,23 @@ def load_all(platform: str | None = None) -> dict[str, Check]:
             path, prefix = sub.__path__, f"{prefix}{platform}."
         except ModuleNotFoundError:
             pass
-    for info in pkgutil.walk_packages(path, prefix=prefix):
-        name = info.name.rsplit(".", 1)[-1]
-        if name.startswith("_") or name in ("registry", "context", "evidence", "runner", "catalog"):
-            continue
-        importlib.import_module(info.name)
+    # An Android scan need not import the other platforms' checks either (the mini-program
+    # ones would bring in the JavaScript parser).
+    others = set(PLATFORMS) - {"android"} if platform == "android" else set()
+    _import_checks(path, prefix, others)
     return {
         k: c for k, c in sorted(REGISTRY.items()) if platform is None or c.meta.platform == platform
     }
+
+
+def _import_checks(path: Iterable[str], prefix: str, skip: set[str]) -> None:
+    for info in pkgutil.iter_modules(path, prefix=prefix):
+        name = info.name.rsplit(".", 1)[-1]
+        if name.startswith("_") or name in skip or name in _NOT_CHECKS:
+            continue
+        module = importlib.import_module(info.name)
+        if info.ispkg:
+            _import_checks(module.__path__, info.name + ".", set())
+
+
+_NOT_CHECKS = frozenset({"registry", "context", "evidence", "runner", "catalog"})

@@ -13,12 +13,14 @@ import os
 
 import django
 from celery import Celery
+from celery.signals import worker_process_init
 from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mobsec.platform.settings.production")
 django.setup()
 
 from . import conf, periodic  # noqa: E402 - Django must be set up first
+from .sandbox import FORK_SERVER  # noqa: E402
 from .worker import Worker, worker_name  # noqa: E402
 
 QUEUE = "mobsec-jobs"
@@ -43,6 +45,11 @@ app.conf.update(
         for t in periodic.tasks()
     },
 )
+
+
+@worker_process_init.connect
+def _start_fork_server(**_) -> None:
+    FORK_SERVER.start()  # per pool process: its imports run now, not in the first job
 
 
 @app.task(name="mobsec.jobs.run")

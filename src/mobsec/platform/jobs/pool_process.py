@@ -23,8 +23,10 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
+    from .sandbox import FORK_SERVER
     from .worker import Worker, worker_name
 
+    FORK_SERVER.start()  # its imports run now, beside ours, not in the first job
     worker = Worker(worker_name(args.label))
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: worker.stop())

@@ -1,23 +1,29 @@
 """Run one scan in a child process with hard limits, so a hostile package cannot take the
 worker (let alone the service) down.
 
-The child (``scan_child.py``) gets its own session, so a kill reaches its whole process
-group; it sets its CPU-time and address-space rlimits before it imports the engine or looks
-at the package, and dies with its parent (``PR_SET_PDEATHSIG``) so a worker killed with
-SIGKILL leaves no orphan scan behind. The parent enforces the wall-clock limit and any
-cancellation by killing the group, and turns every abnormal end into a :class:`SandboxError`
-with the diagnostics (exit status, signal, CPU seconds, peak RSS, the tail of stderr).
+Children come from this process's fork server (``forkserver.py``): an engine-only process
+that imported the engine once and forks a fresh child per scan, so a scan does not pay an
+interpreter start and the imports (~1.5 core-s) each time. The child makes itself a process
+group, so a kill reaches all of it; it sets its CPU-time and address-space rlimits before it
+looks at the package, and dies with the server (``PR_SET_PDEATHSIG``), which dies with the
+worker (end of file on its socket), so a worker killed with SIGKILL leaves no orphan scan
+behind. The worker enforces the wall-clock limit and any cancellation by killing the group,
+and turns every abnormal end into a :class:`SandboxError` with the diagnostics (exit status,
+signal, CPU seconds, peak RSS from the server's ``wait4``, the tail of stderr).
 
 No Django here: the local pool, Celery tasks and benchmarks all call this.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import resource
+import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -88,31 +94,25 @@ def run_scan_sandboxed(
     with tempfile.TemporaryDirectory(prefix="mobsec-scan-") as tmp:
         out = Path(tmp) / "report.json"
         request = {
+            "child": child,
             "package": str(package),
             "options": options_json or {},
             "out": str(out),
+            "cwd": tmp,
             "cpu_seconds": limits.cpu_seconds,
             "memory_mb": limits.memory_mb,
-            "parent_pid": os.getpid(),
         }
         with open(Path(tmp) / "stderr", "w+b") as err:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", child],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                start_new_session=True,  # own process group: one killpg ends all of it
-                env=_child_env(),
-                cwd=tmp,
-            )
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(json.dumps(request).encode())
-            proc.stdin.close()
+            reply, stdout = FORK_SERVER.spawn(request, err.fileno())
             seen: list[tuple[str, int, int]] = []
-            reader = threading.Thread(target=_read_progress, args=(proc.stdout, seen), daemon=True)
+            reader = threading.Thread(target=_read_progress, args=(stdout, seen), daemon=True)
             reader.start()
-            status, usage, why_killed = _wait(proc, limits, keep_going, seen, progress)
+            try:
+                ended, why_killed = _wait(reply, limits, keep_going, seen, progress)
+            finally:
+                reply.close()
             reader.join(timeout=5)
+            stdout.close()
             err.seek(0, os.SEEK_END)
             size = err.tell()
             err.seek(max(0, size - STDERR_TAIL))
@@ -120,18 +120,106 @@ def run_scan_sandboxed(
         diag = {
             "package": package.name,
             "limits": asdict(limits),
-            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-            "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "cpu_seconds": round(ended.get("utime", 0) + ended.get("stime", 0), 2),
+            "max_rss_mb": round(ended.get("maxrss", 0) / 1024, 1),
             "stderr_tail": stderr_tail,
         }
         if why_killed:
             raise _killed_error(why_killed, limits, diag)
+        if "status" not in ended:
+            raise _server_error(ended, diag)
+        status = int(ended["status"])
         if os.WIFSIGNALED(status):
             raise _signal_error(os.WTERMSIG(status), limits, diag)
         code = os.WEXITSTATUS(status)
         if code == 0:
             return json.loads(out.read_text(encoding="utf-8"))
         raise _exit_error(code, out, limits, diag)
+
+
+class ForkServer:
+    """This process's fork server (``forkserver.py``), started on first use. A process
+    forked from this one starts its own: the server answers only the process that owns it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.control: socket.socket | None = None
+        self.owner = 0
+
+    def start(self) -> None:
+        """Start the server now (a worker does at start-up, so its first job does not wait
+        for the imports)."""
+        with self.lock:
+            self._ensure()
+
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None and self.owner == os.getpid() else None
+
+    def spawn(self, request: dict[str, Any], err_fd: int) -> tuple[socket.socket, Any]:
+        """Ask for a child running ``request``: (its reply socket, its stdout to read)."""
+        doc = json.dumps(request).encode()
+        with self.lock:
+            for attempt in (1, 2):
+                self._ensure()
+                mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                out_r, out_w = os.pipe()
+                try:
+                    assert self.control is not None
+                    socket.send_fds(self.control, [doc], [theirs.fileno(), out_w, err_fd])
+                except OSError:  # the server died since: start a new one and ask it
+                    mine.close()
+                    os.close(out_r)
+                    if attempt == 2:
+                        raise
+                    self._stop()
+                    continue
+                finally:
+                    theirs.close()
+                    os.close(out_w)
+                return mine, os.fdopen(out_r, "rb")
+        raise AssertionError("unreachable")
+
+    def _ensure(self) -> None:
+        if self.proc is not None and self.owner == os.getpid() and self.proc.poll() is None:
+            return
+        if self.owner == os.getpid():
+            self._stop()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mobsec.platform.jobs.forkserver", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C at the worker's terminal is the worker's
+            env=_child_env(),
+            cwd="/",
+        )
+        theirs.close()
+        self.control, self.owner = mine, os.getpid()
+        if not getattr(self, "_atexit", False):
+            atexit.register(self.stop)
+            self._atexit = True
+
+    def stop(self) -> None:
+        """Close the server's socket (it kills any child left and exits) and reap it."""
+        with self.lock:
+            if self.owner == os.getpid():
+                self._stop()
+
+    def _stop(self) -> None:
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.proc is not None:
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+
+FORK_SERVER = ForkServer()
 
 
 def _child_env() -> dict[str, str]:
@@ -155,43 +243,58 @@ def _read_progress(stream: Any, seen: list[tuple[str, int, int]]) -> None:
 
 
 def _wait(
-    proc: subprocess.Popen[bytes],
+    reply: socket.socket,
     limits: SandboxLimits,
     keep_going: Callable[[], bool] | None,
     seen: list[tuple[str, int, int]],
     progress: ProgressFn | None,
-) -> tuple[int, Any, str]:
-    """Reap the child with its resource usage; pass progress on; kill its group on a
-    wall-clock excess or when ``keep_going`` says stop. Returns (wait status, rusage,
-    reason killed or '')."""
+) -> tuple[dict[str, Any], str]:
+    """Wait for the server's word that the child ended (its wait status and rusage); pass
+    progress on; kill the child's group on a wall-clock excess or when ``keep_going`` says
+    stop. Returns (what the server said last, reason killed or '')."""
     deadline = time.monotonic() + limits.wall_seconds
     next_check = time.monotonic() + 0.5
     why = ""
+    pid = killed = 0
     told = 0
     while True:
         while progress is not None and told < len(seen):
             told += 1
             progress(*seen[told - 1])
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = -1  # reaped here with wait4; stop Popen from waiting again
-            _kill_group(proc.pid)  # anything the child left in its group goes too
-            return status, usage, why
+        if select.select([reply], [], [], POLL_S)[0]:
+            try:
+                msg = json.loads(reply.recv(1 << 16) or b"{}")
+            except (OSError, ValueError):
+                msg = {}
+            if "pid" in msg and not pid:
+                pid = int(msg["pid"])
+                continue
+            return msg, why  # the end (or the server gone: no "status")
         now = time.monotonic()
         if not why and now >= deadline:
             why = "wall"
-            _kill_group(proc.pid)
         elif not why and keep_going is not None and now >= next_check:
             next_check = now + 0.5
             if not keep_going():
                 why = "cancelled"
-                _kill_group(proc.pid)
-        time.sleep(POLL_S)
+        if why and pid and not killed:
+            killed = pid
+            _kill_group(pid)
 
 
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(pgid, signal.SIGKILL)
+
+
+def _server_error(msg: dict[str, Any], diag: dict[str, Any]) -> SandboxError:
+    diag["server"] = str(msg.get("error", "the fork server ended"))[-STDERR_TAIL:]
+    return SandboxError(
+        "the scan process could not be started or its fork server died; see the diagnostics",
+        "无法启动检测进程，或其派生服务进程已退出；请查看诊断信息",
+        code="sandbox.crashed",
+        **diag,
+    )
 
 
 def _killed_error(why: str, limits: SandboxLimits, diag: dict[str, Any]) -> SandboxError:

@@ -1,6 +1,8 @@
-"""The scan child: ``python -m mobsec.platform.jobs.scan_child`` (started by ``sandbox.py``).
+"""The scan child: :func:`run` in a child of the fork server (``forkserver.py``), or
+``python -m mobsec.platform.jobs.scan_child`` on its own.
 
-Reads one JSON request on stdin, limits itself, then imports the engine and scans. Progress
+Standalone, it reads one JSON request on stdin, limits itself, then imports the engine and
+scans. Progress
 goes to stdout as JSON lines ``[phase, done, total]``; the report is written to the file the
 parent named. Exit codes: 0 done, 3 unreadable input (its diagnostic in the out file),
 4 out of memory, 5 anything else (traceback on stderr).
@@ -37,6 +39,11 @@ def main() -> int:
     request = json.loads(sys.stdin.read(MAX_REQUEST))
     _die_with_parent(int(request["parent_pid"]))
     self_rlimits(int(request["cpu_seconds"]), int(request["memory_mb"]))
+    return run(request)
+
+
+def run(request: dict) -> int:
+    """The scan itself, limits already set (the fork server's children start here)."""
     out = request["out"]
     try:
         return _scan(request["package"], request.get("options") or {}, out)

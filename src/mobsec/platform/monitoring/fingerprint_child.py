@@ -1,5 +1,6 @@
-"""The fingerprint child: ``python -m mobsec.platform.monitoring.fingerprint_child``, started
-by the jobs sandbox (``run_scan_sandboxed(..., child=...)``) with the scan child's protocol:
+"""The fingerprint child: :func:`run`, started by the jobs sandbox
+(``run_scan_sandboxed(..., child=...)``) in a child of its fork server, or
+``python -m mobsec.platform.monitoring.fingerprint_child`` with the scan child's protocol:
 a JSON request on stdin, limits set first, the fingerprint JSON written to the out file,
 exit 3 with the diagnostic when the package cannot be read."""
 
@@ -17,6 +18,11 @@ def main() -> int:
     request = json.loads(sys.stdin.read(MAX_REQUEST))
     _die_with_parent(int(request["parent_pid"]))
     self_rlimits(int(request["cpu_seconds"]), int(request["memory_mb"]))
+    return run(request)
+
+
+def run(request: dict) -> int:
+    """The fingerprint, limits already set (the jobs fork server's children start here)."""
     from mobsec.diagnostics import FormatError, InputError
     from mobsec.platform.monitoring import engine
 
