@@ -82,6 +82,9 @@ def ecb_mode(ctx: CheckContext) -> Iterator[Finding]:
 )
 def weak_cipher(ctx: CheckContext) -> Iterator[Finding]:
     resolver = ctx.facts.values
+    # (dex, method, weakness) of the Cipher findings: a key factory or generator for the
+    # same weak cipher in the same method is that weakness again, not a second one.
+    ciphers: set[tuple[str, int, str]] = set()
     for api, label in ((CIPHER, "Cipher"), (KEY_GENERATOR, "KeyGenerator"),
                        (SECRET_KEY_FACTORY, "SecretKeyFactory")):  # fmt: skip
         for site, names in algorithm_names(ctx, resolver, api):
@@ -90,6 +93,11 @@ def weak_cipher(ctx: CheckContext) -> Iterator[Finding]:
                 weak = t.weak_cipher if t is not None else None
                 if weak is None:
                     continue
+                place = (site.dex.name, site.caller_idx, weak[0])
+                if api == CIPHER:
+                    ciphers.add(place)
+                elif place in ciphers:
+                    break
                 yield ctx.code_finding(
                     site,
                     key=f"{label}:{text}",

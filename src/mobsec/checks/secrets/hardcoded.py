@@ -197,18 +197,33 @@ def _resource_strings(ctx: CheckContext) -> Iterator[tuple[str, str]]:
                 yield name, v
 
 
+# Resources the google-services Gradle plugin writes from google-services.json: the Firebase
+# client's API key is meant to ship in the app (it identifies the project; abuse is limited
+# by the key's restrictions in the Cloud console), so it is a note, not a leaked secret.
+GOOGLE_SERVICES_KEYS = frozenset({"string/google_api_key", "string/google_crash_reporting_api_key"})
+
+
 def _in_resources(ctx: CheckContext) -> Iterator[Finding]:
     items = list(_resource_strings(ctx))
     for hit in search_many([v for _, v in items]):
         name, _ = items[hit.text_index]
         p, value = hit.match.pattern, hit.match.value
+        severity, note = p.severity, ("", "")
+        if p.id == "google-api-key" and name in GOOGLE_SERVICES_KEYS:
+            severity = Severity.INFO
+            note = (
+                "; written by the google-services plugin: the Firebase client's key, "
+                "restrict it in the Cloud console",
+                ";由 google-services 插件生成:Firebase 客户端密钥,应在 Cloud 控制台中限制其用途",
+            )
+        message = _message(p.name, value, f" (@{name})")
         yield ctx.file_finding(
             "resources.arsc",
             evidence=f"@{name} = {mask_in(items[hit.text_index][1][:200], [value])}",
             key=f"{name}:{p.id}",
-            severity=p.severity,
+            severity=severity,
             confidence=p.confidence,
-            message=_message(p.name, value, f" (@{name})"),
+            message=Text(message.en + note[0], message.zh + note[1]),
         )
 
 

@@ -80,6 +80,17 @@ public class Ciphers {
         return SecretKeyFactory.getInstance("PBEWithMD5AndDES");
     }
 
+    /** The key and the cipher of one DES use in one method: one weakness, one finding. */
+    public byte[] desWithItsKey(byte[] key, byte[] data) throws Exception {
+        // ok: android.crypto.weak-cipher
+        SecretKeyFactory factory = SecretKeyFactory.getInstance("DES");
+        javax.crypto.SecretKey secret = factory.generateSecret(new javax.crypto.spec.DESKeySpec(key));
+        // ruleid: android.crypto.weak-cipher, android.crypto.ecb-mode
+        Cipher cipher = Cipher.getInstance("DES");
+        cipher.init(Cipher.ENCRYPT_MODE, secret);
+        return cipher.doFinal(data);
+    }
+
     public SecretKeyFactory pbkdf2() throws Exception {
         // ok: android.crypto.weak-cipher
         return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
