@@ -3,22 +3,26 @@
 A ``ServerSocket`` created with only a port (or a null bind address) listens on every
 interface: other devices on the same Wi-Fi reach it, not only apps on the phone. An
 abstract-namespace ``LocalServerSocket`` has no file permissions: every app on the device
-can connect. Embedded HTTP servers (NanoHTTPD with a port only) do the same. What the
-server then exposes is the app's own protocol — the finding names the place to review it.
-A server bound to the loopback address is the twin: reachable from this device only.
+can connect. Embedded HTTP servers (NanoHTTPD with a port only or the host "0.0.0.0",
+Netty's ``ServerBootstrap.bind(port)``) do the same, and so does an unbound ``ServerSocket``
+later bound to ``new InetSocketAddress(port)``. What the server then exposes is the app's
+own protocol — the finding names the place to review it. A server bound to the loopback
+address is the twin: reachable from this device only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mobsec.checks.context import CheckContext
+from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.network._common import GBT_COMMUNICATION
 from mobsec.checks.registry import check
-from mobsec.checks.storage._common import int_constants, is_null, site_args
+from mobsec.checks.storage._common import callee_of, int_constants, is_null, site_args, site_flow
 from mobsec.facts.dataflow import Value
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
+
+from ._addresses import addresses, host_of
 
 SERVER_SOCKET = "Ljava/net/ServerSocket;"
 LOCAL_SERVER_SOCKET = "Landroid/net/LocalServerSocket;"
@@ -27,6 +31,9 @@ NANOHTTPD = "Lfi/iki/elonen/NanoHTTPD;"
 # it depends on that address.
 PORT_ONLY = ("(I)V", "(II)V")
 WITH_ADDRESS = "(IILjava/net/InetAddress;)V"
+NETTY_SERVER = "Lio/netty/bootstrap/ServerBootstrap;"
+# bind overloads that take a SocketAddress (ServerSocket and Netty alike): its position.
+SOCKET_ADDRESS_BINDS = ("(Ljava/net/SocketAddress;)", "(Ljava/net/SocketAddress;I)")
 
 
 @check(
@@ -83,6 +90,21 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
                 f"NanoHTTPD{port} 未指定主机名启动:监听所有网络接口",
             ),
         )
+    for site in ctx.code.call_sites(NANOHTTPD, "<init>", "(Ljava/lang/String;I)V"):
+        if site.caller.class_desc == NANOHTTPD:
+            continue  # NanoHTTPD(port) delegating to this(null, port): reported at its caller
+        hosts = host_of(ctx.facts.values, ctx.facts.values.arg(site, 1))
+        if hosts and all(h is None or h in ("0.0.0.0", "::") for h in hosts):
+            yield ctx.code_finding(
+                site,
+                key="nanohttpd-host",
+                message=Text(
+                    f"NanoHTTPD{_port(ctx, site, 2)} started on every interface (host "
+                    f"{hosts[0] or 'null'})",
+                    f"NanoHTTPD{_port(ctx, site, 2)} 在所有网络接口上启动(主机 {hosts[0] or 'null'})",
+                ),
+            )
+    yield from _bound_everywhere(ctx)
     for site in ctx.code.call_sites(LOCAL_SERVER_SOCKET, "<init>", "(Ljava/lang/String;)V"):
         args = site_args(site)
         names = sorted(t for v in (args[1] if args else ()) if (t := v.text()) is not None)
@@ -97,9 +119,65 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _port(ctx: CheckContext, site: CodeSite) -> str:
+def _bound_everywhere(ctx: CheckContext) -> Iterator[Finding]:
+    """``bind`` calls that listen on every interface: Netty's ``ServerBootstrap.bind(port)``,
+    and ``bind(new InetSocketAddress(port))`` on a ServerSocket or a ServerBootstrap."""
+    va = ctx.facts.values
+    for site in ctx.code.call_sites(NETTY_SERVER, "bind", "(I)Lio/netty/channel/ChannelFuture;"):
+        handler = _netty_handler(site)
+        serves = f", serving {handler}" if handler else ""
+        serves_zh = f",由 {handler} 处理请求" if handler else ""
+        yield ctx.code_finding(
+            site,
+            key="netty-bind",
+            message=Text(
+                f"Netty ServerBootstrap.bind{_port(ctx, site)} listens on all interfaces "
+                f"(other devices can connect){serves}",
+                f"Netty ServerBootstrap.bind{_port(ctx, site)} 监听所有网络接口(其他设备可连接)"
+                f"{serves_zh}",
+            ),
+        )
+    for cls, what in ((SERVER_SOCKET, "ServerSocket"), (NETTY_SERVER, "Netty ServerBootstrap")):
+        for site in ctx.code.call_sites(cls, "bind"):
+            if not site_proto(site).startswith(SOCKET_ADDRESS_BINDS):
+                continue
+            got = addresses(va, va.arg(site, 1))
+            if not got or not all(a.wildcard for a in got):
+                continue  # loopback, a named host, or unknown
+            yield ctx.code_finding(
+                site,
+                key=f"bind:{what}",
+                message=Text(
+                    f"{what}.bind({got[0].shown()}) listens on all interfaces "
+                    "(other devices can connect)",
+                    f"{what}.bind({got[0].shown()}) 监听所有网络接口(其他设备可连接)",
+                ),
+            )
+
+
+def _netty_handler(site: CodeSite) -> str | None:
+    """What the server exposes: the class of the handler given to ``childHandler`` in the
+    method that binds (Netty's pipeline of the app's own request handlers)."""
+    flow = site_flow(site)
+    if flow is None:
+        return None
+    for c in flow.invokes():
+        if c.callee.name == "childHandler" and c.callee.class_desc == NETTY_SERVER:
+            args = flow.args_at(c.offset)
+            made = {v.data for v in (args[1] if len(args) > 1 else ()) if v.kind == "new"}
+            if len(made) == 1:
+                return java_name(str(made.pop()))
+    return None
+
+
+def site_proto(site: CodeSite) -> str:
+    ref = callee_of(site)
+    return ref.proto if ref is not None else ""
+
+
+def _port(ctx: CheckContext, site: CodeSite, position: int = 1) -> str:
     """' (port 8080)' when the port is one known constant (a caller's, a field's...)."""
-    ports = int_constants(ctx.facts.values.arg_values(site, 1))
+    ports = int_constants(ctx.facts.values.arg_values(site, position))
     return f" (port {ports[0]})" if ports and len(ports) == 1 else ""
 
 
