@@ -7,25 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from mobsec import ScanOptions, scan
-from tests.fixtures.build import build_apk, missing_tools
+from tests.checks.fixture_scan import findings_by_name
 
 FIXTURE = Path(__file__).resolve().parent / "secrets-in-code"
 
 
 @pytest.mark.toolchain
 def test_google_services_key_is_a_note_and_its_twin_a_finding() -> None:
-    missing = missing_tools(FIXTURE)
-    if missing:
-        pytest.skip("Android fixture toolchain missing: " + ", ".join(missing))
-    doc = scan(build_apk(FIXTURE), ScanOptions()).to_json()
-    google = {
-        name: f
-        for f in doc["findings"]
-        if f["check_id"] == "android.secrets.hardcoded-secret"
-        for name in ("@string/google_api_key", "@string/maps_server_key")
-        if name in f["message"]["en"]
-    }
+    google = findings_by_name(
+        FIXTURE,
+        "android.secrets.hardcoded-secret",
+        ("@string/google_api_key", "@string/maps_server_key"),
+    )
     note, shipped = google["@string/google_api_key"], google["@string/maps_server_key"]
     assert note["severity"] == "info" and "google-services plugin" in note["message"]["en"]
     assert "google-services" in note["message"]["zh-CN"]
