@@ -13,6 +13,7 @@ from typing import Any
 from mobsec.checks.runner import run_checks
 from mobsec.diagnostics import Diagnostics
 from mobsec.facts.ios import PLATFORM, IosFacts
+from mobsec.facts.ios.privacy import ios_privacy
 from mobsec.ingest.archive import Archive
 from mobsec.ingest.ios.ipa import read_ipa
 from mobsec.options import ScanOptions
@@ -38,6 +39,8 @@ def scan_ipa(
         report.app = _app(facts)
         report.sdks = [_sdk(s) for s in facts.sdks]
         report.platform_details = details(facts)
+    with phases.phase("facts.privacy"):
+        report.privacy = ios_privacy(facts)
     with phases.phase("checks"):
         report.findings = run_checks(
             facts, diags, phases.timings, phases.progress, platform=PLATFORM

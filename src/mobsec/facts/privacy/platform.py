@@ -1,4 +1,4 @@
-"""The report's PI section for packages without Android facts (HarmonyOS, mini-programs).
+"""The report's PI section for packages without Android facts (iOS, HarmonyOS, mini-programs).
 
 "Who collects what" has the same shape as an APK's: PI types (from the PI catalog, or the
 platform's own types) with the places that read them, the collector (the app), and the
@@ -32,6 +32,7 @@ class PiRead:
     line: int  # line (JS) or 0 when there is none
     confidence: str  # high | medium | low
     guard: str | None = None  # permission or scope that guards it
+    how: str = "call"  # "linked" (iOS framework only), "declared" (iOS usage description)
 
 
 def platform_privacy(
@@ -52,7 +53,7 @@ def platform_privacy(
             by_type[r.pi_type].append(
                 {
                     "source": r.source,
-                    "how": "call",
+                    "how": r.how,
                     "confidence": r.confidence,
                     "detail": r.where,
                     "file": r.file,
