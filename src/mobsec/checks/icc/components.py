@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.registry import check
-from mobsec.checks.storage._common import CONTENT_PROVIDER, CONTEXT, forward_uses
+from mobsec.checks.storage._common import CONTENT_PROVIDER, CONTEXT, forward_uses, site_flow
 from mobsec.checks.storage._meta import GBT_COMPONENT
 from mobsec.facts.dataflow import method_flow
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -249,11 +249,15 @@ SERIALIZABLE_EXTRAS = (("Landroid/content/Intent;", "getSerializableExtra"),
         "ObjectInputStream.readObject or Intent.getSerializableExtra turns bytes into "
         "objects of any Serializable class on the class path. If another app or the network "
         "controls the bytes, gadget classes can run code or corrupt state while the object is "
-        "built. Heuristic: every such read is reported unless the stream restricts classes "
-        "(resolveClass override).",
+        "built. Reported unless the stream restricts classes (resolveClass override), the "
+        "bytes come from a file in the app's private storage (openFileInput, getFilesDir), "
+        "the extras reach a component no other app can start, or the read is a class's own "
+        "readObject hook.",
         "ObjectInputStream.readObject 或 Intent.getSerializableExtra 会把字节还原为类路径上任意 "
         "Serializable 类的对象。若字节由其他应用或网络控制,利用链类可在对象构造时执行代码或破坏"
-        "状态。启发式:除非流限制了可用类(重写 resolveClass),否则报告所有此类读取。",
+        "状态。以下情况不报告:流限制了可用类(重写 resolveClass)、字节来自应用私有存储中的文件"
+        "(openFileInput、getFilesDir)、Intent 附加数据只能到达其他应用无法启动的组件,或读取发生在"
+        "类自身的 readObject 钩子中。",
     ),
     remediation=(
         "Exchange data as JSON / Parcelable with explicit fields; if Java serialisation is "
@@ -282,14 +286,75 @@ def object_deserialization(ctx: CheckContext) -> Iterator[Finding]:
                     continue  # a stream subclass delegating to super
                 if _serialization_hook(site.caller):
                     continue  # the class's own readObject reads its fields: not a sink
+                if _reads_private_file(site):
+                    continue  # bytes the app wrote into its own private storage
                 yield ctx.code_finding(
                     site,
                     key=name,
                     message=Text(f"ObjectInputStream.{name}", f"ObjectInputStream.{name}"),
                 )
+    private = _private_components(ctx)
     for cls, name in SERIALIZABLE_EXTRAS:
         for site in code.call_sites(cls, name, "(Ljava/lang/String;)Ljava/io/Serializable;"):
+            if site.caller.class_desc in private:
+                continue  # a component only the app itself can start sent these extras
             yield ctx.code_finding(site, key=name, message=Text(name, name))
+
+
+def _private_components(ctx: CheckContext) -> set[str]:
+    """Class descriptors of the app's declared components no other app can reach."""
+    m = ctx.manifest
+    if m is None:
+        return set()
+    return {"L" + c.name.replace(".", "/") + ";" for c in m.components if not c.exported}
+
+
+# Where an ObjectInputStream's bytes come from decides whether another party controls them:
+# the app's private directories are written by the app alone (another app, the network,
+# external storage or an unknown origin are reported).
+PRIVATE_DIRS = frozenset({"getFilesDir", "getCacheDir", "getDir", "getNoBackupFilesDir",
+                          "getDataDir", "getDatabasePath", "getCodeCacheDir"})  # fmt: skip
+PRIVATE_OPENERS = frozenset({"openFileInput"})
+STREAM_WRAPPERS = frozenset({"Ljava/io/BufferedInputStream;", "Ljava/io/FileInputStream;",
+                             "Ljava/io/File;", "Ljava/util/zip/GZIPInputStream;"})  # fmt: skip
+
+
+def _reads_private_file(site) -> bool:
+    """True when every stream the ObjectInputStream at ``site`` reads is a file in the app's
+    private storage (``openFileInput``, or a File under ``getFilesDir()``...), as the
+    calling method builds it."""
+    flow = site_flow(site)
+    if flow is None or not flow.complete:
+        return False
+    args = flow.args_at(site.offset)
+    return bool(args) and _private_origin(flow, args[0], 0)
+
+
+def _private_origin(flow, values, depth: int) -> bool:
+    if not values or depth > 4:
+        return False
+    for v in values:
+        if v.kind == "result" and v.data.name in PRIVATE_OPENERS | PRIVATE_DIRS:
+            continue
+        if v.kind == "new" and (v.data == OBJECT_INPUT_STREAM or v.data in STREAM_WRAPPERS):
+            made = _constructor_args(flow, v)
+            # new File(parent, name): the parent decides; a stream wraps its first argument
+            if made is None or not _private_origin(flow, made, depth + 1):
+                return False
+            continue
+        return False
+    return True
+
+
+def _constructor_args(flow, new):
+    """The values of the first constructor argument of the object ``new`` made here."""
+    for call in flow.invokes():
+        if call.callee.name != "<init>" or call.callee.class_desc != new.data:
+            continue
+        args = flow.args_at(call.offset)
+        if len(args) >= 2 and new in args[0]:
+            return args[1]
+    return None
 
 
 # A class's own deserialisation hooks: they run only when something already deserialises

@@ -29,6 +29,30 @@ public class Receivers extends BroadcastReceiver {
         return in.readObject();
     }
 
+    // Bytes the app itself wrote into its private storage: nobody else controls them.
+    Object loadOwnCache(Context context) throws Exception {
+        ObjectInputStream in = new ObjectInputStream(context.openFileInput("cache.bin"));
+        // ok: android.icc.object-deserialization
+        return in.readObject();
+    }
+
+    Object loadOwnFile(Context context) throws Exception {
+        java.io.File file = new java.io.File(context.getFilesDir(), "state.bin");
+        ObjectInputStream in = new ObjectInputStream(
+                new java.io.BufferedInputStream(new java.io.FileInputStream(file)));
+        // ok: android.icc.object-deserialization
+        return in.readObject();
+    }
+
+    // Its twin on shared storage: any app with storage access can replace the file.
+    Object loadSharedFile() throws Exception {
+        java.io.File file = new java.io.File(
+                android.os.Environment.getExternalStorageDirectory(), "state.bin");
+        ObjectInputStream in = new ObjectInputStream(new java.io.FileInputStream(file));
+        // ruleid: android.icc.object-deserialization
+        return in.readObject();
+    }
+
     Object loadSafe(byte[] bytes) throws Exception {
         AllowListStream in = new AllowListStream(new ByteArrayInputStream(bytes));
         // ok: android.icc.object-deserialization
