@@ -23,6 +23,7 @@ import itertools
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .bytecode import LENGTHS
 from .classfile import (
@@ -53,11 +54,15 @@ class Translated:
     pc_map: list[tuple[int, int]]  # (dex pc, jvm pc) ascending, one per JVM instruction
 
     def jvm_pc(self, dex_pc: int) -> int | None:
-        """The JVM instruction a Dalvik code unit belongs to."""
+        """The JVM instruction a Dalvik code unit belongs to (the parameter moves before
+        the first one belong to the method's entry, offset 0)."""
+        if not self.pc_map:
+            return None
         i = bisect_right(self.pc_map, (dex_pc, 1 << 30)) - 1
-        return self.pc_map[i][1] if i >= 0 else None
+        return self.pc_map[max(i, 0)][1]
 
 
+@lru_cache(maxsize=16384)
 def kind_of(desc: str) -> str:
     c = desc[:1]
     if c in "ZBCSI":
@@ -71,6 +76,7 @@ def _slots(kind: str) -> tuple[str, ...]:
     return (kind, "T") if kind in ("J", "D") else (kind,) if kind else ()
 
 
+@lru_cache(maxsize=16384)
 def _arg_slots(desc: str, static: bool) -> tuple[str, ...]:
     params, _ = parse_desc(desc)
     out: tuple[str, ...] = () if static else ("A",)
@@ -108,12 +114,8 @@ _DUPS = {
     0x5E: (4, (2, 3, 0, 1, 2, 3)),
     0x5F: (2, (1, 0)),
 }
-_MOVE16 = {"I": 0x03, "F": 0x03, "J": 0x06, "D": 0x06, "A": 0x09}
+_MOVE16 = {"I": 0x03, "F": 0x03, "J": 0x06, "D": 0x06, "A": 0x09, "N": 0x09}  # N: from new
 _RESULT = {"I": 0x0A, "F": 0x0A, "J": 0x0B, "D": 0x0B, "A": 0x0C}
-
-
-def _base(k: str) -> str:
-    return "A" if k.startswith("N") else k
 
 
 class _Frame:
@@ -190,6 +192,26 @@ class _Frame:
             return (*st, "F"), nxt
         if op in (0x0E, 0x0F):
             return (*st, "D", "T"), nxt
+        if op in (0xB2, 0xB3, 0xB4, 0xB5):
+            ref = self.cp.member(u2, (FIELDREF,), f"field access at {pc}")
+            k = _slots(kind_of(ref.desc))
+            if op == 0xB2:
+                return st + k, nxt
+            if op == 0xB3:
+                return self.pop(st, len(k)), nxt
+            if op == 0xB4:
+                return self.pop(st, 1) + k, nxt
+            return self.pop(st, 1 + len(k)), nxt
+        if 0xB6 <= op <= 0xB9:
+            tags = (IFACE_METHODREF,) if op == 0xB9 else (METHODREF, IFACE_METHODREF)
+            ref = self.cp.member(u2, tags, f"invoke at {pc}")
+            n = len(_arg_slots(ref.desc, op == 0xB8))
+            after = self.pop(st, n)
+            if op == 0xB7 and ref.name == "<init>":
+                receiver = st[len(st) - n]
+                if receiver.startswith("N"):  # constructed: every copy is now an object
+                    after = tuple("A" if k == receiver else k for k in after)
+            return after + _slots(kind_of(parse_desc(ref.desc)[1])), nxt
         if 0x12 <= op <= 0x14:
             idx = code[pc + 1] if op == 0x12 else u2
             self.cp.loadable(idx, op == 0x14, f"ldc at {pc}")
@@ -242,26 +264,6 @@ class _Frame:
             return self.pop(st, 1), self.switch_targets(pc)
         if 0xAC <= op <= 0xB1:
             return (), []
-        if op in (0xB2, 0xB3, 0xB4, 0xB5):
-            ref = self.cp.member(u2, (FIELDREF,), f"field access at {pc}")
-            k = _slots(kind_of(ref.desc))
-            if op == 0xB2:
-                return st + k, nxt
-            if op == 0xB3:
-                return self.pop(st, len(k)), nxt
-            if op == 0xB4:
-                return self.pop(st, 1) + k, nxt
-            return self.pop(st, 1 + len(k)), nxt
-        if 0xB6 <= op <= 0xB9:
-            tags = (IFACE_METHODREF,) if op == 0xB9 else (METHODREF, IFACE_METHODREF)
-            ref = self.cp.member(u2, tags, f"invoke at {pc}")
-            n = len(_arg_slots(ref.desc, op == 0xB8))
-            after = self.pop(st, n)
-            if op == 0xB7 and ref.name == "<init>":
-                receiver = st[len(st) - n]
-                if receiver.startswith("N"):  # constructed: every copy is now an object
-                    after = tuple("A" if k == receiver else k for k in after)
-            return after + _slots(kind_of(parse_desc(ref.desc)[1])), nxt
         if op == 0xBA:
             _, desc = self.cp.name_and_type_of_dynamic(u2, f"invokedynamic at {pc}")
             n = len(_arg_slots(desc, True))
@@ -332,7 +334,7 @@ class _Emitter:
 
     def move(self, kind: str, dst: int, src: int) -> None:
         if dst != src and kind != "T":
-            self.raw(_MOVE16[_base(kind)], dst, src)
+            self.units += (_MOVE16[kind[0]], dst, src)
 
     def ref21(self, op: int, a: int, ref: Ref) -> None:
         self.raw(op | (a << 8), ref)
@@ -483,6 +485,48 @@ def _emit(
         e.const32(r(d), code[pc + 1] - 256 if code[pc + 1] & 0x80 else code[pc + 1])
     elif op == 0x11:
         e.const32(r(d), _s16(u2))
+    elif 0xB2 <= op <= 0xB5:
+        ref = cp.member(u2, (FIELDREF,), f"field access at {pc}")
+        k = kind_of(ref.desc)
+        w = len(_slots(k))
+        flavour = _FIELD_FLAVOUR[ref.desc[0]]
+        key = ("field", (ref.owner, ref.name, ref.desc))
+        if op == 0xB2:
+            e.ref21(0x60 + flavour, r(d), key)
+        elif op == 0xB3:
+            e.ref21(0x67 + flavour, r(d - w), key)
+        elif op == 0xB4:
+            e.move("A", 2, r(d - 1))
+            e.raw((0x52 + flavour) | (0 << 8) | (2 << 12), key)
+            e.move(k, r(d - 1), 0)
+        else:
+            e.move(k, 0, r(d - w))
+            e.move("A", 2, r(d - w - 1))
+            e.raw((0x59 + flavour) | (0 << 8) | (2 << 12), key)
+    elif 0xB6 <= op <= 0xB9:
+        tags = (IFACE_METHODREF,) if op == 0xB9 else (METHODREF, IFACE_METHODREF)
+        ref = cp.member(u2, tags, f"invoke at {pc}")
+        n = len(_arg_slots(ref.desc, op == 0xB8))
+        if op == 0xB6:
+            dop = 0x74
+        elif op == 0xB8:
+            dop = 0x77
+        elif op == 0xB9:
+            dop = 0x78
+        elif ref.name == "<init>" or ref.owner == owner:
+            dop = 0x76  # constructors and the class's own private methods: invoke-direct
+        else:
+            dop = 0x75
+        first = r(d - n) if n else 0
+        e.raw(dop | (n << 8), ("method", (ref.owner, ref.name, ref.desc)), first)
+        k = kind_of(parse_desc(ref.desc)[1])
+        if k:
+            e.raw(_RESULT[k] | (r(d - n) << 8))
+        if dop == 0x76 and ref.name == "<init>" and st[d - n].startswith("N"):
+            for slot in range(d - n):  # the copies below the receiver: the constructed object
+                if st[slot] == st[d - n]:
+                    e.move("A", r(slot), r(d - n))
+        return n
     elif 0x12 <= op <= 0x14:
         idx = code[pc + 1] if op == 0x12 else u2
         value = cp.loadable(idx, op == 0x14, f"ldc at {pc}")
@@ -593,48 +637,6 @@ def _emit(
         e.raw({"I": 0x0F, "J": 0x10, "F": 0x0F, "D": 0x10, "A": 0x11}[k] | (r(d - w) << 8))
     elif op == 0xB1:
         e.raw(0x0E)
-    elif 0xB2 <= op <= 0xB5:
-        ref = cp.member(u2, (FIELDREF,), f"field access at {pc}")
-        k = kind_of(ref.desc)
-        w = len(_slots(k))
-        flavour = _FIELD_FLAVOUR[ref.desc[0]]
-        key = ("field", (ref.owner, ref.name, ref.desc))
-        if op == 0xB2:
-            e.ref21(0x60 + flavour, r(d), key)
-        elif op == 0xB3:
-            e.ref21(0x67 + flavour, r(d - w), key)
-        elif op == 0xB4:
-            e.move("A", 2, r(d - 1))
-            e.raw((0x52 + flavour) | (0 << 8) | (2 << 12), key)
-            e.move(k, r(d - 1), 0)
-        else:
-            e.move(k, 0, r(d - w))
-            e.move("A", 2, r(d - w - 1))
-            e.raw((0x59 + flavour) | (0 << 8) | (2 << 12), key)
-    elif 0xB6 <= op <= 0xB9:
-        tags = (IFACE_METHODREF,) if op == 0xB9 else (METHODREF, IFACE_METHODREF)
-        ref = cp.member(u2, tags, f"invoke at {pc}")
-        n = len(_arg_slots(ref.desc, op == 0xB8))
-        if op == 0xB6:
-            dop = 0x74
-        elif op == 0xB8:
-            dop = 0x77
-        elif op == 0xB9:
-            dop = 0x78
-        elif ref.name == "<init>" or ref.owner == owner:
-            dop = 0x76  # constructors and the class's own private methods: invoke-direct
-        else:
-            dop = 0x75
-        first = r(d - n) if n else 0
-        e.raw(dop | (n << 8), ("method", (ref.owner, ref.name, ref.desc)), first)
-        k = kind_of(parse_desc(ref.desc)[1])
-        if k:
-            e.raw(_RESULT[k] | (r(d - n) << 8))
-        if dop == 0x76 and ref.name == "<init>" and st[d - n].startswith("N"):
-            for slot in range(d - n):  # the copies below the receiver: the constructed object
-                if st[slot] == st[d - n]:
-                    e.move("A", r(slot), r(d - n))
-        return n
     elif op == 0xBA:
         _, desc = cp.name_and_type_of_dynamic(u2, f"invokedynamic at {pc}")
         n = len(_arg_slots(desc, True))
