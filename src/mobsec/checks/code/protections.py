@@ -15,6 +15,8 @@ from mobsec.checks.code._common import GBT_RESILIENCE
 from mobsec.checks.code._flow import arg_ints, arg_strings
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
+from mobsec.diagnostics import FormatError
+from mobsec.facts.dataflow.cfg import MAX_CODE_UNITS, BrokenCode, decode_all
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -65,6 +67,10 @@ DEBUGGER_APIS = (
     ("Landroid/os/Debug;", "waitingForDebugger"),
 )
 DEBUGGER_STRINGS = ("TracerPid",)
+APPLICATION_INFO = "Landroid/content/pm/ApplicationInfo;"
+FLAG_DEBUGGABLE = 0x2
+AND_LIT = (0xD5, 0xDD)  # and-int/lit16, and-int/lit8
+FLAG_TEST_WINDOW = 6  # instructions after the flags read in which the mask is looked for
 GET_SIGNATURES = 0x40
 GET_SIGNING_CERTIFICATES = 0x08000000
 
@@ -201,7 +207,36 @@ def debugger_detection(ctx: CheckContext) -> Iterator[Finding]:
     for cls, name in DEBUGGER_APIS:
         for site in ctx.code.call_sites(cls, name):
             hits.append(_Hit(site, f"Debug.{name}()"))
+    for site in ctx.code.field_reads(APPLICATION_INFO, "flags"):
+        if _masks_debuggable(site):
+            hits.append(_Hit(site, "ApplicationInfo.flags & FLAG_DEBUGGABLE"))
     yield from _report(ctx, hits, "debugger detection", "调试器检测")
+
+
+def _masks_debuggable(site: CodeSite) -> bool:
+    """Whether the ``flags`` read at ``site`` is and-ed with FLAG_DEBUGGABLE right after.
+
+    Why: an app testing its own ``FLAG_DEBUGGABLE`` (UnCrackable Level 1) refuses to run
+    when rebuilt as debuggable: a debugger check. Other flag tests are not."""
+    method = site.dex.method_by_idx(site.caller_idx)
+    try:
+        code = site.dex.code_item(method) if method is not None else None
+        if code is None or code.insns_size > MAX_CODE_UNITS:
+            return False
+        insns = decode_all(site.dex, code)
+    except (FormatError, BrokenCode):
+        return False
+    for k, insn in enumerate(insns):
+        if insn.pc != site.offset:
+            continue
+        held = {insn.regs[0]}
+        for nxt in insns[k + 1 : k + 1 + FLAG_TEST_WINDOW]:
+            if nxt.op in AND_LIT and nxt.regs[1] in held and nxt.lit == FLAG_DEBUGGABLE:
+                return True
+            if 0x01 <= nxt.op <= 0x03 and nxt.regs[1] in held:  # move
+                held.add(nxt.regs[0])
+        return False
+    return False
 
 
 @check(

@@ -454,6 +454,11 @@ INPUT_CALLS = (
     ("Landroid/os/Bundle;", "getString"),
 )
 CREDENTIAL_NAME = re.compile(r"(?i)(user|login|passw|pwd|pin|secret|token|key|code|auth)")
+# A field holding what the user typed at login (InsecureBankv2's DoLogin.username): comparing
+# it with a constant is the same backdoor as comparing getText() with one.
+CREDENTIAL_FIELD = re.compile(
+    r"(?i)^(m_?)?(user_?name|user|login|password|passwd|pwd|pin|passcode)$"
+)
 
 
 @check(
@@ -487,7 +492,9 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
     }
     for name in ("equals", "equalsIgnoreCase", "contentEquals"):
         for site in ctx.code.call_sites("Ljava/lang/String;", name):
-            if (site.dex.name, site.caller_idx) not in readers:
+            if (site.dex.name, site.caller_idx) not in readers and not _reads_credential_field(
+                site
+            ):
                 continue
             flow = flow_at(site)
             if flow is None:
@@ -522,9 +529,18 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
                 break
 
 
+def _reads_credential_field(site: CodeSite) -> bool:
+    return any(
+        CREDENTIAL_FIELD.match(site.dex.pools.field_ref(r.target).name)
+        for r in site.dex.field_reads_in(site.caller_idx)
+    )
+
+
 def _user_input(flow, values: frozenset[Value], depth: int = 0) -> str | None:
     """The user-input call a value comes from (through toString/trim/...), if any."""
     for v in values:
+        if v.kind == "field" and CREDENTIAL_FIELD.match(v.data.name):
+            return f"field {v.data.name}"
         if v.kind != "result" or v.offset is None:
             continue
         callee = v.data

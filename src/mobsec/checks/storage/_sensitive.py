@@ -38,6 +38,11 @@ SENSITIVE_PAIRS = frozenset(
 # A getter or field called loginData holds credentials; the words in log text
 # ("saveLoginInfo: opening file") are a method name, not a label: identifiers only.
 IDENTIFIER_PAIRS = frozenset({("login", "data"), ("login", "info"), ("login", "details")})
+# Identifiers written as one lowercase word ("newpass", "oldpassword", "userpin"): a
+# qualifier glued to a secret. Only these qualifiers, so "bypass" or "compass" never match.
+GLUED_QUALIFIERS = ("new", "old", "confirm", "current", "user", "my", "login", "admin")
+GLUED_SECRETS = ("password", "passwd", "pass", "pwd", "pin", "token", "secret")
+GLUED = frozenset(q + s for q in GLUED_QUALIFIERS for s in GLUED_SECRETS)
 # Personal-information APIs: (class, method) -> what it returns.
 PI_APIS = {
     ("Landroid/telephony/TelephonyManager;", "getDeviceId"): "IMEI/device id",
@@ -84,7 +89,7 @@ def text_labels_secret(text: str) -> bool:
 
 def _names_secret(name: str, identifier: bool) -> bool:
     ws = words(name)
-    if any(w in SENSITIVE_WORDS for w in ws):
+    if any(w in SENSITIVE_WORDS or (identifier and w in GLUED) for w in ws):
         return True
     return any(
         pair in SENSITIVE_PAIRS or (identifier and pair in IDENTIFIER_PAIRS)

@@ -1,6 +1,7 @@
 package com.example.codechecks;
 
 import android.content.Context;
+import android.content.pm.ApplicationInfo;
 import android.content.pm.PackageInfo;
 import android.content.pm.PackageManager;
 import android.os.Build;
@@ -42,6 +43,16 @@ public class Protections {
     static long heap() {
         // ok: android.code.debugger-detection
         return Debug.getNativeHeapSize();
+    }
+
+    static boolean rebuiltDebuggable(Context context) {
+        // ruleid: android.code.debugger-detection
+        return (context.getApplicationInfo().flags & ApplicationInfo.FLAG_DEBUGGABLE) != 0;
+    }
+
+    static boolean onExternalStorage(Context context) {
+        // ok: android.code.debugger-detection
+        return (context.getApplicationInfo().flags & ApplicationInfo.FLAG_EXTERNAL_STORAGE) != 0;
     }
 
     static boolean genuine(Context context) throws Exception {

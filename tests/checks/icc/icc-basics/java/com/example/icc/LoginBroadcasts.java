@@ -52,4 +52,19 @@ public class LoginBroadcasts {
         // ok: android.icc.implicit-broadcast-sensitive
         context.sendBroadcast(neutral);
     }
+
+    /** InsecureBankv2's ChangePassword: extra names written as one lowercase word. */
+    void sendChanged(String phone, String pass) {
+        Intent changed = new Intent();
+        changed.setAction("theBroadcast");
+        changed.putExtra("phonenumber", phone);
+        changed.putExtra("newpass", pass);
+        // ruleid: android.icc.implicit-broadcast-sensitive
+        context.sendBroadcast(changed);
+        Intent route = new Intent("com.example.icc.ROUTE");
+        route.putExtra("bypass", pass);
+        route.putExtra("compass", phone);
+        // ok: android.icc.implicit-broadcast-sensitive
+        context.sendBroadcast(route);
+    }
 }

@@ -87,4 +87,20 @@ public class MainActivity extends Activity {
         // ruleid: android.secrets.hardcoded-credential-check
         return "devadmin".equals(intent.getStringExtra("user"));
     }
+
+    // What the login screen kept (InsecureBankv2's DoLogin.username), tested later.
+    String username;
+    String mode;
+
+    String loginPath() {
+        // ruleid: android.secrets.hardcoded-credential-check
+        if (username.equals("devadmin")) {
+            return "/devlogin";
+        }
+        // ok: android.secrets.hardcoded-credential-check
+        if (mode.equals("offline")) {
+            return "/cached";
+        }
+        return "/login";
+    }
 }
