@@ -461,3 +461,40 @@ def test_native_code_in_abi_splits_is_checked_and_located(
     assert {f["fingerprint"] for f in ours["findings"] if ".native." in f["check_id"]} == {
         f["fingerprint"] for f in single["findings"] if ".native." in f["check_id"]
     }
+
+
+_AAPT_VALUE = re.compile(r"^\s+resource (0x[0-9a-f]{8}) ")
+
+
+def test_config_splits_resources_are_merged_as_aapt_lists_them(
+    formats: Path, android_tool, tmp_path: Path
+) -> None:
+    """Every value `aapt dump resources` lists in any APK of the set (base-master, the en
+    and xxhdpi config splits) is in the app's one table, under the same id, and the split-only
+    values (other locales, densities) resolve by name like the base's."""
+    diags = Diagnostics()
+    with Archive.open(formats / SPLIT_SET, diags) as container:
+        bundle = read_split_set(
+            container, "apks", diags, PhaseRunner(diags, None), OPTIONS.limits, 1
+        )
+        assert bundle is not None
+        table = bundle.package.resources
+        assert table is not None
+        per_id: dict[int, int] = {}
+        with zipfile.ZipFile(formats / SPLIT_SET) as z:
+            for name in ("splits/base-master.apk", "splits/base-en.apk", "splits/base-xxhdpi.apk"):
+                apk = tmp_path / name.replace("/", "_")
+                apk.write_bytes(z.read(name))
+                for line in android_tool("aapt", "dump", "resources", str(apk)).splitlines():
+                    m = _AAPT_VALUE.match(line)
+                    if m:
+                        res_id = int(m.group(1), 16)
+                        per_id[res_id] = per_id.get(res_id, 0) + 1
+        assert table.entry_count() == sum(per_id.values()) == 2290
+        assert {i: len(table.values(i)) for i in per_id} == per_id
+        home = table.find("string", "abc_action_bar_home_description")
+        configs = {c for c, _v in table.values(home)}
+        assert "" in configs and {"en-rGB", "en-rCA"} <= configs  # en-* only in config.en
+        assert table.name_of(home) == "@string/abc_action_bar_home_description"
+        split_only = [i for i in per_id if table.name_of(i) is None]
+        assert split_only == []  # names of split-only resources come with their values

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 from mobsec.diagnostics import Diagnostics, FormatError
 from mobsec.ingest.axml import (
@@ -92,6 +93,31 @@ class _Package:
     entries: dict[tuple[int, int], list[tuple[str, int, ResourceValue]]] = field(
         default_factory=dict
     )
+
+
+class _MergedNames:
+    """A package's type or key names plus names brought in by a merged table.
+
+    The base pool stays as parsed (decoded lazily); a name another table needs that the
+    base may lack is kept apart, under an index past anything a pool can hold.
+    """
+
+    EXTRA = 1 << 24
+
+    def __init__(self, base: Any) -> None:
+        self.base = base
+        self.extra: dict[int, str] = {}
+
+    def get(self, index: int) -> str | None:
+        name = self.extra.get(index)
+        if name is not None or index >= self.EXTRA or self.base is None:
+            return name
+        return self.base.get(index)
+
+    def add(self, name: str) -> int:
+        index = self.EXTRA + len(self.extra)
+        self.extra[index] = name
+        return index
 
 
 class ResourceTable:
@@ -180,6 +206,43 @@ class ResourceTable:
             if t == type_name and k == entry_name:
                 return res_id
         return None
+
+    def merge(self, other: ResourceTable) -> int:
+        """Add the values of another part of the same app (a config or feature split's table)
+        to this one, as Android overlays a split's resources on the base's; returns how many
+        values were added. A value this table has for the same id and configuration wins.
+        Split tables index type and key names in their own pools: names are carried over."""
+        added = 0
+        for pkg_id, theirs in other.packages.items():
+            mine = self.packages.get(pkg_id)
+            if mine is None:  # a feature split's own package
+                self.packages[pkg_id] = theirs
+                added += sum(len(v) for v in theirs.entries.values())
+                continue
+            if not isinstance(mine.key_names, _MergedNames):
+                mine.key_names = _MergedNames(mine.key_names)  # type: ignore[assignment]
+                mine.type_names = _MergedNames(mine.type_names)  # type: ignore[assignment]
+            keys, types = mine.key_names, mine.type_names
+            for (type_id, index), values in theirs.entries.items():
+                have = mine.entries.setdefault((type_id, index), [])
+                configs = {c for c, _k, _v in have}
+                for config, key, value in values:
+                    if config in configs:
+                        continue
+                    if have:
+                        key = have[0][1]  # same resource, same name: the base's index
+                    else:
+                        name = theirs.key_names.get(key) if theirs.key_names else None
+                        key = keys.add(name) if name is not None else -1  # type: ignore[union-attr]
+                    if types.get(type_id - 1) is None and theirs.type_names is not None:  # type: ignore[union-attr]
+                        tname = theirs.type_names.get(type_id - 1)
+                        if tname is not None:
+                            types.extra[type_id - 1] = tname  # type: ignore[union-attr]
+                    have.append((config, key, value))
+                    configs.add(config)
+                    added += 1
+        self._by_name = None
+        return added
 
     def entry_count(self) -> int:
         """Number of (resource, configuration) values, as ``aapt dump resources`` lists them."""

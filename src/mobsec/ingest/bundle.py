@@ -444,6 +444,11 @@ def _assemble(
 
     with phases.phase("ingest.resources"):
         pkg.resources = _resources(base, diags)
+        if pkg.resources is not None:
+            for part in ordered[1:]:  # splits' and modules' values, as the device overlays them
+                table = _resources(part, diags)
+                if table is not None:
+                    pkg.resources.merge(table)
     if base.owns_archive:  # a split APK: verify it as Android will (every split the same)
         with phases.phase("ingest.signing"):
             found = Diagnostics()
@@ -516,12 +521,12 @@ def _classify(part: Part) -> None:
     part.kind = "feature" if is_feature or not part.split.startswith("config.") else "config"
 
 
-def _resources(base: Part, diags: Diagnostics) -> ResourceTable | None:
+def _resources(part: Part, diags: Diagnostics) -> ResourceTable | None:
     for name in ("resources.arsc", "resources.pb"):
-        hit = base.files.get(name)
+        hit = part.files.get(name)
         if hit is None:
             continue
-        data = base.archive.read(hit[0])
+        data = part.archive.read(hit[0])
         if data is None:
             return None
         if name == "resources.arsc":
