@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from mobsec.diagnostics import Diagnostics
 from mobsec.ingest.archive import Archive
 
-from .classfile import ClassFormatError, ClassInfo, parse_class
+from .classfile import MAX_CLASS_SIZE, ClassFormatError, ClassInfo, parse_class
 
 MAX_CLASSES = 100_000
 
@@ -38,7 +38,7 @@ class JvmCode:
             path = f"{where}{name}"
             if name.startswith("META-INF/versions/") or name.endswith("module-info.class"):
                 continue  # multi-release copies and module descriptors: not code of their own
-            data = archive.read(name)
+            data = archive.read(name, MAX_CLASS_SIZE)  # never inflated past a class's limit
             if data is None:
                 bad += 1
                 continue  # the archive reader said why

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mobsec.diagnostics import Diagnostics
+from mobsec.diagnostics import Diagnostics, FormatError
 from mobsec.ingest.dex import DexFile, DexSet
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
@@ -68,7 +68,16 @@ def to_dex(code: JvmCode, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -
         # a chunk's pools hold the first class of the next chunk too when it was split
         data, method_ids = build_dex([dc for dc, _ in chunk], p if len(chunks) == 1 else None)
         name = f"jvm-classes{i + 1 if i else ''}.dex"
-        dex = JvmDexFile.parse(data, name, diags, limits)
+        try:
+            dex = JvmDexFile.parse(data, name, diags, limits)
+        except FormatError as e:  # over the DEX size limit: the code is not analysed
+            diags.error(
+                "jvm.not_translated",
+                name,
+                f"the translated code cannot be analysed: {e.en}",
+                f"转换后的代码无法分析:{e.zh}",
+            )
+            continue
         dex.origins = {
             method_ids[(dc.name, n, d)]: o for dc, origins in chunk for (n, d), o in origins.items()
         }
