@@ -34,6 +34,13 @@ def _arg(site: CodeSite, position: int, values: ValueAnalysis | None) -> frozens
     return args[position] if position < len(args) else frozenset()
 
 
+def arg_values(
+    site: CodeSite, position: int, values: ValueAnalysis | None = None
+) -> frozenset[Value]:
+    """Every value that can reach argument ``position`` (receiver counts as 0)."""
+    return _arg(site, position, values)
+
+
 def arg_strings(
     site: CodeSite, position: int, values: ValueAnalysis | None = None
 ) -> frozenset[str]:

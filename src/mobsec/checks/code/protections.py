@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mobsec.checks.code._common import GBT_RESILIENCE
-from mobsec.checks.code._flow import arg_ints, arg_strings
+from mobsec.checks.code._flow import arg_ints, arg_strings, arg_values
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.diagnostics import FormatError
@@ -245,9 +245,11 @@ def _masks_debuggable(site: CodeSite) -> bool:
     description=(
         "The code reads its own signing certificate (getPackageInfo with GET_SIGNATURES or "
         "GET_SIGNING_CERTIFICATES and the signatures it returns), typically to compare it "
-        "with a known value and detect repackaging. Informational.",
+        "with a known value and detect repackaging. Reads of another package's signatures "
+        "(a font provider's, Play services') are not this. Informational.",
         "代码读取签名证书(使用 GET_SIGNATURES 或 GET_SIGNING_CERTIFICATES 调用 getPackageInfo 并"
-        "读取返回的签名),通常用于与已知值比较以发现重打包。仅供参考。",
+        "读取返回的签名),通常用于与已知值比较以发现重打包。读取其他应用(字体提供方、Play 服务)"
+        "的签名不属于此类。仅供参考。",
     ),
     remediation=(
         "Verify integrity on the server too (Play Integrity app verdict); a local "
@@ -272,6 +274,36 @@ def tamper_detection(ctx: CheckContext) -> Iterator[Finding]:
         if any(
             f & (GET_SIGNATURES | GET_SIGNING_CERTIFICATES)
             for f in arg_ints(site, 2, ctx.facts.values)
-        ):
+        ) and not _other_package(ctx, site):
             hits.append(_Hit(site, "getPackageInfo(…, GET_SIGNATURES).signatures"))
     yield from _report(ctx, hits, "signature check", "签名校验")
+
+
+# Package-name fields of the records an app looks other packages up by (a font provider's
+# ProviderInfo, a resolved service...): their signatures are another package's.
+FOREIGN_PACKAGE_FIELDS = frozenset(
+    {"Landroid/content/pm/ProviderInfo;", "Landroid/content/pm/ServiceInfo;",
+     "Landroid/content/pm/ActivityInfo;", "Landroid/content/pm/ComponentInfo;",
+     "Landroid/content/pm/PackageItemInfo;"}
+)  # fmt: skip
+
+
+def _other_package(ctx: CheckContext, site: CodeSite) -> bool:
+    """The signatures read are provably another package's: every package name reaching
+    getPackageInfo is a constant other than the app's (Play services' "com.google.android.gms")
+    or a provider's/component's packageName (font providers). ``getPackageName()``, the app's
+    own name and unknown values count as the app verifying itself."""
+    own = ctx.manifest.package if ctx.manifest is not None else None
+    values = arg_values(site, 1, ctx.facts.values)
+    if not values:
+        return False
+    for v in values:
+        text = v.text()
+        if text is not None:
+            if text == own:
+                return False
+            continue
+        foreign = v.kind == "field" and v.data.class_desc in FOREIGN_PACKAGE_FIELDS
+        if not (foreign and v.data.name == "packageName"):
+            return False
+    return True

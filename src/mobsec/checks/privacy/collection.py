@@ -51,14 +51,24 @@ def device_identifier(ctx: CheckContext) -> Iterator[Finding]:
             if a.how == "callback":
                 continue
             sdk = a.owner.sdk
-            if sdk is not None and sdk.id in NETWORK_LIBRARIES:
+            if sdk is not None and sdk.id in NETWORK_LIBRARIES and not _app_calls(ctx, a.site):
                 continue  # a MAC read for the library's own ids (Netty channel ids): not PI
             yield ctx.code_finding(a.site, message=access_message(a), key=a.source.id)
 
 
 # Networking libraries that read a MAC address or device id for their own bookkeeping
-# (Netty's DefaultChannelId/MacAddressUtil): the value does not leave the device as PI.
+# (Netty's DefaultChannelId/MacAddressUtil): the value does not leave the device as PI,
+# unless the app's own code calls the reading method and takes the value.
 NETWORK_LIBRARIES = frozenset({"netty", "okhttp", "grpc"})
+
+
+def _app_calls(ctx: CheckContext, site) -> bool:
+    """The app's own code calls the library method that makes this read."""
+    m = site.caller
+    return any(
+        ctx.owner_of(s.caller.class_desc).kind == "app"
+        for s in ctx.facts.calls.of(m.class_desc, m.name, m.proto, exact=True)
+    )
 
 
 @check(

@@ -62,6 +62,31 @@ public class Protections {
         return info.signatures[0].hashCode() == 0x1c2b3a49;
     }
 
+    // A font provider's signatures checked against its certificate list: another package.
+    static boolean trustedProvider(Context context, android.content.pm.ProviderInfo provider)
+            throws Exception {
+        PackageManager pm = context.getPackageManager();
+        // ok: android.code.tamper-detection
+        PackageInfo info = pm.getPackageInfo(provider.packageName, PackageManager.GET_SIGNATURES);
+        return info.signatures.length == 1;
+    }
+
+    // Play services' own genuineness check: the signatures of com.google.android.gms.
+    static boolean playServicesGenuine(Context context) throws Exception {
+        PackageManager pm = context.getPackageManager();
+        // ok: android.code.tamper-detection
+        PackageInfo info = pm.getPackageInfo("com.google.android.gms", PackageManager.GET_SIGNATURES);
+        return info.signatures[0].hashCode() == 0x2a4b6c8d;
+    }
+
+    // The app's own package spelled out: tamper detection like genuine() above.
+    static boolean genuineByName(Context context) throws Exception {
+        PackageManager pm = context.getPackageManager();
+        // ruleid: android.code.tamper-detection
+        PackageInfo info = pm.getPackageInfo("com.example.codechecks", PackageManager.GET_SIGNATURES);
+        return info.signatures[0].hashCode() == 0x1c2b3a49;
+    }
+
     static String packageName(Context context) throws Exception {
         PackageManager pm = context.getPackageManager();
         // ok: android.code.tamper-detection

@@ -15,6 +15,10 @@ public class Analytics {
         deviceName = Settings.Secure.getString(context.getContentResolver(), "bluetooth_name");
     }
 
+    static byte[] macThroughNetty(java.net.NetworkInterface iface) throws Exception {
+        return io.netty.util.internal.MacAddressUtil.hardwareAddress(iface);
+    }
+
     static byte[] mac(java.net.NetworkInterface iface) throws Exception {
         // ruleid: android.privacy.device-identifier
         return iface.getHardwareAddress();
