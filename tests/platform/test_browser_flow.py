@@ -8,27 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 
-from mobsec.platform.jobs import api as jobs
 from mobsec.platform.scans.models import Triage, TriageEvent
-from tests.platform.browser import browser, log_in, screenshot  # noqa: F401
+from tests.platform.browser import browser, log_in, pool, screenshot  # noqa: F401
 from tests.platform.conftest import PASSWORD
-from tests.platform.jobs.conftest import database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-@pytest.fixture
-def pool(live_server):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "mobsec.platform.settings.test",
-        "MOBSEC_TEST_DATABASE_URL": database_url(),
-        "MOBSEC_TEST_DATA_DIR": str(settings.DATA_DIR),
-    }
-    p = jobs.local.start_pool(1, env=env, scheduler=False)
-    yield p
-    p.stop()
 
 
 def upload(page, base: str, apk) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from mobsec import ScanOptions, scan
+from mobsec.checks.scope import PROTECTION_CHECKS
 from mobsec.report.render import render
 from mobsec.report.schema import validate_report
 
@@ -37,7 +38,9 @@ def test_every_renderer_shows_the_protections(doc: dict[str, Any]) -> None:
     props = sarif["runs"][0]["properties"]["protections"]
     assert {p["kind"] for p in props} == {p["kind"] for p in doc["protections"]}
     results = {r["ruleId"] for r in sarif["runs"][0]["results"]}
-    assert "android.code.root-detection" not in results
+    # no protection is a result, so no package-level obfuscation result without a place
+    assert "android.code.obfuscation" in PROTECTION_CHECKS
+    assert not results & set(PROTECTION_CHECKS), results & set(PROTECTION_CHECKS)
     text = render(doc, "text", "en").decode()
     assert "Protections:" in text and "Root detection (" in text
 

@@ -23,6 +23,7 @@ import mobsec
 from mobsec.checks.registry import load_all
 from mobsec.report.render import render
 from mobsec.report.render.messages import MESSAGES, pick, t
+from mobsec.report.render.privacy import PRINT_EVIDENCE, privacy_of
 from mobsec.report.render.view import area_label, risk_of
 
 
@@ -144,13 +145,18 @@ def _pdftotext(pdf: Path, page: int) -> str:
     ).stdout  # fmt: skip
 
 
-def test_pdf_fits_30_pages_without_blank_pages_or_orphaned_headings(
-    doc: dict[str, Any], tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def pdf(doc: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed")
-    pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(render(doc, "pdf", "zh-CN"))
+    path = tmp_path_factory.mktemp("pdf") / "r.pdf"
+    path.write_bytes(render(doc, "pdf", "zh-CN"))
+    return path
+
+
+def test_pdf_fits_30_pages_without_blank_pages_or_orphaned_headings(
+    doc: dict[str, Any], pdf: Path
+) -> None:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
     assert pages <= 30
@@ -165,3 +171,33 @@ def test_pdf_fits_30_pages_without_blank_pages_or_orphaned_headings(
         last = re.sub(r"\s*\(\d+\)$", "", body[-1])
         last = re.sub(r"^\S+\s+", "", last).split(" · ")[0]  # "高危 Title · 2 处" → "Title"
         assert last not in headings, f"page {n} ends with a heading: {body[-1]}"
+
+
+def test_pdf_condenses_the_privacy_scenarios_the_html_keeps_whole(
+    doc: dict[str, Any], pdf: Path
+) -> None:
+    """Paper: scenarios left to a manual/dynamic assessment without evidence once per reason,
+    at most PRINT_EVIDENCE evidence items per scenario; the HTML keeps every scenario whole."""
+    priv = privacy_of(doc)
+    assert priv
+    scenarios = priv["scenarios"] + priv.get("miit", [])
+    pending = [
+        s for s in scenarios if s["result"] == "not-assessed-statically" and not s["evidence"]
+    ]
+    shown = [s for s in scenarios if s not in pending]
+    longest = max(scenarios, key=lambda s: len(s["evidence"]))
+    assert pending and len(longest["evidence"]) > PRINT_EVIDENCE
+    text = re.sub(r"\s+", "", subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout)  # fmt: skip
+    assert t("privacy.pending", "zh-CN").replace(" ", "") in text
+    for reason in {pick(s["reason"], "zh-CN") for s in pending}:
+        also = sum(1 for s in shown if pick(s["reason"], "zh-CN") == reason)
+        assert text.count(re.sub(r"\s+", "", reason)) == 1 + also, reason
+    more = len(longest["evidence"]) - PRINT_EVIDENCE
+    assert f"另有{more}项" in text
+    assert "耗时" not in text  # phase timings stay in the HTML and JSON
+    html = render(doc, "html", "zh-CN").decode("utf-8")
+    assert html.count('<article class="scenario ') == len(scenarios)
+    assert str(escape(pick(longest["evidence"][-1]["text"], "zh-CN"))) in html
+    assert 'id="privacy-pending"' not in html and 'id="timings"' in html

@@ -11,14 +11,11 @@ import shutil
 import time
 
 import pytest
-from django.conf import settings
 
-from mobsec.platform.jobs import api as jobs
 from mobsec.platform.monitoring.models import Candidate
 from mobsec.platform.registry.models import App
-from tests.platform.browser import browser, log_in, screenshot  # noqa: F401
+from tests.platform.browser import browser, log_in, screenshot, worker_pool  # noqa: F401
 from tests.platform.conftest import PASSWORD
-from tests.platform.jobs.conftest import database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -39,15 +36,8 @@ def mirror(tmp_path, repackaged_apk, settings):
 
 @pytest.fixture
 def pool(live_server, mirror):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "mobsec.platform.settings.test",
-        "MOBSEC_TEST_DATABASE_URL": database_url(),
-        "MOBSEC_TEST_DATA_DIR": str(settings.DATA_DIR),
-        "MOBSEC_MONITORING_ROOTS": str(mirror.parent),
-    }
-    p = jobs.local.start_pool(1, env=env, scheduler=False)
-    yield p
-    p.stop()
+    with worker_pool(MOBSEC_MONITORING_ROOTS=str(mirror.parent)) as p:
+        yield p
 
 
 def test_owner_finds_a_repackaged_copy(world, ingest, live_server, pool, mirror, browser):  # noqa: F811

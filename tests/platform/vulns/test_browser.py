@@ -8,64 +8,27 @@ Screenshots in build/test-artifacts/platform/ (vulns-*.png)."""
 
 from __future__ import annotations
 
-import base64
 import re
 import time
 
 import pytest
-from cryptography.hazmat.primitives.hashes import SHA1
-from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from cvss import CVSS3
-from django.conf import settings
 
-from mobsec.platform.jobs import api as jobs
 from mobsec.platform.notifications.models import Notification
 from mobsec.platform.scans.models import Scan
 from mobsec.platform.vulns.models import Vulnerability
-from tests.platform.browser import browser, screenshot  # noqa: F401
+from tests.platform.browser import Authenticator, browser, log_in, pool, screenshot  # noqa: F401
 from tests.platform.conftest import PASSWORD
-from tests.platform.jobs.conftest import database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.toolchain]
 VECTOR = "CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"
 
 
-@pytest.fixture
-def pool(live_server):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "mobsec.platform.settings.test",
-        "MOBSEC_TEST_DATABASE_URL": database_url(),
-        "MOBSEC_TEST_DATA_DIR": str(settings.DATA_DIR),
-    }
-    p = jobs.local.start_pool(1, env=env, scheduler=False)
-    yield p
-    p.stop()
-
-
-SECRETS: dict[str, bytes] = {}  # what the authenticator app keeps after enrolment
-
-
-def as_user(context, base: str, username: str, two_factor: bool = False):
-    """A fresh session of ``username``; TOTP as an authenticator app does it (the secret
-    read from the enrolment page the first time, kept for the next log-ins)."""
+def as_user(context, base: str, username: str, authenticator: Authenticator | None = None):
+    """A fresh session of ``username`` (with the TOTP step when given an authenticator)."""
     context.clear_cookies()
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    if two_factor:
-        page.wait_for_url(re.compile(r".*/vulns/2fa/.*"))
-        if username not in SECRETS:
-            secret = page.locator("#totp-secret").inner_text().strip()
-            SECRETS[username] = base64.b32decode(secret + "=" * (-len(secret) % 8))
-        else:
-            assert page.locator("#totp-secret").count() == 0  # shown at enrolment only
-            time.sleep(30 - time.time() % 30 + 0.5)  # a code is accepted once: next step
-        code = TOTP(SECRETS[username], 6, SHA1(), 30).generate(time.time()).decode()
-        page.fill("#id_code", code)
-        page.click("#totp-form button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard/")
+    log_in(page, base, username, PASSWORD, authenticator)
     return page
 
 
@@ -84,7 +47,7 @@ def wait_for(predicate, timeout_s: float = 240.0) -> None:
 
 def test_report_verify_notify_fix(desk, live_server, pool, browser, ingest, scanned):  # noqa: F811
     base = live_server.url
-    SECRETS.clear()
+    phone = Authenticator()  # the desk's authenticator app, enrolled on this test's database
     world = desk.world
     registered = ingest(world.orgs["a"], world.user("tester"), "diff-v1")
     app = registered.version.app
@@ -113,7 +76,7 @@ def test_report_verify_notify_fix(desk, live_server, pool, browser, ingest, scan
     wait_for(lambda: Scan.objects.get(pk=scan.pk).state == "done")
 
     # The coordinator (two-factor) links the registered app and assigns the verifier.
-    page = as_user(browser, base, "coordinator", two_factor=True)
+    page = as_user(browser, base, "coordinator", phone)
     page.goto(f"{base}/vulns/{vuln.public_id}/")
     page.locator("#form-triage select[name=app]").select_option(app.public_id)
     submit(page, "#form-triage button[type=submit]")
@@ -123,7 +86,7 @@ def test_report_verify_notify_fix(desk, live_server, pool, browser, ingest, scan
     assert vuln.state == "verifying" and vuln.app == app and vuln.vendor == world.orgs["vendor"]
 
     # The verifier (two-factor) picks the evidence in the attachment's scan and confirms.
-    page = as_user(browser, base, "verifier", two_factor=True)
+    page = as_user(browser, base, "verifier", phone)
     page.goto(f"{base}/vulns/{vuln.public_id}/")
     row = page.locator(".evidence-findings tr", has_text="android.manifest.debuggable")
     fingerprint = row.locator(".fp").inner_text()
@@ -139,7 +102,7 @@ def test_report_verify_notify_fix(desk, live_server, pool, browser, ingest, scan
     assert vuln.state == "confirmed" and vuln.evidence_fingerprint == fingerprint
 
     # The coordinator notifies the vendor: in the platform and by e-mail (a job).
-    page = as_user(browser, base, "coordinator", two_factor=True)
+    page = as_user(browser, base, "coordinator", phone)
     page.goto(f"{base}/vulns/{vuln.public_id}/")
     submit(page, "#form-notify button[type=submit]")
     page.locator("#due-at").wait_for()

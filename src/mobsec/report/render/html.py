@@ -33,6 +33,7 @@ from mobsec.report.render.privacy import (
     collection_rows,
     evidence_location,
     policy_rows,
+    print_scenario_groups,
     privacy_of,
     result_counts,
     result_label,
@@ -62,8 +63,8 @@ SECTIONS = (
     ("components", "section.components"),
     ("signing", "section.signing"),
     ("native", "section.native"),
-    ("sdks", "section.sdks"),
     ("endpoints", "section.endpoints"),
+    ("sdks", "section.sdks"),
     ("nested", "section.nested"),
     ("diagnostics", "section.diagnostics"),
     ("timings", "section.timings"),
@@ -220,6 +221,13 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = Fals
         parts += [pick(e.get("text"), lang) for e in s.get("evidence") or []]
         return " ".join(p for p in parts if p).lower()
 
+    if not priv:
+        scenarios, pending = [], []
+    elif for_print:
+        scenarios, pending = print_scenario_groups(priv, lang)
+    else:
+        scenarios, pending = scenario_groups(priv, lang), []
+
     template = _environment().get_template("report.html.j2")
     return template.render(
         doc=_wrap(doc),
@@ -229,7 +237,7 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = Fals
         or app.get("package")
         or (doc.get("package") or {}).get("file_name", ""),
         manifest=_wrap(doc.get("manifest") or {}),
-        sections=SECTIONS,
+        sections=[s for s in SECTIONS if not (for_print and s[0] == "timings")],
         risk=risk_of(doc, lang),
         counts=counts,
         max_count=max(max(counts.values()), 1),
@@ -277,10 +285,8 @@ def render_html(doc: dict[str, Any], lang: str = "zh-CN", for_print: bool = Fals
         protections=protection_rows(doc, lang),
         priv=_wrap(priv),
         privacy_rows=collection_rows(priv, lang) if priv else [],
-        privacy_groups=[
-            _wrap({"label": g.label, "scenarios": g.scenarios})
-            for g in (scenario_groups(priv, lang) if priv else [])
-        ],
+        privacy_groups=[_wrap({"label": g.label, "scenarios": g.scenarios}) for g in scenarios],
+        privacy_pending=[(reason, _wrap(items)) for reason, items in pending],
         privacy_counts=result_counts(priv) if priv else {},
         privacy_policy_rows=policy_rows(priv, lang) if priv else [],
         privacy_results=RESULTS,

@@ -106,6 +106,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "privacy.needs_review": ("needs review", "需人工复核"),
     "privacy.reason": ("Reason", "原因"),
     "privacy.evidence_more": ("… {n} more", "… 另有 {n} 项"),
+    "privacy.pending": (
+        "Left to a dynamic or manual assessment (no evidence in the package), by reason",
+        "需动态或人工评估的场景（安装包中无证据），按原因",
+    ),
     "privacy.category.other": ("Other", "其他"),
     "privacy.miit": (
         "MIIT campaign items (Notices 337 / 164)",

@@ -147,6 +147,41 @@ def scenario_groups(priv: dict[str, Any], lang: str) -> list[ScenarioGroup]:
     return result
 
 
+PRINT_EVIDENCE = 4  # evidence items per scenario on paper; the HTML and JSON keep them all
+
+
+def _pending(s: dict[str, Any]) -> bool:
+    return s.get("result") == "not-assessed-statically" and not s.get("evidence")
+
+
+def print_scenario_groups(
+    priv: dict[str, Any], lang: str
+) -> tuple[list[ScenarioGroup], list[tuple[str, list[dict[str, Any]]]]]:
+    """The scenarios for paper: (groups, pending). Groups hold the scenarios with a result or
+    evidence, at most PRINT_EVIDENCE items each; pending lists the ones left to a manual or
+    dynamic assessment without evidence once per reason (the same reason printed fifteen
+    times took pages of the PDF and most of its layout time)."""
+    groups = []
+    for g in scenario_groups(priv, lang):
+        kept = [
+            {
+                **s,
+                "evidence": list(s.get("evidence") or [])[:PRINT_EVIDENCE],
+                "evidence_total": max(s.get("evidence_total") or 0, len(s.get("evidence") or [])),
+            }
+            for s in g.scenarios
+            if not _pending(s)
+        ]
+        if kept:
+            groups.append(ScenarioGroup(g.label, kept))
+    pending: dict[str, list[dict[str, Any]]] = {}
+    for g in scenario_groups(priv, lang):
+        for s in g.scenarios:
+            if _pending(s):
+                pending.setdefault(pick(s.get("reason"), lang), []).append(s)
+    return groups, list(pending.items())
+
+
 def result_counts(priv: dict[str, Any]) -> dict[str, int]:
     """Scenarios (the 31 of the 191) per result; the document's summary when present."""
     summary = priv.get("summary")
