@@ -313,3 +313,35 @@ def test_profile_agrees_with_openssl_cms(corpus_dir, name, tmp_path):
         assert len(ours.devices) == len(theirs.get("ProvisionedDevices", []))
         assert ours.get_task_allow == theirs["Entitlements"].get("get-task-allow", False)
         assert ours.entitlements == theirs["Entitlements"]
+
+
+@pytest.mark.skipif(shutil.which("llvm-nm") is None, reason="llvm-nm (llvm) absent")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_imports_agree_with_llvm_nm(corpus_dir, name, tmp_path):
+    """The imported symbols (what the PI section and the resilience checks read) are the
+    undefined symbols llvm-nm lists, slice by slice; the app's own local symbols are not."""
+    pkg, _ = _read(IPA_DIR / name)
+    exe = tmp_path / "exe"
+    with zipfile.ZipFile(IPA_DIR / name) as z:
+        exe.write_bytes(z.read(pkg.app.executable))
+    for sl in pkg.app.binary.slices:
+        out = subprocess.run(
+            ["llvm-nm", "--undefined-only", f"--arch={sl.cpu}", str(exe)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert sorted(sl.imports) == sorted(out.split()), (name, sl.cpu)
+
+
+@pytest.mark.skipif(shutil.which("llvm-objdump") is None, reason="llvm-objdump (llvm) absent")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_selectors_agree_with_llvm_objdump(corpus_dir, name, tmp_path):
+    """The selector names (__objc_methname) as llvm-objdump prints the section."""
+    pkg, _ = _read(IPA_DIR / name)
+    exe = tmp_path / "exe"
+    with zipfile.ZipFile(IPA_DIR / name) as z:
+        exe.write_bytes(z.read(pkg.app.executable))
+    arch = pkg.app.binary.primary.cpu  # the slice the reader takes strings from
+    out = _objdump(exe, f"--arch={arch}", "--section=__TEXT,__objc_methname")
+    printed = re.findall(r"^[0-9a-f]+\s+(\S.*)$", out, flags=re.M)
+    theirs = {p.replace('\\"', '"').replace("\\\\", "\\") for p in printed}  # \" as printed
+    assert set(pkg.app.binary.selectors) == theirs, name

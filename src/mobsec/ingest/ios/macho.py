@@ -207,8 +207,9 @@ def read_macho(data: bytes, path: str, diags: Diagnostics) -> MachOBinary | None
     for sl, lief_bin in parsed:
         if sl is primary and not sl.encrypted:
             binary.strings = _section_strings(lief_bin, "__cstring")
-            binary.objc_classes = _section_strings(lief_bin, "__objc_classname")
-            binary.selectors = _section_strings(lief_bin, "__objc_methname")
+            # class and selector names are identifiers, short ones too ("new", "row")
+            binary.objc_classes = _section_strings(lief_bin, "__objc_classname", 1)
+            binary.selectors = _section_strings(lief_bin, "__objc_methname", 1)
     return binary
 
 
@@ -316,7 +317,10 @@ def _parse_slice(
     sl.file_type = FILE_TYPES.get(filetype, str(filetype))
     sl.pie = bool(flags & MH_PIE)
     sl.stack_executable = bool(flags & MH_ALLOW_STACK_EXECUTION)
-    imports = _names(b.imported_symbols, "name", MAX_IMPORTS)
+    # LIEF's imported_symbols also holds local symbols of some binaries (iGoat's own classes,
+    # type UNDEFINED but category LOCAL); an import is what dyld binds: category UNDEFINED,
+    # the set `llvm-nm -u` prints
+    imports = _names(_undefined(b.imported_symbols), "name", MAX_IMPORTS)
     sl.imports = imports
     names = set(imports)
     sl.symbol_count = len(b.symbols)
@@ -393,6 +397,18 @@ def _text(obj: Any, attr: str) -> str | None:
         return None
 
 
+def _undefined(symbols: Any) -> Any:
+    import lief  # imported lazily, as in _parse_slice (10 MB extension)
+
+    undefined = lief.MachO.Symbol.CATEGORY.UNDEFINED
+    for sym in symbols:
+        try:
+            if sym.category == undefined:
+                yield sym
+        except (AttributeError, ValueError, TypeError):
+            continue
+
+
 def _names(items: Any, attr: str, limit: int) -> list[str]:
     out: list[str] = []
     for item in items:
@@ -404,7 +420,7 @@ def _names(items: Any, attr: str, limit: int) -> list[str]:
     return out
 
 
-def _section_strings(b: Any, name: str) -> list[str]:
+def _section_strings(b: Any, name: str, min_len: int = 4) -> list[str]:
     """NUL-separated printable strings of one ``__TEXT`` section (bounded)."""
     out: list[str] = []
     for sec in b.sections:
@@ -414,7 +430,7 @@ def _section_strings(b: Any, name: str) -> list[str]:
         for part in content.split(b"\x00"):
             if len(out) >= MAX_STRINGS:
                 break
-            if 4 <= len(part) <= MAX_STRING_LEN:
+            if min_len <= len(part) <= MAX_STRING_LEN:
                 s = part.decode("utf-8", errors="replace")
                 if s.isprintable():
                     out.append(s)
