@@ -63,4 +63,5 @@ urlpatterns = [
         name="api-certificate-status",
     ),
     path("inventory/", include("mobsec.platform.inventory.api_urls")),
+    path("incidents/", include("mobsec.platform.incidents.api_urls")),
 ]

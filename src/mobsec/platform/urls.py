@@ -15,6 +15,7 @@ urlpatterns = [
     path("monitoring/", include("mobsec.platform.monitoring.urls")),
     path("vulns/", include("mobsec.platform.vulns.urls")),
     path("inventory/", include("mobsec.platform.inventory.urls")),
+    path("incidents/", include("mobsec.platform.incidents.urls")),
     path("", include("mobsec.platform.scans.urls")),
     path("", include("mobsec.platform.evaluations.urls")),
     path("testsets/", include("mobsec.platform.testsets.urls")),

@@ -22,6 +22,7 @@ from mobsec.platform.scans.models import CiRun, Finding
 from tests.platform.conftest import PASSWORD, ROLES
 from tests.platform.disclosure import matrix as disclosure_matrix
 from tests.platform.evaluations import matrix as certify_matrix
+from tests.platform.incidents import matrix as incidents_matrix
 from tests.platform.vulns import matrix as vulns_matrix
 
 ANON = "anonymous"
@@ -189,6 +190,7 @@ def _rules() -> dict[str, list[Rule]]:
         "api-inventory-affected": [g(USERS, ok=(400,))],
         "api-inventory-version": [g(READERS)],
         "api-inventory-sbom": [g(READERS)],
+        **incidents_matrix.rules(g, p, EVERYONE, NOBODY),
     }
 
 
@@ -224,12 +226,14 @@ def objects(world, ingest):
     monitoring = monitoring_objects(world, app, s1)
     vulns = vulns_matrix.vuln_objects(world, app)
     disclosure = disclosure_matrix.objects(world)
+    incidents = incidents_matrix.objects(world)
     fp = Finding.objects.filter(version=s2.version).values_list("fingerprint", flat=True)[0]
     ids = {"id": app.public_id, "app_id": app.public_id, "scan_id": s2.public_id,
            "fingerprint": fp, "fmt": "json"}  # fmt: skip
     ids.update(certify_matrix.objects(world, s2))
     return world, ids, {"scan": s2, "run": run, "s1": s1, "s2": s2, "monitoring": monitoring,
-                        "vulns": vulns, "ids": ids, "disclosure": disclosure}  # fmt: skip
+                        "vulns": vulns, "ids": ids, "disclosure": disclosure,
+                        "incidents": incidents}  # fmt: skip
 
 
 def monitoring_objects(world, app, scan) -> dict[str, str]:
@@ -259,6 +263,8 @@ def _kwargs(name: str, ids: dict, objs: dict) -> dict:
         return disclosure_matrix.kwargs(name, _params(name), objs["disclosure"])
     if name.startswith(("vulns:", "api-vuln-")):
         return vulns_matrix.kwargs(_params(name), objs["vulns"])
+    if name.startswith(("incidents:", "api-incident-")):
+        return incidents_matrix.kwargs(_params(name), objs["incidents"])
     if "monitoring" in name:
         m = objs["monitoring"]
         return {k: m[_MONITORING_ID[name]] if k == "id" else m[k] for k in _params(name)}
@@ -286,6 +292,8 @@ def _body(kind: str, world, objs: dict):
         return disclosure_matrix.body(kind, objs["disclosure"])
     if kind.startswith("vuln-"):
         return vulns_matrix.body(kind, world, objs["vulns"])
+    if kind.startswith("incident"):
+        return incidents_matrix.body(kind)
     certify = certify_matrix.body(kind, world, objs["ids"])
     if certify is not None:
         return certify

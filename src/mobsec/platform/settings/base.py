@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "mobsec.platform.testsets",
     "mobsec.platform.disclosure",
     "mobsec.platform.inventory",
+    "mobsec.platform.incidents",
 ]
 
 MIDDLEWARE = [
