@@ -1,5 +1,6 @@
-"""The re-scan child: ``python -m mobsec.platform.incidents.rescan_child`` (started by the job
-system's sandbox, same protocol and limits as the scan child).
+"""The re-scan child: :func:`run`, started by the jobs sandbox (``run_scan_sandboxed(...,
+child=...)``) in a child of its fork server, or ``python -m
+mobsec.platform.incidents.rescan_child`` with the scan child's protocol and limits.
 
 Runs a rule pack over one package with :func:`mobsec.rules.stored.rules_only`: on the
 stored facts when they exist for this engine build and every rule can run on them, by a
@@ -21,6 +22,12 @@ def main() -> int:
     request = json.loads(sys.stdin.read(MAX_REQUEST))
     _die_with_parent(int(request["parent_pid"]))
     self_rlimits(int(request["cpu_seconds"]), int(request["memory_mb"]))
+    return run(request)
+
+
+def run(request: dict) -> int:
+    """The rules over one package, limits already set (the fork server's children start
+    here)."""
     opts = request.get("options") or {}
     try:
         return _run(request["package"], opts, request["out"])
