@@ -73,8 +73,14 @@ def test_check_fires_on_class_files_at_the_javap_offset(
     scans: dict[str, Any], check_id: str
 ) -> None:
     cls, method = EXPECTED[check_id]
-    found = [f for f in scans["jar"]["findings"] if f["check_id"] == check_id]
-    assert found, f"{check_id} did not fire"
+    found = [
+        f
+        for f in scans["jar"]["findings"]
+        if f["check_id"] == check_id
+        and f["location"]["class"].endswith(f".{cls}")
+        and f["location"]["method"].startswith(f"{method}(")
+    ]
+    assert found, f"{check_id} did not fire in {cls}.{method}"
     loc = found[0]["location"]
     assert loc["file"] == f"com/example/unsafe/{cls}.class"
     assert loc["class"] == f"com.example.unsafe.{cls}" and loc["source_file"] == f"{cls}.java"
@@ -100,8 +106,35 @@ def test_twin_gives_none_of_them(scans: dict[str, Any]) -> None:
 def test_aar_names_the_class_file_inside_classes_jar(scans: dict[str, Any]) -> None:
     doc = scans["aar"]
     files = {f["location"]["file"] for f in doc["findings"] if f["check_id"] in EXPECTED}
-    assert files == {"classes.jar!/com/example/unsafe/Crypto.class"}
+    assert files == {
+        "classes.jar!/com/example/unsafe/Crypto.class",
+        "classes.jar!/com/example/unsafe/Tasks.class",
+    }
     code = {r["key"]: r["value"] for r in doc["platform_details"][0]["rows"]}
     assert code["methods_not_translated"] == 0 and code["methods_translated_to_dex"] > 0
     assert not [d for d in doc["diagnostics"] if d["code"].startswith("internal.")]
     _valid(doc)
+
+
+def test_value_paths_name_jvm_offsets(scans: dict[str, Any]) -> None:
+    """The static IV's path ("made in Crypto.<init> @x -> stored in field ... @y") names
+    the JVM offsets of the ``newarray`` and the ``putfield``, as javap shows them."""
+    (finding,) = [
+        f for f in scans["jar"]["findings"] if f["check_id"] == "android.crypto.static-iv"
+    ]
+    made, stored = (int(x, 16) for x in re.findall(r"@([0-9a-f]{4})", finding["message"]["en"]))
+    block = _method_block(_javap(scans["classes"], "Crypto"), "Crypto")
+    assert re.search(rf"^\s+{made}: newarray\s+byte", block, re.M), block
+    assert re.search(rf"^\s+{stored}: putfield .*// Field iv:\[B", block, re.M), block
+
+
+def test_lambda_body_is_checked_and_reachable(scans: dict[str, Any]) -> None:
+    """``invokedynamic`` hands out the lambda: its body is a method of its own, checked, and
+    a root of reachability (the host runs what the public API returns)."""
+    (f,) = [
+        f
+        for f in scans["jar"]["findings"]
+        if f["check_id"] == "android.crypto.weak-hash" and f["location"]["class"].endswith("Tasks")
+    ]
+    assert f["location"]["method"].startswith("lambda$checksum$")
+    assert f["reachability"] == "reachable" and "SHA-1" in f["message"]["en"]

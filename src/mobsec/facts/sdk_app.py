@@ -18,17 +18,18 @@ from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_INTERFACE, ACC_PROTECTED
 class SdkFacts(AppFacts):
     @cached_property
     def api(self) -> list[tuple[str, str, str]]:
-        """(class, name, proto) of every public/protected method of a public class."""
+        """(class, name, proto) of every public/protected method of a public class, and of
+        every lambda body (``invokedynamic`` is not followed as a call, see
+        :mod:`mobsec.ingest.jvm.translate`, so a lambda is a root of its own)."""
         out = []
         for desc, (dex, cls) in self.code.classes.items():
-            if not cls.access_flags & ACC_PUBLIC:
-                continue
+            public = bool(cls.access_flags & ACC_PUBLIC)
             pools = dex.pools
             for m in cls.methods:
-                if m.access_flags & (ACC_PUBLIC | ACC_PROTECTED):
-                    ref = dex.method_ref(m.method_idx)
-                    if ref.name != "<clinit>":
-                        out.append((desc, pools.method_name(m.method_idx), ref.proto))
+                name = pools.method_name(m.method_idx)
+                api = public and m.access_flags & (ACC_PUBLIC | ACC_PROTECTED)
+                if (api or name.startswith("lambda$")) and name != "<clinit>":
+                    out.append((desc, name, pools.method_proto(m.method_idx)))
         return out
 
     @cached_property

@@ -41,7 +41,7 @@ from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
 from .converters import hex_bytes, is_hex_decoder
-from .path import Reached, Step
+from .path import Reached, Step, shown_offset
 
 RETURNS = frozenset((0x0F, 0x10, 0x11))  # return, return-wide, return-object
 # Library calls whose result is recomputed once their inputs are resolved (the builders'
@@ -218,7 +218,7 @@ class ValueAnalysis:
         for s in sites:
             args = self.raw_args(s)
             if position < len(args) and args[position]:
-                step = Step("argument", s.caller, s.offset)
+                step = Step("argument", s.caller, shown_offset(s.dex, s.caller_idx, s.offset))
                 got = self._many(s.dex, s.caller_idx, args[position], depth + 1, True)
                 out.extend(r.behind(step) for r in got)
         return tuple(out) or None
@@ -241,7 +241,9 @@ class ValueAnalysis:
             got = self._many(site.dex, site.caller_idx, values, depth + 1, True)
             if not got or not all(r.constant for r in got):
                 return None
-            step = Step("field", site.caller, site.offset, shown)
+            step = Step(
+                "field", site.caller, shown_offset(site.dex, site.caller_idx, site.offset), shown
+            )
             out.extend(r.behind(step) for r in got)
         return tuple(out)
 
@@ -285,7 +287,11 @@ class ValueAnalysis:
                 out.extend(decoded)
                 continue
             for pc, values in self._return_values(tdex, tmethod.method_idx):
-                step = Step("return", tdex.method_ref(tmethod.method_idx), pc)
+                step = Step(
+                    "return",
+                    tdex.method_ref(tmethod.method_idx),
+                    shown_offset(tdex, tmethod.method_idx, pc),
+                )
                 for rv in values:
                     if rv.kind == "param" and isinstance(rv.data, int):
                         # A returned parameter is what this call passed (context-sensitive).

@@ -77,6 +77,14 @@ def java_method(ref: MethodRef) -> str:
     return f"{cls}.{ref.name}"
 
 
+def shown_offset(dex: DexFile, method_idx: int, offset: int | None) -> int | None:
+    """The offset a reader looks up: a method translated from a class file (an SDK, see
+    :mod:`mobsec.ingest.jvm.todex`) is shown at its JVM bytecode offset."""
+    origins = getattr(dex, "origins", None)
+    origin = origins.get(method_idx) if origins is not None and offset is not None else None
+    return origin.translated.jvm_pc(offset) if origin is not None else offset
+
+
 def _at(offset: int | None) -> str:
     return "" if offset is None else f" @{offset:04x}"
 
@@ -88,8 +96,11 @@ def describe_path(r: Reached) -> tuple[str, str]:
     en: list[str] = []
     zh: list[str] = []
     if r.origin is not None:
-        en.append(f"made in {java_method(r.origin)}{_at(r.value.offset)}")
-        zh.append(f"产生于 {java_method(r.origin)}{_at(r.value.offset)}")
+        made = r.value.offset
+        if r.made_in is not None:
+            made = shown_offset(r.made_in[0], r.made_in[1], made)
+        en.append(f"made in {java_method(r.origin)}{_at(made)}")
+        zh.append(f"产生于 {java_method(r.origin)}{_at(made)}")
     steps = list(reversed(r.steps))
     if len(steps) > MAX_SHOWN_STEPS:
         steps = steps[: MAX_SHOWN_STEPS - 1] + steps[-1:]
