@@ -23,7 +23,7 @@ from typing import NamedTuple
 from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.registry import check
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
-from mobsec.ingest.dex import ClassDef, DexFile, MethodDef
+from mobsec.ingest.dex import ClassDef, CodeSite, DexFile, MethodDef
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import (
@@ -246,13 +246,29 @@ def geolocation_granted(ctx: CheckContext) -> Iterator[Finding]:
     chrome_clients = set(subtypes(ctx.code, WEB_CHROME_CLIENT))
     for iface in GEO_CALLBACKS:
         for site in ctx.code.call_sites(iface, "invoke"):
-            if site.caller.name != "onGeolocationPermissionsShowPrompt":
-                continue
             if not can_be_true(arg(site, 2)):
                 continue
             method = site.dex.method_by_idx(site.caller_idx)
             flow = method_flow(site.dex, method) if method is not None else None
             if flow is None or _asks_or_checks(flow):
+                continue
+            if site.caller.name != "onGeolocationPermissionsShowPrompt":
+                # A helper the prompt hands its callback (and origin) to: granted without
+                # asking when the prompt calls it directly and neither asks nor checks.
+                prompt = _prompt_calling(ctx, site, flow)
+                if prompt is None:
+                    continue
+                yield ctx.code_finding(
+                    site,
+                    confidence=Confidence.MEDIUM,
+                    message=Text(
+                        f"callback.invoke(origin, true, ...) in {site.caller.name}, called by "
+                        f"{prompt}.onGeolocationPermissionsShowPrompt with no dialog and no "
+                        "origin check",
+                        f"{site.caller.name} 中调用 callback.invoke(origin, true, ...),由 "
+                        f"{prompt}.onGeolocationPermissionsShowPrompt 调用,既无对话框也无来源检查",
+                    ),
+                )
                 continue
             confidence = (
                 Confidence.HIGH if site.caller.class_desc in chrome_clients else Confidence.MEDIUM
@@ -267,6 +283,26 @@ def geolocation_granted(ctx: CheckContext) -> Iterator[Finding]:
                     "既无对话框也无来源检查",
                 ),
             )
+
+
+def _prompt_calling(ctx: CheckContext, site: CodeSite, flow: MethodFlow) -> str | None:
+    """The class whose onGeolocationPermissionsShowPrompt passes its own callback to the
+    method holding ``site`` (the helper), asking nothing; None otherwise."""
+    args = flow.args_at(site.offset)
+    if not args or not all(v.kind == "param" for v in args[0]):
+        return None  # the callback is not the helper's parameter
+    ref = site.caller
+    for call in ctx.code.call_sites(ref.class_desc, ref.name, ref.proto):
+        if call.caller.name != "onGeolocationPermissionsShowPrompt":
+            continue
+        method = call.dex.method_by_idx(call.caller_idx)
+        outer = method_flow(call.dex, method) if method is not None else None
+        if outer is None or _asks_or_checks(outer):
+            continue
+        passed = outer.args_at(call.offset)
+        if any(v.kind == "param" and v.data == 1 for a in passed for v in a):
+            return java_name(call.caller.class_desc)
+    return None
 
 
 def _asks_or_checks(flow: MethodFlow) -> bool:
