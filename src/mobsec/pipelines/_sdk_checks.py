@@ -43,7 +43,14 @@ HOST_LEVEL_CHECKS = (
 # registers runs, apart from the app-level ones below.
 CODE_MODULES = {
     "crypto": ("ciphers", "digests", "keys", "keystore", "pbe", "randomness"),
-    "network": ("tls_apis", "trust_manager", "cleartext_url", "server_sockets", "pinning"),
+    "network": (
+        "tls_apis",
+        "trust_manager",
+        "cleartext_url",
+        "server_sockets",
+        "plain_sockets",
+        "pinning",
+    ),
     "webview": ("settings", "bridge", "clients", "intent_scheme", "untrusted_load"),
     "storage": (
         "file_modes",
@@ -53,10 +60,11 @@ CODE_MODULES = {
         "clipboard",
         "credentials",
         "temp_files",
+        "keystroke_log",
     ),
     "secrets": ("hardcoded",),
-    "icc": ("broadcasts", "intents", "components"),
-    "code": ("dynamic_loading", "protections"),
+    "icc": ("broadcasts", "intents", "components", "activity_hijack"),
+    "code": ("dynamic_loading", "protections", "external_native_load"),
     "privacy": ("collection",),
 }
 # Need the host app around them (its manifest, resources or all of its code).
