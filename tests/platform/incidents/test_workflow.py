@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from mobsec.platform.incidents import actions, fleet
 from mobsec.platform.incidents.models import Event, RescanItem
@@ -134,6 +135,10 @@ def test_pack_verified_released_and_downloadable(desk, world, incident, signed_p
         assert got.status_code == 200, who
         assert b"".join(got.streaming_content) == signed_pack
     assert token_client(world.user("vendor")).get(download).status_code == 404
+    page = Client()
+    page.force_login(world.user("tester"))
+    listed = page.get("/incidents/packs/").content.decode()
+    assert pack["sha256"] in listed and "BEGIN PUBLIC KEY" in listed
 
 
 @pytest.mark.parametrize("tamper", ["changed", "unsigned", "other_key"])

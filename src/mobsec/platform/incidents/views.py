@@ -154,8 +154,14 @@ def incident_report(request, incident_id: str):
 def released_packs(request):
     if not actions.can_download_packs(request.user):
         return HttpResponseForbidden(_("Rule packs are released to testing organisations."))
-    return render(request, "incidents/packs.html",
-                  {"packs": actions.released_packs(request.user)[:200]})  # fmt: skip
+    from mobsec.platform.keys import custody
+
+    from . import packs
+
+    return render(request, "incidents/packs.html", {
+        "packs": actions.released_packs(request.user)[:200],
+        "public_key": custody.public_key_pem(packs.PLATFORM_KEY),
+    })  # fmt: skip
 
 
 def bulletin_list(request):
