@@ -37,7 +37,7 @@ from mobsec.facts.dataflow import MethodFlow, Value, method_flow
 from mobsec.facts.dataflow.models import MODELS
 from mobsec.facts.owners import OwnerResolver
 from mobsec.facts.taint.callgraph import STATIC_OR_DIRECT, SUPER, CallGraph
-from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef
+from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef, MethodRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
 from .converters import hex_bytes, is_hex_decoder
@@ -209,7 +209,7 @@ class ValueAnalysis:
         ref = flow.ref
         if self.owners is not None and self.owners.owner_of(ref.class_desc).kind == "sdk":
             return None
-        sites = self.code.call_sites(ref.class_desc, ref.name, ref.proto)
+        sites = self._callers(ref, flow.is_static)
         if len(sites) > self.limits.value_callers:
             self._cut = True
             sites = sites[: self.limits.value_callers]
@@ -222,6 +222,27 @@ class ValueAnalysis:
                 got = self._many(s.dex, s.caller_idx, args[position], depth + 1, True)
                 out.extend(r.behind(step) for r in got)
         return tuple(out) or None
+
+    def _callers(self, ref: MethodRef, is_static: bool) -> list[CodeSite]:
+        """Calls that may run this method: those naming its class, and (virtual methods)
+        those naming one of its app-defined superclasses or interfaces, which dispatch here
+        when the object is of this class (``KeySink sink = new AesSink(); sink.accept(k)``)."""
+        sites = list(self.code.call_sites(ref.class_desc, ref.name, ref.proto))
+        if is_static or ref.name == "<init>":
+            return sites
+        seen, todo = {ref.class_desc}, [ref.class_desc]
+        while todo:
+            found = self.code.classes.get(todo.pop())
+            if found is None:
+                continue
+            c = found[1]
+            for parent in ((c.superclass,) if c.superclass else ()) + tuple(c.interfaces):
+                if parent in seen or parent not in self.code.classes:
+                    continue  # framework types: their callers are the framework's
+                seen.add(parent)
+                todo.append(parent)
+                sites.extend(self.code.call_sites(parent, ref.name, ref.proto))
+        return sites
 
     def _field(self, field: FieldRef, depth: int) -> tuple[Reached, ...] | None:
         """A field's value: what its writes store, when every one of them is a constant."""

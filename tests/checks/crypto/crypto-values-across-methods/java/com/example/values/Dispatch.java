@@ -1,0 +1,51 @@
+package com.example.values;
+
+import javax.crypto.spec.SecretKeySpec;
+
+/** Keys handed over through an interface or a superclass reference reach the implementation. */
+public class Dispatch {
+    interface KeySink {
+        SecretKeySpec accept(byte[] key);
+    }
+
+    static class AesSink implements KeySink {
+        @Override
+        public SecretKeySpec accept(byte[] key) {
+            // ruleid: android.crypto.hardcoded-key
+            return new SecretKeySpec(key, "AES");
+        }
+    }
+
+    abstract static class Wrapper {
+        abstract SecretKeySpec wrap(byte[] key);
+    }
+
+    static class AesWrapper extends Wrapper {
+        @Override
+        SecretKeySpec wrap(byte[] key) {
+            // ruleid: android.crypto.hardcoded-key
+            return new SecretKeySpec(key, "AES");
+        }
+    }
+
+    interface RuntimeSink {
+        SecretKeySpec take(byte[] key);
+    }
+
+    static class RuntimeAes implements RuntimeSink {
+        @Override
+        public SecretKeySpec take(byte[] key) {
+            // ok: android.crypto.hardcoded-key
+            return new SecretKeySpec(key, "AES");
+        }
+    }
+
+    static void use(byte[] fromServer) {
+        KeySink sink = new AesSink();
+        sink.accept("interface-key-01234".getBytes());
+        Wrapper wrapper = new AesWrapper();
+        wrapper.wrap("superclass-key-0123".getBytes());
+        RuntimeSink runtime = new RuntimeAes();
+        runtime.take(fromServer);
+    }
+}
