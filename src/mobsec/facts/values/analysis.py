@@ -241,8 +241,21 @@ class ValueAnalysis:
                     continue  # framework types: their callers are the framework's
                 seen.add(parent)
                 todo.append(parent)
-                sites.extend(self.code.call_sites(parent, ref.name, ref.proto))
+                sites.extend(
+                    site
+                    for site in self.code.call_sites(parent, ref.name, ref.proto)
+                    if self._may_dispatch_to(site, ref.class_desc)
+                )
         return sites
+
+    def _may_dispatch_to(self, site: CodeSite, desc: str) -> bool:
+        """Whether the call through a supertype at ``site`` may run ``desc``'s method: not
+        when its receiver is only objects the caller created of other classes."""
+        args = self.raw_args(site)
+        receivers = args[0] if args else frozenset()
+        if not receivers or any(v.kind != "new" for v in receivers):
+            return True  # unknown receiver: any implementation
+        return any(v.data == desc or desc in self.code.superclasses(v.data) for v in receivers)
 
     def _field(self, field: FieldRef, depth: int) -> tuple[Reached, ...] | None:
         """A field's value: what its writes store, when every one of them is a constant."""

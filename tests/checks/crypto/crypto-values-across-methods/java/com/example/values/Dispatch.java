@@ -28,13 +28,11 @@ public class Dispatch {
         }
     }
 
-    interface RuntimeSink {
-        SecretKeySpec take(byte[] key);
-    }
-
-    static class RuntimeAes implements RuntimeSink {
+    // The same interface, another implementation: only the run-time key is handed to it
+    // (the receiver of each call says which implementation runs).
+    static class RuntimeAes implements KeySink {
         @Override
-        public SecretKeySpec take(byte[] key) {
+        public SecretKeySpec accept(byte[] key) {
             // ok: android.crypto.hardcoded-key
             return new SecretKeySpec(key, "AES");
         }
@@ -45,7 +43,7 @@ public class Dispatch {
         sink.accept("interface-key-01234".getBytes());
         Wrapper wrapper = new AesWrapper();
         wrapper.wrap("superclass-key-0123".getBytes());
-        RuntimeSink runtime = new RuntimeAes();
-        runtime.take(fromServer);
+        KeySink runtime = new RuntimeAes();
+        runtime.accept(fromServer);
     }
 }
