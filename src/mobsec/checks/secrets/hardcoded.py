@@ -18,7 +18,15 @@ from mobsec.facts.dataflow import Value, arg_registers
 from mobsec.ingest.dex import CodeSite, DexFile
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
-from ._patterns import KEY_NAME, find_secrets, looks_random, manifest_keys, mask, mask_in
+from ._patterns import (
+    DOTTED_NAME,
+    KEY_NAME,
+    find_secrets,
+    looks_random,
+    manifest_keys,
+    mask,
+    mask_in,
+)
 from ._sources import (
     MAX_TEXT_FILE,
     MAX_TEXT_FILES,
@@ -509,6 +517,7 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
                     if v.kind == "string"
                     and isinstance(v.data, str)
                     and len(v.data) >= MIN_CREDENTIAL_LEN
+                    and not DOTTED_NAME.match(v.data)  # an action/operation name, not a secret
                 ]
                 if len(consts) != 1 or len(const_side) != 1:
                     continue

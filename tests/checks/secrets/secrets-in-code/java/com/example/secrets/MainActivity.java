@@ -83,6 +83,13 @@ public class MainActivity extends Activity {
         return command.getText().toString().equals(getString(42));
     }
 
+    boolean isEmailLinkSignIn(Intent intent) {
+        // An operation name compared with an extra named like auth (Firebase's sign-in
+        // activity): an identifier, not a credential.
+        // ok: android.secrets.hardcoded-credential-check
+        return "com.example.auth.SIGN_IN_WITH_EMAIL_LINK".equals(intent.getStringExtra("com.example.auth.OPERATION"));
+    }
+
     boolean backdoor(Intent intent) {
         // ruleid: android.secrets.hardcoded-credential-check
         return "devadmin".equals(intent.getStringExtra("user"));
