@@ -265,9 +265,7 @@ def tamper_detection(ctx: CheckContext) -> Iterator[Finding]:
     for name in ("signatures", "signingInfo"):
         for site in ctx.code.field_reads("Landroid/content/pm/PackageInfo;", name):
             readers.add((site.dex.name, site.caller_idx))
-    if not readers:
-        return
-    hits = []
+    hits = list(_own_crc_hits(ctx))
     for site in ctx.code.call_sites("Landroid/content/pm/PackageManager;", "getPackageInfo"):
         if (site.dex.name, site.caller_idx) not in readers:
             continue
@@ -307,3 +305,26 @@ def _other_package(ctx: CheckContext, site: CodeSite) -> bool:
         if not (foreign and v.data.name == "packageName"):
             return False
     return True
+
+
+OWN_PACKAGE_PATH = (
+    ("Landroid/content/Context;", "getPackageCodePath"),
+    ("Landroid/content/Context;", "getPackageResourcePath"),
+)
+
+
+def _own_crc_hits(ctx: CheckContext) -> Iterator[_Hit]:
+    """CRCs of entries of the app's own APK (UnCrackable Level 3 compares classes.dex's and
+    libfoo.so's with baked-in values): a method that opens its own package path and reads
+    ``ZipEntry.getCrc()``."""
+    openers: set[tuple[str, int]] = set()
+    for cls, name in OWN_PACKAGE_PATH:
+        for site in ctx.facts.calls.of(cls, name):  # called on the Activity itself, too
+            openers.add((site.dex.name, site.caller_idx))
+    for site in ctx.code.field_reads("Landroid/content/pm/ApplicationInfo;", "sourceDir"):
+        openers.add((site.dex.name, site.caller_idx))
+    if not openers:
+        return
+    for site in ctx.code.call_sites("Ljava/util/zip/ZipEntry;", "getCrc"):
+        if (site.dex.name, site.caller_idx) in openers:
+            yield _Hit(site, "ZipEntry.getCrc() of the app's own APK")

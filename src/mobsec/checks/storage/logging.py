@@ -9,9 +9,16 @@ from mobsec.checks.registry import check
 from mobsec.ingest.dex import CodeSite, MethodRef
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
-from ._common import callee_of, param_types, site_args
+from ._common import callee_of, param_types, site_args, words
 from ._meta import GBT_STORAGE
-from ._sensitive import PI_APIS, name_is_sensitive, sensitive_source, text_labels_secret
+from ._sensitive import (
+    PI_APIS,
+    SENSITIVE_WORDS,
+    Sensitive,
+    name_is_sensitive,
+    sensitive_source,
+    text_labels_secret,
+)
 
 LOG = "Landroid/util/Log;"
 LOG_METHODS = ("v", "d", "i", "w", "e", "wtf", "println")
@@ -60,10 +67,15 @@ def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
             types = param_types(callee.proto)
             # The message: every String argument after the tag.
             positions = [i for i, t in enumerate(types) if t == STRING][1:]
+            tag = _secret_tag(args[positions[0] - 1]) if positions else None
             for pos in positions:
                 if pos >= len(args):
                     continue
                 why = sensitive_source(args[pos])
+                if why is None and tag is not None and not _constant(args[pos]):
+                    why = Sensitive(
+                        f'value logged under tag "{tag}"', False, f'标签 "{tag}" 下的值'
+                    )
                 if why is None:
                     continue
                 yield ctx.code_finding(
@@ -73,6 +85,22 @@ def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
                     message=Text(f"Log.{name} writes {why.what}", f"Log.{name} 写入了 {why.zh}"),
                 )
                 break
+
+
+def _secret_tag(values: frozenset) -> str | None:
+    """A constant tag that is nothing but a secret's name (``Log.d("password", x)``): the
+    developer labelled the message. A tag that merely mentions one (a class name like
+    ``PasswordResetActivity``) labels nothing."""
+    texts = {v.text() for v in values}
+    if len(texts) != 1:
+        return None
+    (text,) = texts
+    ws = words(text or "")
+    return text if ws and all(w in SENSITIVE_WORDS for w in ws) else None
+
+
+def _constant(values: frozenset) -> bool:
+    return bool(values) and all(v.is_constant() for v in values)
 
 
 def _may_hold_secret(site: CodeSite, memo: dict[tuple[int, int], bool]) -> bool:

@@ -59,6 +59,7 @@ EMPTY: frozenset = frozenset()
 
 INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
 STATIC_INVOKES = (0x71, 0x77)
+VIRTUAL_INVOKES = frozenset((0x6E, 0x72, 0x74, 0x78))
 VISITS_PER_BLOCK = 30
 MAX_LABELS = 64  # per register; more keeps the set as is (labels are finite anyway)
 INTENT_PARAMS = {
@@ -105,9 +106,13 @@ class Summary:
     param_out: dict[int, frozenset] = field(default_factory=dict)
     field_out: dict[Any, frozenset] = field(default_factory=dict)
     sinks: dict[SinkSite, tuple[frozenset, tuple[str, ...]]] = field(default_factory=dict)
+    # The classes of the objects the method returns when every returned object was made
+    # here or by a callee that says so; None: not known (see MethodTaint.receiver_types).
+    ret_types: frozenset | None = None
 
 
 EMPTY_SUMMARY = Summary()
+UNTYPED = ("U",)  # an object whose class is not known (array element, exception, ...)
 
 
 def is_taint(label: Label) -> bool:
@@ -405,6 +410,7 @@ class MethodTaint:
         self.summary = Summary()
         self.exc: frozenset = EMPTY
         self._method_refs: dict[int, MethodRef] = {}
+        self._ret_types: set[str] | None = set()
 
     # ---- fixpoint ----------------------------------------------------------------------
 
@@ -451,10 +457,13 @@ class MethodTaint:
         for _ in range(3):
             before = self.exc
             self.summary = Summary()
+            self._ret_types = set()
             self.solve()
             if self.exc == before:
                 break
         self.summary.throws = taint_of(self.exc)
+        if self._ret_types:
+            self.summary.ret_types = frozenset(self._ret_types)
         return self.summary
 
     def solve(self) -> None:
@@ -526,9 +535,15 @@ class MethodTaint:
         elif 0x0A <= op <= 0x0C:
             st[regs[0]] = st[self.slot]
         elif op == 0x0D:
-            st[regs[0]] = self.exc
+            st[regs[0]] = self.exc | {UNTYPED}
         elif 0x0F <= op <= 0x11:
             self.summary.ret = self.summary.ret | taint_of(st[regs[0]])
+            if op == 0x11 and self._ret_types is not None:
+                types = self.receiver_types(st[regs[0]])
+                if types is None:
+                    self._ret_types = None
+                else:
+                    self._ret_types.update(types)
         elif op == 0x22:  # new-instance: the allocation site is the object's identity
             st[regs[0]] = frozenset((("N", insn.pc),))
         elif 0x12 <= op <= 0x1C or op in (0x20, 0x21, 0x23) or 0x2D <= op <= 0x31:
@@ -542,6 +557,8 @@ class MethodTaint:
             self.exc = self.exc | taint_of(st[regs[0]])
         elif 0x44 <= op <= 0x4A:
             st[regs[0]] = taint_of(st[regs[1]])
+            if op == 0x46:  # aget-object: an element of unknown class
+                st[regs[0]] = st[regs[0]] | {UNTYPED}
         elif 0x4B <= op <= 0x51:
             self.mutate(st, regs[1], taint_of(st[regs[0]]))
         elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
@@ -623,13 +640,60 @@ class MethodTaint:
             st[self.slot] = EMPTY
             return
         targets = self.e.cg.resolve(insn.op, ref)
+        if len(targets) > 1 and insn.op in VIRTUAL_INVOKES:
+            targets = self.refine(insn.op, ref, st[aregs[0]], targets)
+        ret = ref.proto[ref.proto.find(")") + 1 :]
+        typed = ret.startswith(("L", "["))  # an object result
         if targets:
             result: frozenset = EMPTY
+            types: set[str] | None = set()
             for t in targets:
                 result = result | self.apply(st, t, aregs, args)
+                known = self.e.summaries.get(t, EMPTY_SUMMARY).ret_types
+                types = None if known is None or types is None else types | known
+            if typed:
+                result = result | frozenset(("R", x) for x in (types or (ret,)))
             st[self.slot] = result
             return
-        st[self.slot] = self.library_call(st, insn, ref, aregs, args)
+        result = self.library_call(st, insn, ref, aregs, args)
+        if typed:
+            result = result | {("R", ret)}
+        st[self.slot] = result
+
+    def receiver_types(self, labels: frozenset) -> set[str] | None:
+        """The classes the object in a register can have, or None when one is not known.
+
+        Known: an allocation in this method (``("N", pc)``) or a call's result (``("R",
+        class)``: the callee's returned allocations, else its declared type). Any other
+        identity (a parameter, a field, an array element) or none at all: unknown."""
+        types: set[str] = set()
+        for x in labels:
+            if isinstance(x, int) or x[0] == "a":
+                continue
+            if x[0] == "R":
+                types.add(x[1])
+            elif x[0] == "N" and len(x) == 2 and x[1] in self.cfg.by_pc:
+                insn = self.cfg.insns[self.cfg.by_pc[x[1]]]
+                types.add(self.dex.type_desc(insn.idx))
+            else:
+                return None
+        return types or None
+
+    def refine(
+        self, op: int, ref: MethodRef, receiver: frozenset, targets: tuple[MethodKey, ...]
+    ) -> tuple[MethodKey, ...]:
+        """Targets of a virtual call narrowed to the receiver's known classes (VirtualDispatch:
+        ``createB().getString()`` runs B's method, not every implementation CHA finds)."""
+        types = self.receiver_types(receiver)
+        if types is None:
+            return targets
+        narrowed: set[MethodKey] = set()
+        for t in types:
+            if not t.startswith("L"):
+                return targets
+            narrowed.update(self.e.cg.resolve(0x6E, MethodRef(t, ref.name, ref.proto)))
+        kept = tuple(x for x in targets if x in narrowed)
+        return kept or targets
 
     def apply(
         self, st: list[frozenset], target: MethodKey, aregs: tuple[int, ...], args: list

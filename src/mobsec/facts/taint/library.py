@@ -111,7 +111,10 @@ def is_data_holder(class_desc: str) -> bool:
 
 
 # Immutable value classes: only their constructor takes data in (``new String(bytes)``).
-VALUE_CLASSES = frozenset(("Ljava/lang/String;", "Ljava/math/BigInteger;", "Ljava/util/UUID;"))
+# A URL holds its text: the data leaves when it is opened (``openConnection`` is the sink).
+VALUE_CLASSES = frozenset(
+    ("Ljava/lang/String;", "Ljava/math/BigInteger;", "Ljava/util/UUID;", "Ljava/net/URL;")
+)
 
 
 def mutates_receiver(ref: MethodRef) -> bool:

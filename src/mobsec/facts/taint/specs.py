@@ -97,8 +97,9 @@ for _cls in (
     for _name in ("write", "append", "print", "println", "writeObject", "writeUTF", "writeBytes",
                   "writeChars", "format", "printf"):  # fmt: skip
         SINKS[(_cls, _name)] = _WRITE
-SINKS[("Ljava/net/URL;", "<init>")] = _NET
+# Building a URL sends nothing; opening it does (the URL carries its text's taint).
 SINKS[("Ljava/net/URL;", "openConnection")] = SinkSpec("network", (0,))
+SINKS[("Ljava/net/URL;", "openStream")] = SinkSpec("network", (0,))
 SINKS[("Ljava/net/URLConnection;", "setRequestProperty")] = SinkSpec("network", (2,))
 SINKS[("Ljava/net/HttpURLConnection;", "setRequestProperty")] = SinkSpec("network", (2,))
 SINKS[("Ljava/net/Socket;", "<init>")] = _NET

@@ -7,6 +7,7 @@ import android.content.pm.PackageManager;
 import android.os.Build;
 import android.os.Debug;
 import java.io.File;
+import java.util.zip.ZipFile;
 
 public class Protections {
     static boolean rooted() {
@@ -53,6 +54,18 @@ public class Protections {
     static boolean onExternalStorage(Context context) {
         // ok: android.code.debugger-detection
         return (context.getApplicationInfo().flags & ApplicationInfo.FLAG_EXTERNAL_STORAGE) != 0;
+    }
+
+    static boolean dexUnchanged(Context context) throws Exception {
+        ZipFile apk = new ZipFile(context.getPackageCodePath());
+        // ruleid: android.code.tamper-detection
+        return apk.getEntry("classes.dex").getCrc() == 0x1c2b3a49L;
+    }
+
+    static long archiveCrc(String path) throws Exception {
+        ZipFile archive = new ZipFile(path);
+        // ok: android.code.tamper-detection
+        return archive.getEntry("data.bin").getCrc();
     }
 
     static boolean genuine(Context context) throws Exception {

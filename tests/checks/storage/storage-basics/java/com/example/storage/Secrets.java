@@ -36,6 +36,16 @@ public class Secrets {
         Log.i("files", "saved to " + card + "/credentials.dat");
     }
 
+    /** InsecureShop's LoginActivity: the tag names what the typed text is. */
+    void logTyped(String typed, String state) {
+        // ruleid: android.storage.sensitive-log
+        Log.d("password", typed);
+        // ok: android.storage.sensitive-log
+        Log.d("password", "required");
+        // ok: android.storage.sensitive-log
+        Log.d("PasswordResetActivity", state);
+    }
+
     void copy(ClipboardManager clipboard, String shown) {
         // ruleid: android.storage.clipboard-sensitive
         clipboard.setPrimaryClip(ClipData.newPlainText("text", password));
