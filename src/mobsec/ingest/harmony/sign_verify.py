@@ -311,6 +311,15 @@ def _signer_cert(signers: list[Any], certs: list[x509.Certificate]) -> x509.Cert
 
 
 def _check_chain(certs: list[x509.Certificate], v: SignVerification) -> None:
+    try:
+        _walk_chain(certs, v)
+    except (ValueError, KeyError, TypeError) as e:  # names are parsed on first use
+        v.chain = False
+        v.fail("hap.chain_unreadable", f"A certificate of the chain is unreadable: {_line(e)}",
+               f"证书链中的某个证书无法解析:{_line(e)}")  # fmt: skip
+
+
+def _walk_chain(certs: list[x509.Certificate], v: SignVerification) -> None:
     """Signer first; each certificate must be signed by the next one the block carries."""
     chain = [certs[0]]
     left = certs[1:]
