@@ -119,6 +119,10 @@ def test_pi_read_with_constant_argument_and_its_twin(built: dict[str, Path]) -> 
         "debug.tracker-example.com",
     }
     assert _rows(doc, "sdk.code")["entry_points"] == 4  # constructor, deviceId, endpoint, line
+    # the report's endpoints section, found in the translated code as in an APK's
+    assert {e["value"] for e in doc["endpoints"] if e["kind"] == "url"} == set(
+        _rows(doc, "sdk.hosts")
+    )
     # the entry points are the public/protected methods: what they reach, and what not
     assert pi["settings.android-id"]["reachable_from_api"] == 1
     assert "declared_by_sdk" not in pi["settings.android-id"]  # a JAR has no manifest

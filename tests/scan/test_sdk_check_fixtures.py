@@ -33,6 +33,16 @@ NOT_COMPARED: dict[str, dict[str, str]] = {
     "icc-basics": {
         "android.icc.calling-or-self-permission": "judges the IPC methods of providers the "
         "manifest exports; a JAR has no manifest",
+        "android.icc.object-deserialization": "Serializable extras are let pass in components "
+        "the manifest does not export; a JAR has no manifest",
+    },
+    "code-loading-and-protections": {
+        "android.code.tamper-detection": "a signature read counts as self-verification when "
+        "it names the app's package (the manifest's); a JAR has none",
+    },
+    "privacy-collection": {
+        "android.privacy.device-identifier": "a read inside Netty counts when the app's own "
+        "code (by the manifest's package) calls it; a JAR has no package of its own",
     },
     "net-cleartext-blocked": {
         "android.network.cleartext-url": "the app's network security config blocks cleartext; "

@@ -17,6 +17,7 @@ from mobsec.checks.runner import run_checks
 from mobsec.checks.scope import scope_findings
 from mobsec.diagnostics import Diagnostics, InputError
 from mobsec.facts.app import AppFacts
+from mobsec.facts.endpoints import find_endpoints
 from mobsec.facts.jvm import MAX_SITES_SHOWN, JvmFacts
 from mobsec.facts.manifest import Manifest
 from mobsec.facts.owners import OwnerResolver, SdkCatalog, detect_sdks
@@ -139,6 +140,8 @@ def _run_checks(
     summary = next(d for d in report.platform_details if d.id == "sdk.code")
     summary.add("methods_translated_to_dex", translation.translated)
     summary.add("methods_not_translated", translation.untranslated)
+    with phases.phase("facts.endpoints"):  # the report's hosts/e-mails, as for an APK
+        report.endpoints = find_endpoints(facts)
     with phases.phase("checks"):
         checks = sdk_code_checks()
         if facts.manifest is not None:

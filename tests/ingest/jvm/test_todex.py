@@ -179,18 +179,20 @@ def test_jsr_is_left_out_with_its_reason(crypto_class: bytes) -> None:
     assert "0xa8" in d.en
 
 
-def test_stack_deeper_than_the_register_frame(tmp_path: Path) -> None:
-    """260 nested calls keep 260 values on the operand stack: more than Dalvik's 8-bit
-    register fields address; the method is left out, named, the rest translated."""
+def test_frame_larger_than_the_register_fields(tmp_path: Path) -> None:
+    """200 locals and 60 nested calls (60 values on the operand stack) need more registers
+    than Dalvik's 8-bit register fields address; the method is left out, named, and the
+    rest of the class translated."""
     src = tmp_path / "src" / "deep"
     src.mkdir(parents=True)
     nested = "0"
-    for i in range(260):
-        nested = f"add({i}, {nested})"
+    for i in range(60):
+        nested = f"add(v{i}, {nested})"
+    local_vars = " ".join(f"int v{i} = {i};" for i in range(200))
     src.joinpath("Deep.java").write_text(
         "package deep;\npublic class Deep {\n"
         "  static int add(int a, int b) { return a + b; }\n"
-        f"  public static int deep() {{ return {nested}; }}\n"
+        f"  public static int deep() {{ {local_vars} return {nested}; }}\n"
         "  public static int shallow() { return add(1, 2); }\n}\n"
     )
     jar = build_jar(tmp_path / "src", tmp_path / "deep.jar")

@@ -15,6 +15,7 @@ known.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -59,9 +60,29 @@ class DexClass:
     methods: list[DexMethod] = field(default_factory=list)
 
 
+_FIELD = r"\[{0,255}(?:[BCDFIJSZ]|L[^;\[.()]+;)"
+TYPE_DESC = re.compile(_FIELD)
+METHOD_DESC = re.compile(rf"\((?:{_FIELD})*\)(?:V|{_FIELD})")
+
+
+def valid_ref(ref: Ref) -> bool:
+    """The descriptors in ``ref`` are well formed (a forged class can name anything)."""
+    kind, key = ref
+    if kind == "string":
+        return True
+    if kind == "type":
+        return TYPE_DESC.fullmatch(key) is not None  # type: ignore[arg-type]
+    owner, _name, desc = key  # type: ignore[misc]
+    pattern = METHOD_DESC if kind == "method" else TYPE_DESC
+    return TYPE_DESC.fullmatch(owner) is not None and pattern.fullmatch(desc) is not None
+
+
 @lru_cache(maxsize=65536)
 def parse_desc(desc: str) -> tuple[list[str], str]:
-    """``(I[Ljava/lang/String;)V`` → (["I", "[Ljava/lang/String;"], "V")."""
+    """``(I[Ljava/lang/String;)V`` → (["I", "[Ljava/lang/String;"], "V"); ValueError when
+    the text is no method descriptor."""
+    if METHOD_DESC.fullmatch(desc) is None:
+        raise ValueError(f"malformed method descriptor {desc[:80]!r}")
     params: list[str] = []
     i, end = 1, desc.find(")")
     while i < end:

@@ -16,7 +16,16 @@ from mobsec.ingest.dex import DexFile, DexSet
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
 from .classfile import ClassInfo, MethodInfo
-from .dexwriter import MAX_IDS, DexClass, DexMethod, _collect, _Pools, build_dex
+from .dexwriter import (
+    MAX_IDS,
+    METHOD_DESC,
+    TYPE_DESC,
+    DexClass,
+    DexMethod,
+    _collect,
+    _Pools,
+    build_dex,
+)
 from .jar import JvmCode
 from .translate import Translated, Untranslatable, translate
 
@@ -54,6 +63,15 @@ def to_dex(code: JvmCode, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -
     chunk_pools = [pools]
     result = Translation(DexSet([], diags))
     for file, cls in code.classes.values():
+        names = [cls.name, *([cls.superclass] if cls.superclass else []), *cls.interfaces]
+        if not all(TYPE_DESC.fullmatch(n) and n.startswith("L") for n in names):
+            diags.error(
+                "jvm.bad_class",
+                file,
+                "malformed class name in this class file; its code is not analysed",
+                "类文件中的类名格式错误,未分析其代码",
+            )
+            continue
         dc, origins = _dex_class(file, cls, diags, result)
         _collect(pools, dc)
         full = max(len(pools.strings), len(pools.types), len(pools.fields), len(pools.methods))
@@ -91,6 +109,8 @@ def _dex_class(
 ) -> tuple[DexClass, dict[tuple[str, str], JvmOrigin]]:
     fields, seen = [], set()
     for f in cls.fields:
+        if not TYPE_DESC.fullmatch(f.desc):
+            continue  # a forged field type: not a member the code can name either
         if (f.name, f.desc) not in seen:  # a forged duplicate would break the class data
             seen.add((f.name, f.desc))
             fields.append((f.name, f.desc, f.access & 0xFFFF))
@@ -106,8 +126,8 @@ def _dex_class(
     declared: set[tuple[str, str]] = set()
     for m in cls.methods:
         key = (m.name, m.desc)
-        if key in declared:
-            continue
+        if key in declared or not METHOD_DESC.fullmatch(m.desc):
+            continue  # a forged duplicate or descriptor: not a method the DEX can hold
         declared.add(key)
         result.methods += 1
         code = None

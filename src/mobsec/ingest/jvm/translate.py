@@ -37,7 +37,7 @@ from .classfile import (
     ConstantPool,
     MethodInfo,
 )
-from .dexwriter import DexCode, Ref, Unit, parse_desc
+from .dexwriter import DexCode, Ref, Unit, parse_desc, valid_ref
 
 SCRATCH = 4
 MAX_FRAME = 256  # every local and stack register must fit an 8-bit register field
@@ -127,6 +127,7 @@ class _Frame:
         self.starts: dict[int, int] = {}  # pc → instruction length
         self.states: dict[int, tuple[str, ...]] = {}
         self.max_depth = 0
+        self.joins: set[int] = set()  # reached other than by falling through: jump targets
 
     def length(self, pc: int) -> int:
         code, op = self.code, self.code[pc]
@@ -146,6 +147,7 @@ class _Frame:
         work: list[tuple[int, tuple[str, ...]]] = [(0, ())]
         for _, _, handler, _ in self.method.handlers:
             work.append((handler, ("A",)))
+            self.joins.add(handler)
         steps = 0
         while work:
             pc, state = work.pop()
@@ -167,6 +169,8 @@ class _Frame:
             after, succs = self.step(pc, state)
             self.max_depth = max(self.max_depth, len(after))
             for s in succs:
+                if s != pc + self.length(pc):
+                    self.joins.add(s)
                 work.append((s, after))
 
     def pop(self, state: tuple[str, ...], n: int) -> tuple[str, ...]:
@@ -324,6 +328,11 @@ class _Emitter:
             tuple[int, int, int, int]
         ] = []  # (unit index, insn pc, jvm target, width)
         self.payloads: list[tuple[int, int, list[Unit | tuple[int, int]]]] = []
+        self.int_const: tuple[int, int] = (-1, 0)  # (pc after it, value) of the last int push
+
+    def push_int(self, reg: int, value: int, next_pc: int) -> None:
+        self.const32(reg, value)
+        self.int_const = (next_pc, value)
 
     @property
     def pc(self) -> int:
@@ -359,6 +368,15 @@ class _Emitter:
 
 def translate(cls: ClassInfo, m: MethodInfo) -> Translated:
     """Dalvik code for ``m`` (which has bytecode); raises :class:`Untranslatable`."""
+    try:
+        return _translate(cls, m)
+    except (struct.error, IndexError) as e:
+        raise Untranslatable(f"truncated operand ({e})") from None
+    except (ClassFormatError, ValueError) as e:  # an operand the reader did not resolve
+        raise Untranslatable(str(e)) from None
+
+
+def _translate(cls: ClassInfo, m: MethodInfo) -> Translated:
     cp = cls.cp
     assert cp is not None
     code = m.bytecode
@@ -367,12 +385,7 @@ def translate(cls: ClassInfo, m: MethodInfo) -> Translated:
     if len(args) > m.max_locals:
         raise Untranslatable(f"{len(args)} parameter slots but max_locals {m.max_locals}")
     frame = _Frame(code, cp, m, cls.name)
-    try:
-        frame.run()
-    except (struct.error, IndexError) as e:
-        raise Untranslatable(f"truncated operand ({e})") from None
-    except ClassFormatError as e:
-        raise Untranslatable(str(e)) from None
+    frame.run()
     base = SCRATCH + m.max_locals
     if base + frame.max_depth > MAX_FRAME:
         raise Untranslatable(f"frame of {base + frame.max_depth} registers is over {MAX_FRAME}")
@@ -426,6 +439,9 @@ def translate(cls: ClassInfo, m: MethodInfo) -> Translated:
         if dedup and dedup[-1][0] == pcu:
             continue
         dedup.append((pcu, ln))
+    bad = next((u for u in e.units if not isinstance(u, int) and not valid_ref(u)), None)
+    if bad is not None:
+        raise Untranslatable(f"malformed descriptor in a reference: {str(bad[1])[:120]}")
     n_params = len(parse_desc(m.desc)[0])
     regs = params + len(args)
     return Translated(DexCode(regs, len(args), outs, e.units, tries, dedup, n_params), pc_map)
@@ -474,7 +490,7 @@ def _emit(
     if op == 0x01:
         e.const32(r(d), 0)
     elif 0x02 <= op <= 0x08:
-        e.const32(r(d), op - 3)
+        e.push_int(r(d), op - 3, pc + 1)
     elif op in (0x09, 0x0A):
         e.const64(r(d), op - 0x09)
     elif 0x0B <= op <= 0x0D:
@@ -482,7 +498,7 @@ def _emit(
     elif op in (0x0E, 0x0F):
         e.const64(r(d), struct.unpack("<Q", struct.pack("<d", float(op - 0x0E)))[0])
     elif op == 0x10:
-        e.const32(r(d), code[pc + 1] - 256 if code[pc + 1] & 0x80 else code[pc + 1])
+        e.push_int(r(d), code[pc + 1] - 256 if code[pc + 1] & 0x80 else code[pc + 1], pc + 2)
     elif op == 0x11:
         e.const32(r(d), _s16(u2))
     elif 0xB2 <= op <= 0xB5:
@@ -570,6 +586,10 @@ def _emit(
                 e.move(k, i, r(d - take + i))
             for j, i in enumerate(order):
                 e.move(top[i], r(d - take + j), i)
+    elif op in _LIT8 and e.int_const[0] == pc and pc not in f.joins and _lit8(op, e.int_const[1]):
+        # `x op constant`, as d8 writes it: the literal form (checks match on it)
+        dop, lit = _LIT8[op], _lit8(op, e.int_const[1])
+        e.raw(dop | (r(d - 2) << 8), r(d - 2) | ((lit[1] & 0xFF) << 8))
     elif 0x60 <= op <= 0x73:
         k = _TYPES[(op - 0x60) % 4]
         w = len(_slots(k))
@@ -693,6 +713,16 @@ def _emit(
             w = len(_slots(k))
             e.move(st[d - w], SCRATCH + n, r(d - w))
     return 0
+
+
+# int binop with a constant right operand -> Dalvik binop/lit8 (isub: add of the negation)
+_LIT8 = {0x60: 0xD8, 0x64: 0xD8, 0x68: 0xDA, 0x6C: 0xDB, 0x70: 0xDC, 0x7E: 0xDD, 0x80: 0xDE,
+         0x82: 0xDF, 0x78: 0xE0, 0x7A: 0xE1, 0x7C: 0xE2}  # fmt: skip
+
+
+def _lit8(op: int, value: int) -> tuple[bool, int] | None:
+    lit = -value if op == 0x64 else value
+    return (True, lit) if -128 <= lit <= 127 else None
 
 
 def _local(f: _Frame, n: int, k: str) -> None:
