@@ -61,7 +61,12 @@ def test_app_icon_from_manifest_and_resources(
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(render(doc, "pdf", "en"))
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
-    assert re.search(r"^\s+1\s+0\s+image\s+192\s+192", listing.stdout, re.M), listing.stdout
+    row = re.search(
+        r"^\s+1\s+0\s+image\s+192\s+192\s.*?(\d+)\s+(\d+)\s+\S+B\s", listing.stdout, re.M
+    )
+    assert row, listing.stdout
+    # drawn at 48 CSS px (0.5 in: 384 ppi), not at its 192 px (WeasyPrint ignores <img width>)
+    assert int(row.group(1)) == int(row.group(2)) == 384, listing.stdout
     # the near twin: an app without android:icon has none, and the page shows none
     plain = mobsec.scan(fixture_apk("report-endpoints")).to_json()
     assert "icon" not in plain["app"]

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from markupsafe import escape
 import mobsec
 from mobsec.checks.registry import load_all
 from mobsec.report.render import render
+from mobsec.report.render.html import render_html
 from mobsec.report.render.messages import MESSAGES, pick, t
 from mobsec.report.render.privacy import PRINT_EVIDENCE, privacy_of
 from mobsec.report.render.view import area_label, risk_of
@@ -164,13 +166,25 @@ def test_pdf_fits_30_pages_without_blank_pages_or_orphaned_headings(
         area_label(f"android.{a}", "zh-CN") for a in {c.meta.area for c in load_all().values()}
     }
     headings |= {pick(f["title"], "zh-CN") for f in doc["findings"]}
+    # every heading the printed page has: chapters, sub-chapters, owner and reason heads
+    page_html = render_html(doc, "zh-CN", for_print=True)
+    marked = r"<(h[234])[^>]*>(.*?)</\1>|class=\"(?:owner-head|pending-reason)\">(.*?)</"
+    for m in re.finditer(marked, page_html, re.S):
+        text = " ".join(re.sub(r"<[^>]+>", " ", m.group(2) or m.group(3)).split())
+        headings |= {_heading(html_unescape(text)), _heading(re.sub(r"^\S+\s+", "", text))}
+    headings.discard("")
+    assert {"权限", "组件", "导出组件", "检测结果"} <= headings
     for n in range(1, pages + 1):
         lines = [x.strip() for x in _pdftotext(pdf, n).splitlines() if x.strip()]
         body = [x for x in lines if "安全检测报告" not in x and not re.fullmatch(r"\d+ / \d+", x)]
         assert len(body) >= (1 if n == pages else 3), f"page {n} is (nearly) blank: {lines}"
-        last = re.sub(r"\s*\(\d+\)$", "", body[-1])
-        last = re.sub(r"^\S+\s+", "", last).split(" · ")[0]  # "高危 Title · 2 处" → "Title"
-        assert last not in headings, f"page {n} ends with a heading: {body[-1]}"
+        last = {_heading(body[-1]), _heading(re.sub(r"^\S+\s+", "", body[-1]))} - {""}
+        assert not last & headings, f"page {n} ends with a heading: {body[-1]}"
+
+
+def _heading(line: str) -> str:
+    """ "高危 Title · 2 处" / "检测结果 (39 个发现)" → the heading's words ("Title", "检测结果")."""
+    return re.sub(r"\s*\([^()]*\)$", "", line.split(" · ")[0]).strip()
 
 
 def test_pdf_condenses_the_privacy_scenarios_the_html_keeps_whole(

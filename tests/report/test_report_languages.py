@@ -17,6 +17,7 @@ import pytest
 import mobsec
 from mobsec.facts.owners import SdkCatalog
 from mobsec.report.render import render
+from mobsec.report.render.html import render_html
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 VOID = {"br", "meta", "input", "img", "link", "rect", "hr", "wbr", "source"}
@@ -57,8 +58,9 @@ def doc(corpus_apks: Path) -> dict[str, Any]:
     return mobsec.scan(corpus_apks / "vulnapps" / "InsecureBankv2.apk").to_json()
 
 
-def test_english_html_has_no_chinese(doc: dict[str, Any]) -> None:
-    text = visible(render(doc, "html", "en").decode("utf-8"))
+@pytest.mark.parametrize("for_print", [False, True], ids=["screen", "pdf-page"])
+def test_english_html_has_no_chinese(doc: dict[str, Any], for_print: bool) -> None:
+    text = visible(render_html(doc, "en", for_print=for_print))
     found = sorted(set(re.findall(r"\S*[\u4e00-\u9fff]+\S*", text)))
     assert not found, found[:20]
 
@@ -78,8 +80,9 @@ RAW = {
 }  # fmt: skip
 
 
-def test_chinese_html_shows_no_raw_identifiers(doc: dict[str, Any]) -> None:
-    text = visible(render(doc, "html", "zh-CN").decode("utf-8"))
+@pytest.mark.parametrize("for_print", [False, True], ids=["screen", "pdf-page"])
+def test_chinese_html_shows_no_raw_identifiers(doc: dict[str, Any], for_print: bool) -> None:
+    text = visible(render_html(doc, "zh-CN", for_print=for_print))
     words = set(re.findall(r"(?<![\w./-])[a-z][a-z-]+(?![\w./-])", text))
     assert not words & RAW, sorted(words & RAW)
 
