@@ -91,13 +91,13 @@ def implicit_activity_hijack(ctx: CheckContext) -> Iterator[Finding]:
                 message = Text(
                     f'{name} with implicit Intent("{action}") carrying {why[0]}: any app '
                     "declaring the action receives it",
-                    f'{name} 使用隐式 Intent("{action}") 携带{why[1]}:声明该 action 的任何应用都能收到',
+                    f'{name} 使用隐式 Intent("{action}") 携带{why[1]}:声明该动作的任何应用都能收到',
                 )
             else:
                 message = Text(
                     f'{name} with implicit Intent("{action}"): any app declaring the action '
                     "can answer with a forged result",
-                    f'{name} 使用隐式 Intent("{action}"):声明该 action 的任何应用都能返回伪造的结果',
+                    f'{name} 使用隐式 Intent("{action}"):声明该动作的任何应用都能返回伪造的结果',
                 )
             yield ctx.code_finding(
                 site,
@@ -124,8 +124,10 @@ def _sensitive_extra(shape: IntentShape) -> tuple[str, str] | None:
     for extra in shape.extras:
         if extra.key is not None and name_is_sensitive(extra.key):
             return f'extra "{extra.key}"', f' 附加数据 "{extra.key}"'
+        # A labelled value ("...?token=" + t) counts too: the Intent is meant for the app's
+        # own screen, so text the code itself calls a token is what leaks.
         s = sensitive_source(extra.values)
-        if s is not None and s.strong:
+        if s is not None:
             return (
                 f"{s.what} in extra {extra.key!r}",
                 f" 附加数据 {extra.key!r} 中的 {s.zh}",

@@ -48,6 +48,20 @@ public class MainActivity extends Activity {
         startActivity(intent);
     }
 
+    void openWithTokenInUrl(String token) {
+        Intent intent = new Intent("com.example.hijack.action.WEBVIEW");
+        intent.putExtra("url", "https://example.com/?token=" + token);
+        // ruleid: android.icc.implicit-activity-hijack
+        startActivity(intent);
+    }
+
+    void openWithPlainUrl(String page) {
+        Intent intent = new Intent("com.example.hijack.action.WEBVIEW");
+        intent.putExtra("url", "https://example.com/?page=" + page);
+        // ok: android.icc.implicit-activity-hijack
+        startActivity(intent);
+    }
+
     void shareWithToken() {
         Intent intent = new Intent("android.intent.action.SEND");
         intent.putExtra("auth_token", sessionToken);
