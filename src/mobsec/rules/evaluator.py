@@ -18,7 +18,7 @@ from mobsec.checks.context import CheckContext, java_name
 from mobsec.checks.registry import Check
 from mobsec.report.model import Finding, Owner, Text
 
-from .records import LiveRecords
+from .records import LiveRecords, haystack
 from .schema import Cond, Range, Rule, version_key
 
 MAX_PLACES = 50  # findings of one leaf: an emergency rule needs evidence, not every string
@@ -204,21 +204,24 @@ def _sdk(spec: dict, rf) -> Iterator[Place]:
 
 
 def _string(pattern, rf) -> Iterator[Place]:
-    for text, handle in rf.strings:
-        if pattern.search(text) and (site := rf.site(handle)) is not None:
+    hits = pattern.matching(haystack(rf, "strings"))
+    for text, handle in rf.strings if hits else ():
+        if text in hits and (site := rf.site(handle)) is not None:
             shown = text[:120]
             yield Place("code", Text(f"String {shown!r}", f"字符串 {shown!r}"), text, site=site)
 
 
 def _url(pattern, rf) -> Iterator[Place]:
-    for url, _, handle in rf.urls:
-        if pattern.search(url) and (site := rf.site(handle)) is not None:
+    hits = pattern.matching(haystack(rf, "urls"))
+    for url, _, handle in rf.urls if hits else ():
+        if url in hits and (site := rf.site(handle)) is not None:
             yield Place("code", Text(f"URL {url[:200]}", f"URL {url[:200]}"), url, site=site)
 
 
 def _host(pattern, rf) -> Iterator[Place]:
-    for url, host, handle in rf.urls:
-        if host and pattern.search(host) and (site := rf.site(handle)) is not None:
+    hits = pattern.matching(haystack(rf, "hosts"))
+    for url, host, handle in rf.urls if hits else ():
+        if host in hits and (site := rf.site(handle)) is not None:
             yield Place(
                 "code",
                 Text(f"Host {host} ({url[:160]})", f"主机 {host}({url[:160]})"),

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from .loader import RulePack
 
 FORMAT = "mobsec-stored-facts"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: string texts and their sites in two sections
+SITE_FIELDS = 4  # a stored site: dex no, caller idx, offset, method row (_MethodTable)
 MAX_SITES = 50  # per invoked method: a rule leaf keeps at most 50 places anyway
 MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (uncompressed) is not trusted
 
@@ -64,11 +65,12 @@ def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
     live = LiveRecords(facts)
     table = _MethodTable(facts)
     invokes, ancestors = _invokes(facts, table)
-    strings = []
+    texts, sites = [], []
     for text, handle in live.strings:
         site = live.site(handle)
         if site is not None:
-            strings.append([text, table.site(site)])
+            texts.append(text)
+            sites += table.site(site)
     lines = {line for _, line in live.permissions}
     lines |= {c["line"] for c in live.components} | {
         f["line"] for c in live.components for f in c["filters"]
@@ -93,7 +95,9 @@ def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
         "dexes": [d.name for d in facts.code.dexes],
         # Big sections as embedded JSON text: reading the file parses them only when a rule
         # asks (a pack of manifest rules never builds the call-site lists).
-        "strings": _text(strings),
+        # Texts apart from their sites: a rule reads every text, and only its hits' sites.
+        "string_texts": _text(texts),
+        "string_sites": _text(sites),  # SITE_FIELDS numbers per text
         "invokes": _text(invokes),
         "ancestors": _text(ancestors),
         "methods": _text(table.rows),
@@ -229,7 +233,13 @@ class StoredRecords:
 
     @cached_property
     def strings(self) -> list[tuple[str, Any]]:
-        return [(text, site) for text, site in json.loads(self.doc["strings"])]
+        """(text, its number): the number is the handle :meth:`site` looks up."""
+        texts = json.loads(self.doc["string_texts"])
+        return list(zip(texts, range(len(texts)), strict=True))
+
+    @cached_property
+    def _string_sites(self) -> list[int]:
+        return json.loads(self.doc["string_sites"])  # type: ignore[no-any-return]
 
     @cached_property
     def urls(self) -> list[tuple[str, str, Any]]:
@@ -250,8 +260,8 @@ class StoredRecords:
     def _ancestors(self) -> dict[str, list[str]]:
         return json.loads(self.doc["ancestors"])  # type: ignore[no-any-return]
 
-    def site(self, handle: Any) -> Any:
-        return handle
+    def site(self, handle: int) -> list[int]:
+        return self._string_sites[handle * SITE_FIELDS : (handle + 1) * SITE_FIELDS]
 
     def calls(self, class_desc: str, method: str, exact: bool) -> list[Any]:
         exact = exact or method == "<init>"
