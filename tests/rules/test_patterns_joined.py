@@ -91,7 +91,7 @@ def test_urls_and_hosts_as_the_per_string_search_found_them():
     ]
 
 
-URL_PIECES = ["http", "HTTPS", "wss", "fTp", "://", "ſ", "é", "_", "a", ".", "/", "?", "#", "@",
+URL_PIECES = ["http", "HTTPS", "wss", "fTp", "://", "ſ", "\u212a", "é", "_", "a", ".", "/", "?", "#", "@",
               ":", "[", "]", " ", "\t", "\n", "\v", "\f", "\x1c", "\xa0", "\u3000", '"', "'",
               "<", ">", "中"]  # fmt: skip
 URL_TEXT = st.lists(st.sampled_from(URL_PIECES), max_size=20).map("".join)

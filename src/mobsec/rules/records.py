@@ -23,9 +23,10 @@ MAX_NATIVE_STRINGS = 50_000
 URL_SCAN_CHARS = 4096  # of one string searched for URLs
 # A URL in a string: RE2's ``(?i)\\b(?:https?|wss?|ftp)://[^\\s"'<>]+`` spelt for Python's
 # re (our own fixed, linear pattern; rule patterns never run on re): an ASCII word boundary
-# and RE2's whitespace class. On re, one pass over 100k strings costs what 100k calls into
+# (case-sensitive: RE2's \\b ignores (?i), so ſ and K before a scheme are no word) and
+# RE2's whitespace class. On re, one pass over 100k strings costs what 100k calls into
 # the RE2 wrapper cost in overhead alone.
-_URL = re.compile(r"(?i)(?<![0-9A-Za-z_])(?:https?|wss?|ftp)://[^\t\n\f\r \"'<>]+")
+_URL = re.compile(r"(?<![0-9A-Za-z_])(?i:https?|wss?|ftp)://[^\t\n\f\r \"'<>]+")
 _AUTHORITY_END = re.compile(r"[^/?#]*")
 
 
