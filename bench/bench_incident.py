@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 PACK = {
     "pack.yaml": "id: bench.incident\nversion: 1.0.0\npublisher: bench\n",
     "rules/bench.yaml": """rules:
-  - id: bench.sms-reader
+  - id: android.bench.sms-reader
     title: {en: Reads SMS, zh-CN: 读取短信}
     description: {en: READ_SMS requested., zh-CN: 申请 READ_SMS。}
     remediation: {en: Remove it., zh-CN: 移除。}
@@ -42,7 +42,7 @@ PACK = {
     cwe: [359]
     masvs: [MASVS-CODE-3]
     match: {permission: "READ_SMS$"}
-  - id: bench.example-host
+  - id: android.bench.example-host
     title: {en: Talks to example hosts, zh-CN: 连接示例主机}
     description: {en: A URL names an example host., zh-CN: URL 指向示例主机。}
     remediation: {en: Check it., zh-CN: 检查。}
@@ -51,7 +51,7 @@ PACK = {
     cwe: [200]
     masvs: [MASVS-CODE-3]
     match: {host: "(^|\\\\.)example\\\\.(com|org)$"}
-  - id: bench.su-string
+  - id: android.bench.su-string
     title: {en: Mentions su, zh-CN: 含 su 字符串}
     description: {en: The code holds the string su., zh-CN: 代码中含有 su 字符串。}
     remediation: {en: Check it., zh-CN: 检查。}

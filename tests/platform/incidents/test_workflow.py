@@ -303,3 +303,32 @@ def test_vendor_cases_notices_and_progress(desk, world, incident, fleet_apps, si
     c = token_client(desk["responder"])
     bad = c.post(url, {"step": "explode"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "incident.bad_step"
+
+
+def test_lost_worker_item_requeued_and_recorded_once(desk, incident, fleet_apps, signed_pack):
+    """A worker that dies holding a re-scan job: the reaper requeues it, another worker runs
+    it, and a late completion by the lost worker changes nothing (the job system's leases)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mobsec.platform.jobs import reaper
+    from mobsec.platform.jobs.dispatch import claim_next
+    from mobsec.platform.jobs.runner import complete
+
+    pack = _attached(desk, incident, signed_pack)
+    rescan = actions.start_rescan(incident, desk["responder"], "affected"
+                                  if incident.snapshots.exists() else "all", pack.public_id)  # fmt: skip
+    lost = claim_next("doomed-worker", now=timezone.now(), capacity=0)
+    assert lost.kind == fleet.JOB_KIND
+    assert [j.pk for j in reaper.reap(now=timezone.now() + timedelta(minutes=5))] == [lost.pk]
+    run_jobs()
+    s = fleet.status(rescan)
+    assert (s["done"], s["failed"], s["queued"]) == (2, 0, 0)
+    item = rescan.items.get(pk=lost.payload["item"])
+    before = (item.state, item.finished_at, item.findings)
+    assert complete(lost, "doomed-worker", {"item": item.pk, "findings": []},
+                    fleet.done) == "stopped"  # fmt: skip
+    item.refresh_from_db()
+    assert (item.state, item.finished_at, item.findings) == before
+    assert [e.action for e in incident.events.all()].count("rescan_finished") == 1
