@@ -20,6 +20,7 @@ import pytest
 import mobsec
 
 APPS = ("InsecureBankv2", "ovaa", "AndroGoat", "InsecureShop", "pivaa", "diva-beta", "dvba")
+MASKED = re.compile(r"\S*\*\*\S*")  # a masked secret from the package (de****in)
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|<[^>]*>")
 # A token: letters joined by code punctuation is a name (com.example.A, onCreate()V,
 # android:exported, Log.d); only a bare lowercase word can be template English.
@@ -166,7 +167,7 @@ def template_english(finding: dict[str, Any]) -> list[str]:
     zh = (finding.get("message") or {}).get("zh-CN") or ""
     package_text = finding.get("evidence") or ""
     out = []
-    for token in TOKEN.findall(QUOTED.sub(" ", zh)):
+    for token in TOKEN.findall(MASKED.sub(" ", QUOTED.sub(" ", zh))):
         if not WORD.fullmatch(token) or token not in ENGLISH:
             continue  # a code name, a number, an identifier, a name from the package
         if token in package_text.split():

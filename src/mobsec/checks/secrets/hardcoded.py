@@ -532,7 +532,7 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
                     key=mask(secret),
                     message=Text(
                         f"{source} compared with constant {mask(secret)}",
-                        f"{source} 与常量 {mask(secret)} 比较",
+                        f"{_zh_source(source)} 与常量 {mask(secret)} 比较",
                     ),
                 )
                 break
@@ -543,6 +543,11 @@ def _reads_credential_field(site: CodeSite) -> bool:
         CREDENTIAL_FIELD.match(site.dex.pools.field_ref(r.target).name)
         for r in site.dex.field_reads_in(site.caller_idx)
     )
+
+
+def _zh_source(source: str) -> str:
+    """The zh-CN wording of a _user_input source (call names stay as they are)."""
+    return "字段 " + source[len("field ") :] if source.startswith("field ") else source
 
 
 def _user_input(flow, values: frozenset[Value], depth: int = 0) -> str | None:
