@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mobsec.diagnostics import FormatError
+from mobsec.ingest.leb128 import encode_uleb128
 
 MAGIC = b"PANDA\x00\x00\x00"
 HEADER = struct.Struct("<8sI4sIIIIIIIIIIII")
@@ -56,25 +57,13 @@ class AbcFile:
         }
 
 
-def _uleb(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
 def _string_item(data: bytes, run_start: int, end: int) -> str | None:
     """The string item ending at ``end`` (its NUL) inside a printable run, if any.
 
     A header byte of a string 16..63 long is itself printable, so the run may begin a byte
     or two before the string: try the first few starts."""
     for start in range(run_start, min(run_start + 4, end - 1)):
-        head = _uleb(((end - start) << 1) | 1)
+        head = encode_uleb128(((end - start) << 1) | 1)
         if start >= len(head) and data[start - len(head) : start] == head:
             return data[start:end].decode("ascii")
     return None

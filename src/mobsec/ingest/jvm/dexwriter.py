@@ -21,6 +21,8 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from mobsec.ingest.leb128 import encode_uleb128
+
 NO_INDEX = 0xFFFFFFFF
 ACC_CONSTRUCTOR = 0x10000
 ACC_STATIC, ACC_PRIVATE = 0x0008, 0x0002
@@ -117,18 +119,6 @@ def mutf8(text: str) -> bytes:
 
 def _utf16_len(text: str) -> int:
     return sum(2 if ord(c) >= 0x10000 else 1 for c in text)
-
-
-def _uleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def _sleb(v: int) -> bytes:
@@ -321,7 +311,7 @@ def build_dex(
     first_string = here()
     for s in p.string_list:
         string_data.append(here())
-        data.extend(_uleb(_utf16_len(s)) + mutf8(s) + b"\0")
+        data.extend(encode_uleb128(_utf16_len(s)) + mutf8(s) + b"\0")
     if n_str:
         sections.append((0x2002, n_str, first_string))
     # class data
@@ -417,7 +407,7 @@ def _code_item(code: DexCode, p: _Pools) -> bytes:
         return bytes(out)
     if len(units) % 2:
         out += b"\0\0"
-    lists = bytearray(_uleb(len(code.tries)))
+    lists = bytearray(encode_uleb128(len(code.tries)))
     entries = []
     for start, count, handlers in code.tries:
         entries.append((start, count, len(lists)))
@@ -425,9 +415,9 @@ def _code_item(code: DexCode, p: _Pools) -> bytes:
         catch_all = next((a for t, a in handlers if t is None), None)
         lists += _sleb(-len(typed) if catch_all is not None else len(typed))
         for t, a in typed:
-            lists += _uleb(p.type_idx[t]) + _uleb(a)
+            lists += encode_uleb128(p.type_idx[t]) + encode_uleb128(a)
         if catch_all is not None:
-            lists += _uleb(catch_all)
+            lists += encode_uleb128(catch_all)
     for start, count, h_off in entries:
         out += struct.pack("<IHH", start, count, h_off)
     return bytes(out + lists)
@@ -437,11 +427,13 @@ def _debug_info(code: DexCode) -> bytes:
     """Line numbers only: DBG_ADVANCE_PC / DBG_ADVANCE_LINE, then a special opcode that
     emits the position without moving (adjusted opcode 4: line += -4 + 4, address += 0)."""
     first = code.lines[0][1] if code.lines else 1
-    out = bytearray(_uleb(max(first, 0)) + _uleb(code.params) + b"\0" * code.params)
+    out = bytearray(
+        encode_uleb128(max(first, 0)) + encode_uleb128(code.params) + b"\0" * code.params
+    )
     addr, line = 0, max(first, 0)
     for pc, ln in code.lines:
         if pc > addr:
-            out += b"\x01" + _uleb(pc - addr)
+            out += b"\x01" + encode_uleb128(pc - addr)
             addr = pc
         if ln != line:
             out += b"\x02" + _sleb(ln - line)
@@ -467,15 +459,15 @@ def _class_data(ci: int, c: DexClass, p: _Pools, code_off: dict[tuple[int, int],
     virtual.sort()
     out = bytearray()
     for n in (len(statics), len(instance), len(direct), len(virtual)):
-        out += _uleb(n)
+        out += encode_uleb128(n)
     for group in (statics, instance):
         prev = 0
         for idx, access in group:
-            out += _uleb(idx - prev) + _uleb(access)
+            out += encode_uleb128(idx - prev) + encode_uleb128(access)
             prev = idx
     for group in (direct, virtual):
         prev = 0
         for idx, access, offset in group:
-            out += _uleb(idx - prev) + _uleb(access) + _uleb(offset)
+            out += encode_uleb128(idx - prev) + encode_uleb128(access) + encode_uleb128(offset)
             prev = idx
     return bytes(out)

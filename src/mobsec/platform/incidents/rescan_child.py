@@ -10,19 +10,10 @@ document to the file the parent named.
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 
-from mobsec.platform.jobs.sandbox import EXIT_CRASH, EXIT_INPUT_ERROR, EXIT_MEMORY, self_rlimits
-from mobsec.platform.jobs.scan_child import MAX_REQUEST, _die_with_parent, _out_of_memory, _write
-
-
-def main() -> int:
-    request = json.loads(sys.stdin.read(MAX_REQUEST))
-    _die_with_parent(int(request["parent_pid"]))
-    self_rlimits(int(request["cpu_seconds"]), int(request["memory_mb"]))
-    return run(request)
+from mobsec.platform.jobs.child_protocol import standalone, write_diagnostic, write_result
+from mobsec.platform.jobs.sandbox import EXIT_MEMORY
 
 
 def run(request: dict) -> int:
@@ -50,15 +41,10 @@ def _run(package: str, opts: dict, out: str) -> int:
         doc = rules_only(Path(package), packs, facts_dir, threads=int(opts.get("threads") or 1))
     except InputError as e:
         d = e.diagnostic
-        _write(out, {"code": d.code, "file": d.file, "en": d.en, "zh": d.zh})
-        return EXIT_INPUT_ERROR
-    _write(out, doc)
+        return write_diagnostic(out, d.code, d.file, d.en, d.zh)
+    write_result(out, doc)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as e:  # noqa: BLE001 - the parent turns this into a job error
-        traceback.print_exc()
-        sys.exit(EXIT_MEMORY if _out_of_memory(e) else EXIT_CRASH)
+    standalone(run)

@@ -144,10 +144,10 @@ def _child(request: dict, out_fd: int, err_fd: int, server: int) -> int:
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the child
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
     module = sys.modules[request["child"]]
-    from mobsec.platform.jobs.scan_child import _die_with_parent, _out_of_memory
+    from mobsec.platform.jobs.child_protocol import die_with_parent, out_of_memory
 
     try:
-        _die_with_parent(server)
+        die_with_parent(server)
         start = _address_space_mb()
         if start >= int(request["memory_mb"]):
             # A fresh interpreter failed its imports here; the preloaded copy would run on
@@ -160,7 +160,7 @@ def _child(request: dict, out_fd: int, err_fd: int, server: int) -> int:
     except BaseException as e:  # noqa: BLE001 - every end becomes an exit code for the worker
         try:
             traceback.print_exc()
-            if _out_of_memory(e):
+            if out_of_memory(e):
                 sys.stderr.write("MemoryError: the scan exceeded its memory limit\n")
                 code = EXIT_MEMORY
             else:

@@ -108,10 +108,13 @@ def run_scan_sandboxed(
             reader = threading.Thread(target=_read_progress, args=(stdout, seen), daemon=True)
             reader.start()
             try:
-                ended, why_killed = _wait(reply, limits, keep_going, seen, progress)
+                ended, why_killed, told = _wait(reply, limits, keep_going, seen, progress)
             finally:
                 reply.close()
             reader.join(timeout=5)
+            # Lines still in the pipe when the end came (the last phases) are passed on too.
+            for line in seen[told:] if progress is not None else ():
+                progress(*line)
             stdout.close()
             err.seek(0, os.SEEK_END)
             size = err.tell()
@@ -248,10 +251,10 @@ def _wait(
     keep_going: Callable[[], bool] | None,
     seen: list[tuple[str, int, int]],
     progress: ProgressFn | None,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], str, int]:
     """Wait for the server's word that the child ended (its wait status and rusage); pass
     progress on; kill the child's group on a wall-clock excess or when ``keep_going`` says
-    stop. Returns (what the server said last, reason killed or '')."""
+    stop. Returns (what the server said last, reason killed or '', progress lines passed)."""
     deadline = time.monotonic() + limits.wall_seconds
     next_check = time.monotonic() + 0.5
     why = ""
@@ -269,7 +272,7 @@ def _wait(
             if "pid" in msg and not pid:
                 pid = int(msg["pid"])
                 continue
-            return msg, why  # the end (or the server gone: no "status")
+            return msg, why, told  # the end (or the server gone: no "status")
         now = time.monotonic()
         if not why and now >= deadline:
             why = "wall"

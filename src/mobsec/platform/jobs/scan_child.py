@@ -10,36 +10,11 @@ parent named. Exit codes: 0 done, 3 unreadable input (its diagnostic in the out 
 
 from __future__ import annotations
 
-import ctypes
 import json
-import os
-import signal
 import sys
-import traceback
 
-from mobsec.platform.jobs.sandbox import (
-    EXIT_CRASH,
-    EXIT_INPUT_ERROR,
-    EXIT_MEMORY,
-    self_rlimits,
-)
-
-PR_SET_PDEATHSIG = 1
-MAX_REQUEST = 1 << 20
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(EXIT_CRASH)
-
-
-def main() -> int:
-    request = json.loads(sys.stdin.read(MAX_REQUEST))
-    _die_with_parent(int(request["parent_pid"]))
-    self_rlimits(int(request["cpu_seconds"]), int(request["memory_mb"]))
-    return run(request)
+from mobsec.platform.jobs.child_protocol import standalone, write_diagnostic, write_result
+from mobsec.platform.jobs.sandbox import EXIT_MEMORY
 
 
 def run(request: dict) -> int:
@@ -75,35 +50,13 @@ def _scan(package: str, opts: dict, out: str) -> int:
         report = scan(package, options)
     except InputError as e:
         d = e.diagnostic
-        _write(out, {"code": d.code, "file": d.file, "en": d.en, "zh": d.zh})
-        return EXIT_INPUT_ERROR
+        return write_diagnostic(out, d.code, d.file, d.en, d.zh)
     doc = report.to_json()
     if opts.get("file_name"):
         doc["package"]["file_name"] = str(opts["file_name"])
-    _write(out, doc)
+    write_result(out, doc)
     return 0
 
 
-def _write(path: str, doc: dict) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False)
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """Under the address-space limit, loading a shared library fails as an ImportError."""
-    text = str(exc)
-    return isinstance(exc, MemoryError) or (
-        isinstance(exc, (ImportError, OSError))
-        and ("failed to map segment" in text or "Cannot allocate memory" in text)
-    )
-
-
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as e:  # noqa: BLE001 - the parent turns this into a job error with the traceback
-        traceback.print_exc()
-        if _out_of_memory(e):
-            sys.stderr.write("MemoryError: the scan exceeded its memory limit\n")
-            sys.exit(EXIT_MEMORY)
-        sys.exit(EXIT_CRASH)
+    standalone(run)
