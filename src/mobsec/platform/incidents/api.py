@@ -29,7 +29,7 @@ class IncidentList(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="v1_incidents_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         if not actions.can_read(request.user):
             raise actions.forbidden()
@@ -97,7 +97,9 @@ class PackPublish(APIView):
 class ReleasedPacks(APIView):
     """Rule packs released to the testing organisations."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="v1_incidents_released_packs_list", responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request):
         if not actions.can_download_packs(request.user):
             raise actions.forbidden()
@@ -124,7 +126,7 @@ class IncidentRescans(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="v1_incidents_rescans_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, id: str):
         incident = actions.get(request.user, id)
         from . import fleet
