@@ -103,10 +103,18 @@ def test_exit_code_is_the_most_severe_by_precedence(inputs: Path, tmp_path: Path
 
 def test_limits_stop_one_package_not_the_batch(corpus_apks: Path, tmp_path: Path) -> None:
     big, small = corpus_apks / BIG, corpus_apks / "droidbench" / SMALL[0]
+    # The limit sits between the two packages' own times on this machine (measured by an
+    # unlimited batch first): a fixed limit timed the small app out on a loaded machine and
+    # let the big one finish on an idle one.
+    calibration = tmp_path / "c"
+    assert mobsec("scan", "-q", str(big), str(small), "-o", str(calibration)).returncode == 0
+    big_s, small_s = (r["seconds"] for r in summary(calibration)["packages"])
+    assert big_s > 3 * small_s, (big_s, small_s)  # the packages must tell a limit apart
+    limit = (big_s * small_s) ** 0.5
     out = tmp_path / "t"
-    # 2 s: the 18 MB server needs ~4 core-s, the small app well under 1 s even on a loaded
-    # CI machine (a 1 s limit timed the small app out at load 29)
-    proc = mobsec("scan", "-q", str(big), str(small), "-o", str(out), "--time-limit", "2")
+    proc = mobsec(
+        "scan", "-q", str(big), str(small), "-o", str(out), "--time-limit", f"{limit:.3f}"
+    )
     assert proc.returncode == 3
     rows = summary(out)["packages"]
     assert [r["status"] for r in rows] == ["timeout", "ok"]
