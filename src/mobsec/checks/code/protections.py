@@ -241,15 +241,18 @@ def _masks_debuggable(site: CodeSite) -> bool:
 
 @check(
     "android.code.tamper-detection",
-    title=("Signature-based tamper detection present", "存在基于签名的防篡改检测"),
+    title=("Tamper detection present", "存在防篡改检测"),
     description=(
         "The code reads its own signing certificate (getPackageInfo with GET_SIGNATURES or "
-        "GET_SIGNING_CERTIFICATES and the signatures it returns), typically to compare it "
-        "with a known value and detect repackaging. Reads of another package's signatures "
-        "(a font provider's, Play services') are not this. Informational.",
-        "代码读取签名证书(使用 GET_SIGNATURES 或 GET_SIGNING_CERTIFICATES 调用 getPackageInfo 并"
-        "读取返回的签名),通常用于与已知值比较以发现重打包。读取其他应用(字体提供方、Play 服务)"
-        "的签名不属于此类。仅供参考。",
+        "GET_SIGNING_CERTIFICATES and the signatures it returns), or the CRC of an entry of "
+        "its own APK (classes.dex, a native library: ZipEntry.getCrc() on the file "
+        "getPackageCodePath()/sourceDir names), typically to compare it with a known value "
+        "and detect repackaging. Reads of another package's signatures (a font provider's, "
+        "Play services') are not this. Informational.",
+        "代码读取自身的签名证书(使用 GET_SIGNATURES 或 GET_SIGNING_CERTIFICATES 调用 "
+        "getPackageInfo 并读取返回的签名),或读取自身安装包中某个条目(classes.dex、本地库)的 "
+        "CRC(对 getPackageCodePath()/sourceDir 指向的文件调用 ZipEntry.getCrc()),通常用于与"
+        "已知值比较以发现重打包。读取其他应用(字体提供方、Play 服务)的签名不属于此类。仅供参考。",
     ),
     remediation=(
         "Verify integrity on the server too (Play Integrity app verdict); a local "
@@ -265,7 +268,7 @@ def tamper_detection(ctx: CheckContext) -> Iterator[Finding]:
     for name in ("signatures", "signingInfo"):
         for site in ctx.code.field_reads("Landroid/content/pm/PackageInfo;", name):
             readers.add((site.dex.name, site.caller_idx))
-    hits = list(_own_crc_hits(ctx))
+    hits = []
     for site in ctx.code.call_sites("Landroid/content/pm/PackageManager;", "getPackageInfo"):
         if (site.dex.name, site.caller_idx) not in readers:
             continue
@@ -274,7 +277,24 @@ def tamper_detection(ctx: CheckContext) -> Iterator[Finding]:
             for f in arg_ints(site, 2, ctx.facts.values)
         ) and not _other_package(ctx, site):
             hits.append(_Hit(site, "getPackageInfo(…, GET_SIGNATURES).signatures"))
-    yield from _report(ctx, hits, "signature check", "签名校验")
+    # What a CRC compare checks is the entry's bytes, not the signature: each kind says
+    # what it checks; one finding per method (its fingerprint) names both if both are there.
+    labels = {id(h): SIGNATURE_LABEL for h in hits}
+    for h in _own_crc_hits(ctx):
+        labels[id(h)] = CRC_LABEL
+        hits.append(h)
+    for group in _per_method(hits):
+        en, zh = [], []
+        for label in (SIGNATURE_LABEL, CRC_LABEL):
+            found = ", ".join(dict.fromkeys(h.indicator for h in group if labels[id(h)] is label))
+            if found:
+                en.append(f"{label[0]}: {found}")
+                zh.append(f"{label[1]}:{found}")
+        yield ctx.code_finding(group[0].site, message=Text("; ".join(en), "；".join(zh)))
+
+
+SIGNATURE_LABEL = ("signature check", "签名校验")
+CRC_LABEL = ("CRC check of its own APK entry", "自身安装包条目的 CRC 校验")
 
 
 # Package-name fields of the records an app looks other packages up by (a font provider's
@@ -325,6 +345,21 @@ def _own_crc_hits(ctx: CheckContext) -> Iterator[_Hit]:
         openers.add((site.dex.name, site.caller_idx))
     if not openers:
         return
+    entries = _entry_names(ctx, openers)
     for site in ctx.code.call_sites("Ljava/util/zip/ZipEntry;", "getCrc"):
-        if (site.dex.name, site.caller_idx) in openers:
-            yield _Hit(site, "ZipEntry.getCrc() of the app's own APK")
+        method = (site.dex.name, site.caller_idx)
+        if method in openers:
+            names = entries.get(method)
+            got = ", ".join(f'"{n}"' for n in names) if names else "…"
+            yield _Hit(site, f"ZipFile.getEntry({got}).getCrc()")
+
+
+def _entry_names(ctx: CheckContext, methods: set[tuple[str, int]]) -> dict[tuple, list[str]]:
+    """The constant entry names each of ``methods`` opens with ``ZipFile.getEntry``."""
+    out: dict[tuple, list[str]] = {}
+    for site in ctx.code.call_sites("Ljava/util/zip/ZipFile;", "getEntry"):
+        method = (site.dex.name, site.caller_idx)
+        if method in methods:
+            names = out.setdefault(method, [])
+            names += [n for n in sorted(arg_strings(site, 1, ctx.facts.values)) if n not in names]
+    return out
