@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from mobsec import ScanOptions, scan
 from tests.fixtures.build import build_apk, missing_tools
 from tests.report.test_zh_messages import template_english
+
+from mobsec import ScanOptions, scan
 
 FIXTURE = Path(__file__).parent / "code-loading-and-protections"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
