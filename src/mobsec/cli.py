@@ -19,7 +19,7 @@ Exit codes (documented in README.md):
   1  --fail-on: an open finding (not suppressed, not in the baseline) at or above the
      threshold; outputs are still written
   2  usage error: bad arguments, input missing / not a regular file, bad baseline,
-     suppressions or report file
+     suppressions, report or stored-facts file
   3  the package could not be read completely: outputs are written and say what failed
   4  an output could not be written (or rendered)
 Precedence when several apply: 2, then 4, then 1, then 3. A batch exits with the most
@@ -528,7 +528,17 @@ def _cmd_rules_only(args: argparse.Namespace, rule_packs: tuple) -> int:
     except OSError as e:
         print(f"mobsec: cannot write report: {e}", file=sys.stderr)
         return EXIT_INTERNAL
-    if not args.quiet:
+    if not doc["complete"]:  # said even with -q: "0 findings" of a broken package is no answer
+        for d in doc["errors"]:
+            where = f"{d['file']}: " if d["file"] else ""
+            m = d["message"]
+            print(f"mobsec: {where}{m['en']} / {m['zh-CN']} [{d['code']}]", file=sys.stderr)
+        print(
+            f"mobsec: {args.package.name}: could not be read completely, the rule results are "
+            "not conclusive / 安装包未能完整读取，规则结果不能说明其不受影响",
+            file=sys.stderr,
+        )
+    elif not args.quiet:
         print(
             f"mobsec: {len(doc['findings'])} rule findings / 条规则发现 ({doc['mode']}, "
             f"{doc['seconds']:.2f} s)"

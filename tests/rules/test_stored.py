@@ -1,7 +1,8 @@
 """Rule-only re-scans on stored facts: every rule that can run on them finds what the full
 scan finds (same rules, places and fingerprints) on the fixture and nothing on its twin; a
-rule that needs the data flow, another engine's facts, or a damaged file fall back to a
-full scan; the CLI says which it did."""
+rule that needs the data flow, another engine's facts or an older format version fall back
+to a full scan; the CLI says which it did. A damaged stored facts file or an unreadable
+package is an error naming the file and the problem, never an empty (clean-looking) result."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from mobsec.engine import scan
 from mobsec.options import ScanOptions
 from mobsec.rules.loader import load_pack
 from mobsec.rules.stored import (
+    FORMAT_VERSION,
+    StoredFactsError,
     StoredRecords,
     facts_path,
     full_scan_reason,
@@ -88,23 +91,90 @@ def test_fallbacks(stored, emergency_apks: dict[str, Path], tmp_path: Path) -> N
     doc["engine"] = "0.0.0+000000000000"
     path.write_bytes(gzip.compress(json.dumps(doc).encode()))
     assert load(facts_dir, sha)[0] is None and "engine" in load(facts_dir, sha)[1]
-    # damaged or hostile files: a reason, never an exception
-    for junk in (b"not gzip", gzip.compress(b"[1,2]"), gzip.compress(b"{" * 100_000)):
+    # an older format version: a full scan, which stores this version's facts again
+    doc["engine"], doc["version"] = first["engine"], FORMAT_VERSION - 1
+    path.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    assert load(facts_dir, sha)[0] is None and "format 2" in load(facts_dir, sha)[1]
+    runnable = _stored_capable(pack, tmp_path / "pack")
+    again = rules_only(apk, (runnable,), facts_dir)
+    assert again["mode"] == "full-scan" and "format 2" in again["full_scan_reason"]
+    assert again["complete"] and again["findings"] and again["errors"] == []
+    assert load(facts_dir, sha)[0] is not None  # rewritten in this version
+
+
+def _damaged(good: bytes) -> dict[str, bytes]:
+    doc = json.loads(gzip.decompress(good))
+    no_sites = {k: v for k, v in doc.items() if k != "string_sites"}
+    bad_rows = dict(doc, methods="[[1]]", invokes='[["La;","x",[[0,0,0,0]]]]')
+    bad_rows["string_texts"] = '["x"'
+    return {
+        "truncated": good[: len(good) // 2],
+        "not gzip": b"not gzip",
+        "bit flip": good[:-6] + bytes([good[-6] ^ 0xFF]) + good[-5:],
+        "not JSON": gzip.compress(b"{" * 100_000),
+        "not a facts file": gzip.compress(b"[1,2]"),
+        "sections missing": gzip.compress(json.dumps(no_sites).encode()),
+        "malformed content": gzip.compress(json.dumps(bad_rows).encode()),
+    }
+
+
+def test_damaged_stored_facts_are_an_error_naming_the_file(
+    stored, emergency_apks: dict[str, Path], tmp_path: Path
+) -> None:
+    apk = emergency_apks["fires"]
+    pack = _stored_capable(stored["pack"], tmp_path / "pack")
+    facts_dir = tmp_path / "facts"
+    first = rules_only(apk, (pack,), facts_dir)
+    path = facts_path(facts_dir, first["package"]["sha256"])
+    good = path.read_bytes()
+    for what, junk in _damaged(good).items():
         path.write_bytes(junk)
-        got, why = load(facts_dir, sha)
-        assert got is None and why
+        with pytest.raises(StoredFactsError) as e:
+            rules_only(apk, (pack,), facts_dir)
+        d = e.value.diagnostic
+        assert d.file == str(path) and d.code == "stored_facts.unreadable", what
+        assert "stored facts file cannot be used" in d.en and "事实数据" in d.zh, what
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(StoredFactsError, match="symbolic link"):
+        rules_only(apk, (pack,), facts_dir)
+
+
+def test_cli_unreadable_package_or_facts_is_an_error(
+    stored, emergency_apks: dict[str, Path], tmp_path: Path
+) -> None:
+    """A truncated APK: exit 3, the problem named, the result says incomplete with the
+    errors; a damaged facts file: exit 2 naming it; neither prints "0 rule findings"."""
+    apk = emergency_apks["fires"]
+    pack_dir = tmp_path / "pack"
+    _stored_capable(stored["pack"], pack_dir)
+    truncated = tmp_path / "truncated.apk"
+    truncated.write_bytes(apk.read_bytes()[: apk.stat().st_size // 2])
+    facts, out = tmp_path / "facts", tmp_path / "r.json"
+    base = ["--rules", str(pack_dir), "--allow-unsigned", "--rules-only", "--facts-dir",
+            str(facts), "-o", str(out)]  # fmt: skip
+    proc = mobsec("scan", str(truncated), *base)
+    assert proc.returncode == 3, proc.stderr
+    assert "truncated.apk: " in proc.stderr and "[zip.truncated]" in proc.stderr
+    assert "not conclusive" in proc.stderr and "rule findings" not in proc.stderr
+    doc = json.loads(out.read_text())
+    assert doc["complete"] is False and doc["findings"] == []
+    assert [(e["code"], e["file"]) for e in doc["errors"]] == [("zip.truncated", "truncated.apk")]
+    # a damaged facts file of a readable package
+    assert mobsec("scan", str(apk), *base).returncode == 0
+    path = next(facts.glob("*.facts.json.gz"))
+    path.write_bytes(path.read_bytes()[:100])
+    out.unlink()
+    proc = mobsec("scan", str(apk), *base)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{path}: stored facts file cannot be used: unreadable" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
 
 
 def test_cli_rules_only_on_stored_facts(stored, emergency_apks, tmp_path: Path) -> None:
     """A pack of stored-capable rules: the first run scans and stores, the second does not."""
-    import shutil
-
     pack_dir = tmp_path / "pack"
-    shutil.copytree(CONSTRUCTS_PACK, pack_dir)
-    rules_file = next((pack_dir / "rules").glob("*.yaml"))
-    pack = load_pack(pack_dir)
-    keep = {r.meta.id for r in pack.rules if full_scan_reason(r.match) is None}
-    _drop_rules(rules_file, {r.meta.id for r in pack.rules} - keep)
+    keep = {r.meta.id for r in _stored_capable(stored["pack"], pack_dir).rules}
     apk = emergency_apks["fires"]
     facts, out = tmp_path / "facts", tmp_path / "r.json"
     args = ["scan", str(apk), "--rules", str(pack_dir), "--allow-unsigned", "--rules-only",
@@ -121,6 +191,16 @@ def test_cli_rules_only_on_stored_facts(stored, emergency_apks, tmp_path: Path) 
     assert "stored-facts" in proc.stderr
     bad = mobsec("scan", str(apk), "--rules-only", "--facts-dir", str(facts))
     assert bad.returncode == 2 and "--rules" in bad.stderr
+
+
+def _stored_capable(pack, pack_dir: Path):
+    """A copy of ``pack`` with only the rules that run on stored facts."""
+    import shutil
+
+    shutil.copytree(CONSTRUCTS_PACK, pack_dir)
+    keep = {r.meta.id for r in pack.rules if full_scan_reason(r.match) is None}
+    _drop_rules(next((pack_dir / "rules").glob("*.yaml")), {r.meta.id for r in pack.rules} - keep)
+    return load_pack(pack_dir)
 
 
 def _drop_rules(path: Path, ids: set[str]) -> None:

@@ -122,7 +122,12 @@ def _rules_only(pkg: Package, s: JobSettings, row: dict, t0: float, cpu0: float)
     if not pkg.path.is_file():
         return _end(row, "error", cli.EXIT_USAGE, "not a regular file / 不是普通文件", t0, cpu0)
     assert s.facts_dir is not None  # checked with the arguments
-    doc = rules_only(pkg.path, RULE_PACKS, s.facts_dir, s.threads)
+    try:
+        doc = rules_only(pkg.path, RULE_PACKS, s.facts_dir, s.threads)
+    except InputError as e:  # the package or its stored facts file cannot be read
+        d = e.diagnostic
+        error = f"{d.file}: {d.en} / {d.zh} [{d.code}]"
+        return _end(row, "error", cli.EXIT_USAGE, error, t0, cpu0)
     for f in doc["findings"]:
         row["findings"][f["severity"]] += 1
     row["failing_findings"] = cli.gate_count(doc, s.fail_on)
@@ -135,10 +140,11 @@ def _rules_only(pkg: Package, s: JobSettings, row: dict, t0: float, cpu0: float)
     row["reports"], row["mode"] = [name], doc["mode"]
     if row["failing_findings"]:
         return _end(row, "fail-on", cli.EXIT_FAIL_ON, None, t0, cpu0)
-    status = "ok" if doc["complete"] else "incomplete"
-    return _end(
-        row, status, cli.EXIT_OK if doc["complete"] else cli.EXIT_INCOMPLETE, None, t0, cpu0
-    )
+    if not doc["complete"]:
+        first = doc["errors"][0] if doc["errors"] else None
+        why = f"{first['file']}: {first['message']['en']}"[:300] if first else None
+        return _end(row, "incomplete", cli.EXIT_INCOMPLETE, why, t0, cpu0)
+    return _end(row, "ok", cli.EXIT_OK, None, t0, cpu0)
 
 
 def _end(row: dict, status: str, code: int, error: str | None, t0: float, cpu0: float) -> dict:

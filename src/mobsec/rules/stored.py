@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mobsec.checks.context import MANIFEST_FILE, CheckContext, java_name
+from mobsec.diagnostics import InputError
 from mobsec.facts.manifest import manifest_excerpt
 from mobsec.ingest.dex.index import INVOKES
 from mobsec.report.model import Finding, Location, Owner, Text
@@ -49,6 +50,40 @@ MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (uncompressed) is n
 
 class NeedsFullScan(Exception):
     """The stored facts cannot answer: the caller scans the package."""
+
+
+class StoredFactsError(InputError):
+    """A stored facts file that is there but cannot be used (damaged, truncated, not ours):
+    an error naming it, not a silent full scan, so a storage fault is seen. Missing facts,
+    another engine build or another format version fall back to a full scan instead."""
+
+    def __init__(self, path: Path, en: str, zh: str) -> None:
+        super().__init__(
+            "stored_facts.unreadable",
+            str(path),
+            f"stored facts file cannot be used: {en} (delete it and the package is scanned in full)",
+            f"已存储的事实数据文件无法使用:{zh}(删除该文件即可重新完整检测)",
+        )
+
+
+# Top-level sections and their JSON types: a file missing one is damaged, not old.
+SECTIONS: dict[str, tuple[type, ...]] = {
+    "permissions": (list,),
+    "sdk_levels": (dict, type(None)),
+    "application": (dict, type(None)),
+    "components": (list,),
+    "owners": (dict,),
+    "manifest_evidence": (dict,),
+    "sdks": (dict,),
+    "natives": (list,),
+    "certificates": (list,),
+    "dexes": (list,),
+    "string_texts": (str,),
+    "string_sites": (str,),
+    "invokes": (str,),
+    "ancestors": (str,),
+    "methods": (str,),
+}
 
 
 def facts_path(facts_dir: Path, sha256: str) -> Path:
@@ -185,31 +220,44 @@ def save(facts_dir: Path, doc: dict[str, Any]) -> Path:
 
 
 def load(facts_dir: Path, sha256: str) -> tuple[dict[str, Any] | None, str]:
-    """(stored facts, "") or (None, why they cannot be used)."""
+    """(stored facts, "") or (None, why a full scan is needed: none stored, another engine
+    build or format version). A file that is there but damaged raises
+    :class:`StoredFactsError` naming it."""
     from mobsec.version import engine_build
 
     path = facts_path(facts_dir, sha256)
     try:
         if path.is_symlink():
-            return None, "stored facts file is a symbolic link"
+            raise StoredFactsError(path, "it is a symbolic link", "它是符号链接")
         with gzip.open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return None, "no stored facts for this package"
-    except (OSError, EOFError) as e:
-        return None, f"stored facts unreadable: {e}"
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile, a CRC error, a truncated stream
+        raise StoredFactsError(path, f"unreadable ({e})", f"无法读取({e})") from e
     if len(data) > MAX_FILE_BYTES:
-        return None, "stored facts too large"
+        raise StoredFactsError(
+            path, f"larger than {MAX_FILE_BYTES} bytes", f"超过 {MAX_FILE_BYTES} 字节"
+        )
     try:
         doc = json.loads(data)
-    except ValueError:
-        return None, "stored facts are not JSON"
+    except (ValueError, RecursionError) as e:
+        raise StoredFactsError(path, "not JSON", "不是 JSON") from e
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        return None, "not a stored facts file"
-    if doc.get("version") != FORMAT_VERSION or doc.get("engine") != engine_build():
+        raise StoredFactsError(path, "not a stored facts file", "不是事实数据文件")
+    if doc.get("version") != FORMAT_VERSION:
+        return None, f"stored facts format {doc.get('version')}, this engine reads {FORMAT_VERSION}"
+    if doc.get("engine") != engine_build():
         return None, f"stored by engine {doc.get('engine')}, this is {engine_build()}"
     if doc.get("package_sha256") != sha256:
-        return None, "stored facts of another package"
+        raise StoredFactsError(path, "stored facts of another package", "属于另一个安装包")
+    bad = [k for k, kinds in SECTIONS.items() if not isinstance(doc.get(k), kinds)]
+    if bad:
+        raise StoredFactsError(
+            path,
+            f"sections missing or malformed: {', '.join(bad)}",
+            f"缺少或损坏的部分:{', '.join(bad)}",
+        )
     return doc, ""
 
 
@@ -350,16 +398,20 @@ def rules_only(
     from mobsec.version import engine_build
 
     t0 = time.perf_counter()
-    with path.open("rb") as f:  # the caller checked it is a readable regular file
-        sha = hashlib.file_digest(f, "sha256").hexdigest()
+    try:
+        with path.open("rb") as f:
+            sha = hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as e:
+        raise InputError(
+            "input.unreadable", str(path), f"Cannot read file: {e}", f"无法读取文件:{e}"
+        ) from e
     rules = [r for p in packs for r in p.rules]
     reason = next((f"{r.meta.id}: {w}" for r in rules if (w := full_scan_reason(r.match))), "")
-    doc = None
+    doc, errors = None, []
     if not reason:
         doc, reason = load(facts_dir, sha)
     if doc is not None:
-        records = StoredRecords(doc)
-        findings = [f for r in rules for f in run_on_stored(r, doc, records)]
+        findings = _on_stored(rules, doc, facts_path(facts_dir, sha))
         mode, complete = "stored-facts", True
     else:
         from mobsec.engine import scan
@@ -370,6 +422,8 @@ def rules_only(
         found = [*report.findings, *report.unreachable_findings]
         findings = [f for f in found if f.check_id in ids]
         mode, complete = "full-scan", report.complete
+        # What could not be read, so "no findings" of a broken package is never read as clean.
+        errors = [d.to_json() for d in report.diagnostics if d.level.value == "error"]
     return {
         "format": "mobsec-rule-results",
         "version": 1,
@@ -379,6 +433,20 @@ def rules_only(
         "mode": mode,
         "full_scan_reason": reason or None,
         "complete": complete,
+        "errors": errors,
         "seconds": round(time.perf_counter() - t0, 4),
         "findings": [f.to_json() for f in findings],
     }
+
+
+def _on_stored(rules: list[Rule], doc: dict[str, Any], path: Path) -> list[Finding]:
+    records = StoredRecords(doc)
+    try:
+        return [f for r in rules for f in run_on_stored(r, doc, records)]
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError) as e:
+        # Inside a section: a row of the wrong shape (the sections' types were checked).
+        raise StoredFactsError(
+            path,
+            f"malformed content ({type(e).__name__}: {e})",
+            f"内容损坏({type(e).__name__}:{e})",
+        ) from e

@@ -251,15 +251,42 @@ def test_unreadable_package_fails_its_item_not_the_rescan(desk, incident, fleet_
     saved = path.read_bytes()
     try:
         path.chmod(0o600)
-        path.write_bytes(b"PK\x03\x04 truncated")
+        path.write_bytes(saved[: len(saved) // 2])  # a truncated APK
         run_jobs()
     finally:
         path.write_bytes(saved)
     s = fleet.status(rescan)
-    assert (s["done"], s["failed"], s["queued"]) == (1, 1, 0)
+    assert (s["done"], s["failed"], s["queued"], s["affected"]) == (1, 1, 0, 1)
     failed = rescan.items.get(state=RescanItem.State.FAILED)
+    assert failed.version.package.sha256 == victim
     assert failed.error["code"] == "incident.incomplete"
     assert "cannot say whether it is affected" in failed.error["en"] and failed.error["zh"]
+    # the reason names the file and what is wrong with it, in both languages
+    assert "the file is truncated" in failed.error["en"], failed.error["en"]
+    assert [e["code"] for e in failed.error["details"]["errors"]] == ["zip.truncated"]
+    assert "文件被截断" in failed.error["zh"], failed.error["zh"]
+
+
+def test_damaged_stored_facts_fail_the_item_naming_the_file(desk, incident, fleet_apps,
+                                                            signed_pack):  # fmt: skip
+    from mobsec.rules.stored import facts_path
+
+    pack = _attached(desk, incident, signed_pack)
+    actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
+    run_jobs()  # stores both versions' facts
+    victim = fleet_apps["affected"].version.package.sha256  # an affected app: never "clean"
+    path = facts_path(fleet.facts_dir(), victim)
+    path.write_bytes(path.read_bytes()[:200])
+    rescan = actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
+    run_jobs()
+    s = fleet.status(rescan)
+    assert (s["done"], s["failed"], s["affected"]) == (1, 1, 0)
+    failed = rescan.items.get(state=RescanItem.State.FAILED)
+    assert failed.version.package.sha256 == victim
+    assert failed.error["code"] == "stored_facts.unreadable"
+    assert failed.error["details"]["file"] == str(path)
+    assert "stored facts file cannot be used: unreadable" in failed.error["en"]
+    assert "事实数据文件无法使用" in failed.error["zh"]
 
 
 def test_vendor_cases_notices_and_progress(desk, world, incident, fleet_apps, signed_pack,

@@ -79,12 +79,17 @@ def handler(job, progress) -> dict[str, Any]:
     )
     if not doc.get("complete") and not doc.get("findings"):
         # Nothing found in a package the engine could not read completely says nothing:
-        # the item fails visibly instead of counting as "not affected".
+        # the item fails visibly, with what could not be read, instead of "not affected".
+        sha = item.version.package.sha256[:12]
+        errors = (doc.get("errors") or [])[:3]
+        en = "; ".join(f"{e['file']}: {e['message']['en']}" for e in errors)
+        zh = "；".join(f"{e['file']}:{e['message']['zh-CN']}" for e in errors)
         raise jobs.JobFailed(
-            f"{item.version.package.sha256[:12]}: the package could not be scanned completely, "
-            "so the re-scan cannot say whether it is affected",
-            f"{item.version.package.sha256[:12]}：安装包未能完整检测，无法判断是否受影响",
+            f"{sha}: the package could not be scanned completely, so the re-scan cannot say "
+            f"whether it is affected: {en or 'see the scan diagnostics'}",
+            f"{sha}：安装包未能完整检测，无法判断是否受影响：{zh or '请查看检测诊断'}",
             code="incident.incomplete",
+            errors=errors,
         )
     return {
         "item": item.pk,
