@@ -162,6 +162,9 @@ class Hints:
     classes: frozenset[str]
     libraries: frozenset[str]
     fragments: frozenset[str]
+    # UPPER_SNAKE constants the item names (ACTION_PICK): the most specific place, so a
+    # finding must mention one; the class alone ("... in MainActivity") is not enough.
+    constants: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.classes or self.libraries or self.fragments)
@@ -169,7 +172,7 @@ class Hints:
 
 def item_hints(text: str, class_names: set[str], report: dict) -> Hints:
     """The places an item names that exist in this app (unknown names are dropped)."""
-    classes, libraries, fragments = set(), set(), set()
+    classes, libraries, fragments, constants = set(), set(), set(), set()
     libs = " ".join(lib.get("path", "") for lib in report.get("native_libraries") or [])
     for token in _TOKEN.findall(text):
         stem, _, ext = token.partition(".")
@@ -180,10 +183,13 @@ def item_hints(text: str, class_names: set[str], report: dict) -> Hints:
             classes.add(stem)
     for const in _CONSTANT.findall(text):  # UNPROTECTED_CREDENTIALS_DATA, VIEW_CREDS
         fragments.add(const.lower())
+        constants.add(const.lower())
     for frag in _BACKTICKED.findall(text):
         if "/" not in frag and ":" not in frag and not _CAMEL.search(frag.split(".")[0]):
             fragments.add(frag.lower())
-    return Hints(frozenset(classes), frozenset(libraries), frozenset(fragments))
+    return Hints(
+        frozenset(classes), frozenset(libraries), frozenset(fragments), frozenset(constants)
+    )
 
 
 def located(finding: dict, hints: Hints) -> bool:
@@ -191,6 +197,8 @@ def located(finding: dict, hints: Hints) -> bool:
     loc = finding.get("location") or {}
     cls = (loc.get("class") or "").rsplit(".", 1)[-1]
     text = f"{finding['message']['en']}\n{finding.get('evidence') or ''}"
+    if hints.constants:
+        return any(const in text.lower() for const in hints.constants)
     for name in hints.classes:
         if cls == name or cls.startswith(name + "$"):
             return True
