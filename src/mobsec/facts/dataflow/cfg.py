@@ -12,7 +12,7 @@ covered block to its handlers (path-insensitive, but no assignment inside a try 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mobsec.ingest.dex import DexFile, _dexcore
@@ -57,6 +57,9 @@ class Cfg:
     block_of: list[int]  # insn index -> block number
     registers: int
     ins: int
+    # handler block -> the exception classes it catches (None: catch-all); for the taint
+    # engine's exception edges (which instructions can reach which handler)
+    catches: dict[int, frozenset[str | None]] = field(default_factory=dict)
 
     @property
     def max_register(self) -> int:
@@ -112,8 +115,12 @@ def build_cfg(dex: DexFile, code: CodeItem) -> Cfg:
         if i + 1 < n:
             leaders.add(i + 1)
     handler_insns: list[tuple[int, int, tuple[int, ...]]] = []  # (start pc, end pc, handlers)
+    caught: dict[int, set[str | None]] = {}  # handler insn index -> caught classes
     for t in code.tries:
         hs = tuple(h for h in (by_pc.get(x.address) for x in t.handlers) if h is not None)
+        for x in t.handlers:
+            if x.address in by_pc:
+                caught.setdefault(by_pc[x.address], set()).add(x.type_desc)
         handler_insns.append((t.start_addr, t.start_addr + t.insn_count, hs))
         leaders.update(hs)
         for bound in (t.start_addr, t.start_addr + t.insn_count):
@@ -146,4 +153,5 @@ def build_cfg(dex: DexFile, code: CodeItem) -> Cfg:
         if falls and b.end < n:
             succ.append(block_of[b.end])
         b.succs = sorted(set(succ))
-    return Cfg(insns, by_pc, blocks, block_of, code.registers_size, code.ins_size)
+    catches = {block_of[h]: frozenset(types) for h, types in caught.items()}
+    return Cfg(insns, by_pc, blocks, block_of, code.registers_size, code.ins_size, catches)

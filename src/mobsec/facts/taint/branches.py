@@ -6,12 +6,17 @@ with ``foo()`` returning a constant never runs, and a leak inside it is not a le
 method decides such conditions: constants, ``Random.nextInt(n)`` (``[0, n-1]``),
 ``add-int/lit``, moves, and the result of an app method whose returns are all constant.
 Everything else is unknown, so only conditions decided by those values prune an edge.
+
+The same pass keeps the operand ranges of the instructions whose exceptions or array slots
+depend on them (array index and length, divisor, new array size): an array register's
+range is its length when it was made here by ``new-array`` of a known size.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .callgraph import MethodKey
 
@@ -21,7 +26,10 @@ MAX_SWITCH_SPAN = 1024
 RANDOM_INT = ("Ljava/util/Random;", "nextInt", "(I)I")
 INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
 CONSTS = frozenset((0x12, 0x13, 0x14, 0x15))  # const/4, /16, const, /high16 (int)
-MOVES = frozenset((0x01, 0x02, 0x03))
+MOVES = frozenset((0x01, 0x02, 0x03, 0x07, 0x08, 0x09))  # an object move keeps its length
+NEW_ARRAY = 0x23
+ARRAY_OPS = range(0x44, 0x52)  # aget*, aput*: (array, index) ranges kept
+DIV_REM = frozenset((0x93, 0x94, 0xB3, 0xB4))  # int division by a register: divisor kept
 # Opcodes that write no register (stores, branches, calls, returns, monitors, ...).
 NO_DEST = frozenset((0x0E, 0x0F, 0x10, 0x11, 0x1D, 0x1E, 0x26, 0x27, 0x28, 0x29, 0x2A))
 NO_DEST = NO_DEST.union(range(0x2B, 0x3E), range(0x4B, 0x52), range(0x59, 0x60))
@@ -54,6 +62,28 @@ def _decide(op: int, a: Range, b: Range) -> bool | None:
             4: gt if gt else (False if le else None), 5: le if le else (False if gt else None)}[kind]  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class RangeFacts:
+    dead: frozenset[tuple[int, int]]  # (block, successor) edges no execution takes
+    # insn index -> ranges of its operands: aget/aput (array length, index), new-array
+    # (size,), int div/rem by a register (divisor,)
+    operands: dict[int, tuple[Range, ...]]
+
+
+NO_FACTS = RangeFacts(frozenset(), {})
+
+
+def _operands(insn: object, st: list[Range]) -> tuple[Range, ...] | None:
+    op, regs = insn.op, insn.regs  # type: ignore[attr-defined]
+    if op in ARRAY_OPS and len(regs) > 2:
+        return (st[regs[1]], st[regs[2]])
+    if op == NEW_ARRAY and len(regs) > 1:
+        return (st[regs[1]],)
+    if op in DIV_REM and regs:
+        return (st[regs[-1]],)
+    return None
+
+
 def dead_edges(
     cfg: object,
     resolve: Callable[[int, object], tuple[MethodKey, ...]],
@@ -61,9 +91,23 @@ def dead_edges(
     const_return: Callable[[MethodKey], Range],
 ) -> frozenset[tuple[int, int]]:
     """(block, successor) edges no execution takes; empty when nothing is decided."""
+    return range_facts(cfg, resolve, method_ref, const_return).dead
+
+
+def range_facts(
+    cfg: object,
+    resolve: Callable[[int, object], tuple[MethodKey, ...]],
+    method_ref: Callable[[int], object],
+    const_return: Callable[[MethodKey], Range],
+) -> RangeFacts:
+    """Dead edges and operand ranges of one method (see the module docstring)."""
     insns = cfg.insns  # type: ignore[attr-defined]
-    if not any(0x2B <= i.op <= 0x3D for i in insns):
-        return frozenset()
+    wanted = any(
+        0x2B <= i.op <= 0x3D or i.op in ARRAY_OPS or i.op == NEW_ARRAY or i.op in DIV_REM
+        for i in insns
+    )
+    if not wanted:
+        return NO_FACTS
     blocks = cfg.blocks  # type: ignore[attr-defined]
     nregs = cfg.registers + 1  # type: ignore[attr-defined]
     slot = nregs - 1
@@ -87,7 +131,11 @@ def dead_edges(
             queued.add(b)
             work.append(b)
 
-    def replay(b: int, out: Callable[[int, list[Range]], None]) -> tuple[set[int], list]:
+    operands: dict[int, tuple[Range, ...]] = {}
+
+    def replay(
+        b: int, out: Callable[[int, list[Range]], None], record: bool = False
+    ) -> tuple[set[int], list]:
         """Run block ``b`` from its entry state: the successors its last branch can take
         and the state they get (catch handlers get the state before each instruction)."""
         block = blocks[b]
@@ -95,6 +143,10 @@ def dead_edges(
         for i in range(block.start, block.end):
             for h in block.handlers:
                 out(h, st)
+            if record:
+                got = _operands(insns[i], st)
+                if got is not None:
+                    operands[i] = got
             if i == block.end - 1 and block.succs:
                 taken = _taken(insns, cfg, i, st)
                 if taken is not None:
@@ -112,9 +164,9 @@ def dead_edges(
     dead: set[tuple[int, int]] = set()
     for b, state in enumerate(entry):
         if state is not None:
-            taken, _st = replay(b, lambda _h, _st: None)
+            taken, _st = replay(b, lambda _h, _st: None, record=True)
             dead.update((b, s) for s in blocks[b].succs if s not in taken)
-    return frozenset(dead)
+    return RangeFacts(frozenset(dead), operands)
 
 
 def _taken(insns: list, cfg: object, i: int, st: list[Range]) -> set[int] | None:
@@ -178,6 +230,9 @@ def _step(st, insn, slot, resolve, method_ref, const_return) -> None:
         st[regs[0]] = (insn.lit, insn.lit)
         return
     if op in MOVES:
+        st[regs[0]] = st[regs[1]]
+        return
+    if op == NEW_ARRAY and len(regs) > 1:  # the array's range is its length
         st[regs[0]] = st[regs[1]]
         return
     if op in (0xD0, 0xD8):  # add-int/lit16, add-int/lit8

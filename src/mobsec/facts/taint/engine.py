@@ -36,8 +36,8 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
-from . import library, specs
-from .branches import Range, dead_edges, returned_range
+from . import exceptions, library, specs
+from .branches import Range, RangeFacts, range_facts, returned_range
 from .callgraph import CallGraph, MethodKey
 from .icc import IccModel
 from .lifecycle import (
@@ -147,7 +147,9 @@ class TaintEngine:
         self._cfgs: dict[MethodKey, Cfg | None] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
-        self._dead: dict[MethodKey, frozenset] = {}
+        self._ranges: dict[MethodKey, RangeFacts] = {}
+        self._handler_edges: dict[MethodKey, dict[int, tuple[int, ...]]] = {}
+        self._raises_vm: dict[MethodKey, bool] = {}
         self._const_returns: dict[MethodKey, Range] = {}
         self._has_result_handler: bool | None = None
         self.roots: set[MethodKey] = set()
@@ -343,13 +345,67 @@ class TaintEngine:
         cfg = self._cfgs[key]
         return None if cfg is None else (dex, method, cfg)
 
-    def dead_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> frozenset:
-        """CFG edges of ``key`` that no execution takes (see :mod:`.branches`)."""
-        got = self._dead.get(key)
+    def ranges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> RangeFacts:
+        """Dead CFG edges and operand ranges of ``key`` (see :mod:`.branches`)."""
+        got = self._ranges.get(key)
         if got is None:
-            got = self._dead[key] = dead_edges(
+            got = self._ranges[key] = range_facts(
                 cfg, self.cg.resolve, dex.method_ref, self.const_return
             )
+        return got
+
+    def dead_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> frozenset:
+        """CFG edges of ``key`` that no execution takes (see :mod:`.branches`)."""
+        return self.ranges(key, dex, cfg).dead
+
+    def handler_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> dict[int, tuple[int, ...]]:
+        """Insn index -> the catch handlers it can reach (see :mod:`.exceptions`)."""
+        got = self._handler_edges.get(key)
+        if got is not None:
+            return got
+        got = {}
+        operands = self.ranges(key, dex, cfg).operands
+        for block in cfg.blocks:
+            if not block.handlers:
+                continue
+            for i in range(block.start, block.end):
+                insn = cfg.insns[i]
+                if not exceptions.can_throw(insn, operands.get(i)):
+                    continue
+                hs = tuple(
+                    h
+                    for h in block.handlers
+                    if not exceptions.vm_only(cfg.catches.get(h, frozenset()))
+                    or self.insn_raises_vm(dex, insn, 0)
+                )
+                if hs:
+                    got[i] = hs
+        self._handler_edges[key] = got
+        return got
+
+    def insn_raises_vm(self, dex: DexFile, insn: Any, depth: int) -> bool:
+        if insn.op not in INVOKES:
+            return insn.op in exceptions.VM_RAISERS
+        ref = dex.method_ref(insn.idx)
+        found = self.cg.resolve(insn.op, ref)
+        if not found:
+            return (self.cg.framework_class(ref.class_desc), ref.name) in (
+                exceptions.RAISING_LIBRARY
+            )
+        return depth >= exceptions.MAX_DEPTH or any(
+            self.method_raises_vm(t, depth + 1) for t in found
+        )
+
+    def method_raises_vm(self, key: MethodKey, depth: int) -> bool:
+        """Whether app method ``key`` can let an array/arithmetic VM exception out."""
+        got = self._raises_vm.get(key)
+        if got is None:
+            self._raises_vm[key] = True  # recursion: assume it can
+            hit = self.cfg_of(key)
+            got = hit is None or any(
+                self.insn_raises_vm(hit[0], insn, depth) for insn in hit[2].insns
+            )
+            self._raises_vm[key] = got
         return got
 
     def const_return(self, key: MethodKey) -> Range:
@@ -478,6 +534,7 @@ class MethodTaint:
         visits = 0
         insns = self.cfg.insns
         dead = self.e.dead_edges(self.key, self.dex, self.cfg)
+        reach = self.e.handler_edges(self.key, self.dex, self.cfg)
 
         def merge(b: int, st: list[frozenset]) -> None:
             old = entry[b]
@@ -503,13 +560,14 @@ class MethodTaint:
             block = blocks[b]
             st = list(entry[b])  # type: ignore[arg-type]
             for i in range(block.start, block.end):
-                if block.handlers:
-                    for h in block.handlers:
+                hs = reach.get(i) if block.handlers else None
+                if hs:  # an instruction that throws leaves its registers as they were
+                    for h in hs:
                         merge(h, st)
                 self.step(st, insns[i])
-            if block.handlers:
-                for h in block.handlers:
-                    merge(h, st)
+                if hs and insns[i].op in INVOKES:  # ...but a callee may have mutated objects
+                    for h in hs:
+                        merge(h, st)
             for s in block.succs:
                 if not dead or (b, s) not in dead:
                     merge(s, st)
