@@ -33,6 +33,9 @@ class Limits:
     max_dex_size: int = 128 * 1024 * 1024
     max_total_dex: int = 384 * 1024 * 1024
     max_elf_size: int = 512 * 1024 * 1024
+    # Stored facts for rule-only re-scans (mobsec.rules.stored): a file bigger than this
+    # (gzip) is not written, the next re-scan is a full scan; real apps store 0.1-3 MB.
+    max_stored_facts_bytes: int = 64 * 1024 * 1024
     # Split sets (.apks/.xapk/.apkm): the APKs of one set are held in memory together.
     max_split_set_bytes: int = 1024 * 1024 * 1024
     # Values followed across methods (mobsec.facts.values): steps from a use back to where

@@ -212,3 +212,19 @@ def _drop_rules(path: Path, ids: set[str]) -> None:
         if not skip:
             out.append(line)
     path.write_text("".join(out), encoding="utf-8")
+
+
+def test_facts_over_the_bound_are_not_stored(emergency_apks: dict[str, Path], tmp_path: Path):
+    """A bound on the stored file: over it, a warning says so and nothing is written (the
+    next re-scan is a full scan); under it (the default), the file is written."""
+    from mobsec.limits import Limits
+
+    apk, facts_dir = emergency_apks["fires"], tmp_path / "facts"
+    small = ScanOptions(threads=1, facts_dir=facts_dir, limits=Limits(max_stored_facts_bytes=200))
+    report = scan(apk, small).to_json()
+    warned = [d for d in report["diagnostics"] if d["code"] == "facts.too_large"]
+    assert len(warned) == 1 and "over the bound of 200" in warned[0]["message"]["en"]
+    assert "超过上限 200" in warned[0]["message"]["zh-CN"] and report["scan"]["complete"]
+    assert not facts_path(facts_dir, report["package"]["hashes"]["sha256"]).exists()
+    scan(apk, ScanOptions(threads=1, facts_dir=facts_dir))
+    assert facts_path(facts_dir, report["package"]["hashes"]["sha256"]).stat().st_size > 200

@@ -83,7 +83,7 @@ def fill_android_report(
         )
     if options.facts_dir is not None:
         with phases.phase("facts.store"):
-            _store_facts(facts, report, diags, options.facts_dir)
+            _store_facts(facts, report, diags, options)
     with phases.phase("facts.reachability"):  # open findings, unreachable, protections
         scoped = scope_findings(facts, findings, options.include_unreachable)
         report.findings = scoped.findings
@@ -97,11 +97,20 @@ def fill_android_report(
     return facts
 
 
-def _store_facts(facts: AppFacts, report: Report, diags: Diagnostics, facts_dir: Path) -> None:
-    from mobsec.rules.stored import save, snapshot
+def _store_facts(facts: AppFacts, report: Report, diags: Diagnostics, options: ScanOptions) -> None:
+    from mobsec.rules.stored import FactsTooLarge, save, snapshot
 
+    assert options.facts_dir is not None
+    doc = snapshot(facts, report.package.sha256)
     try:
-        save(facts_dir, snapshot(facts, report.package.sha256))
+        save(options.facts_dir, doc, options.limits.max_stored_facts_bytes)
+    except FactsTooLarge as e:
+        diags.warning(
+            "facts.too_large",
+            "",
+            f"The facts for rule-only re-scans were not stored: {e}",
+            f"未保存供规则重扫使用的事实数据:{e.zh}",
+        )
     except OSError as e:
         diags.warning(
             "facts.store_failed",

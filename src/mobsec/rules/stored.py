@@ -209,13 +209,27 @@ def _excerpts(facts: AppFacts, lines: set[int | None]) -> dict[str, str]:
     return out
 
 
-def save(facts_dir: Path, doc: dict[str, Any]) -> Path:
+class FactsTooLarge(Exception):
+    """The facts are bigger than the bound: not stored (a re-scan then scans in full)."""
+
+    def __init__(self, size: int, bound: int, what: tuple[str, str]) -> None:
+        super().__init__(f"{size} bytes {what[0]}, over the bound of {bound}")
+        self.zh = f"{what[1]} {size} 字节，超过上限 {bound}"
+
+
+def save(facts_dir: Path, doc: dict[str, Any], max_bytes: int = MAX_FILE_BYTES) -> Path:
+    """Write ``doc`` (gzip); refuse what :func:`load` would refuse or ``max_bytes`` packed."""
     from mobsec.cli import write_atomically
 
-    os.makedirs(facts_dir, exist_ok=True)
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise FactsTooLarge(len(data), MAX_FILE_BYTES, ("uncompressed", "未压缩"))
+    packed = gzip.compress(data, compresslevel=6)
+    if len(packed) > max_bytes:
+        raise FactsTooLarge(len(packed), max_bytes, ("compressed", "压缩后"))
+    os.makedirs(facts_dir, exist_ok=True)
     path = facts_path(facts_dir, doc["package_sha256"])
-    write_atomically(path, gzip.compress(data, compresslevel=6))
+    write_atomically(path, packed)
     return path
 
 

@@ -240,6 +240,34 @@ def test_second_rescan_runs_on_stored_facts(desk, incident, fleet_apps, signed_p
     assert t_stored < t_full
 
 
+def test_routine_scan_stores_facts_the_first_rescan_uses(desk, world, incident, signed_pack,
+                                                         fixture_apk):  # fmt: skip
+    """Upload → the routine scan job stores the package's facts → the incident's first
+    re-scan of that version runs on them (the item's recorded mode, not its time)."""
+    from mobsec.platform.registry import store
+    from mobsec.platform.scans.models import Scan
+    from mobsec.rules.stored import facts_path, load
+
+    pack = _attached(desk, incident, signed_pack)
+    scan = scans.submit_upload(world.orgs["a"], world.user("tester"),
+                               upload_file(fixture_apk("diff-v1")))  # fmt: skip
+    assert run_jobs() == ["scan"]
+    scan = Scan.objects.select_related("package").get(pk=scan.pk)
+    assert scan.state == Scan.State.DONE
+    sha = scan.package.sha256
+    path = facts_path(store.facts_dir(), sha)
+    assert path.is_file() and load(store.facts_dir(), sha)[0] is not None
+    assert str(store.facts_dir()) not in str(scan.report.document)  # no server path shown
+    rescan = actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
+    assert rescan.total == 1
+    run_jobs()
+    item = rescan.items.get()
+    assert (item.state, item.mode) == (RescanItem.State.DONE, "stored-facts")
+    assert [f["check_id"] for f in item.findings] == [RULE_ID]  # diff-v1 reads the contacts
+    assert Event.objects.filter(action="rescan_finished",
+                                details__stored_facts=1, details__full_scan=0).exists()  # fmt: skip
+
+
 def test_unreadable_package_fails_its_item_not_the_rescan(desk, incident, fleet_apps,
                                                           signed_pack):  # fmt: skip
     from mobsec.platform.registry import store
@@ -269,13 +297,14 @@ def test_unreadable_package_fails_its_item_not_the_rescan(desk, incident, fleet_
 
 def test_damaged_stored_facts_fail_the_item_naming_the_file(desk, incident, fleet_apps,
                                                             signed_pack):  # fmt: skip
+    from mobsec.platform.registry import store
     from mobsec.rules.stored import facts_path
 
     pack = _attached(desk, incident, signed_pack)
     actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
     run_jobs()  # stores both versions' facts
     victim = fleet_apps["affected"].version.package.sha256  # an affected app: never "clean"
-    path = facts_path(fleet.facts_dir(), victim)
+    path = facts_path(store.facts_dir(), victim)
     path.write_bytes(path.read_bytes()[:200])
     rescan = actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
     run_jobs()

@@ -10,10 +10,8 @@ the stored facts when they are of this engine build, a full scan otherwise.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
@@ -26,10 +24,6 @@ from .models import Event, Rescan, RescanItem
 
 JOB_KIND = "incidents.rescan"
 CHILD = "mobsec.platform.incidents.rescan_child"
-
-
-def facts_dir() -> Path:
-    return Path(getattr(settings, "MOBSEC_FACTS_DIR", None) or Path(settings.DATA_DIR) / "facts")
 
 
 def latest_versions(apps) -> list[Version]:
@@ -72,7 +66,7 @@ def handler(job, progress) -> dict[str, Any]:
     progress(5, "rules")
     doc = run_scan_sandboxed(
         store.path_for(item.version.package.sha256),
-        {"packs": [str(pack_dir)], "facts_dir": str(facts_dir()), "threads": 1},
+        {"packs": [str(pack_dir)], "facts_dir": str(store.facts_dir()), "threads": 1},
         jobs.sandbox_limits(),
         keep_going=progress.keep_going,
         child=CHILD,

@@ -82,9 +82,9 @@ def run_scan_sandboxed(
     """Scan ``package_path`` in a limited child and return the Report JSON document.
     ``child`` names another module speaking the same protocol (monitoring's fingerprints).
 
-    ``options_json``: ``threads``, ``app_type``, ``privacy_policy`` (a path), ``taint_seconds``
-    and ``file_name`` (the name shown in the report: the store keeps packages under their
-    hash). ``progress(phase, done, total)`` is called from a reader thread as the child
+    ``options_json``: ``threads``, ``app_type``, ``privacy_policy`` (a path), ``taint_seconds``,
+    ``file_name`` (the name shown in the report: the store keeps packages under their
+    hash) and ``facts_dir`` (where an Android scan stores its facts for rule-only re-scans). ``progress(phase, done, total)`` is called from a reader thread as the child
     reports. ``keep_going()`` is polled a few times a second; when it returns False the child
     is killed (a cancelled job, a lost lease) and :class:`SandboxError` ``sandbox.cancelled``
     is raised.

@@ -45,6 +45,7 @@ def _scan(package: str, opts: dict, out: str) -> int:
         app_type=opts.get("app_type"),
         privacy_policy=Path(opts["privacy_policy"]) if opts.get("privacy_policy") else None,
         taint_seconds=float(opts.get("taint_seconds", 10.0)),
+        facts_dir=Path(opts["facts_dir"]) if opts.get("facts_dir") else None,
     )
     try:
         report = scan(package, options)

@@ -32,6 +32,12 @@ def root() -> Path:
     return Path(settings.PACKAGE_STORE)
 
 
+def facts_dir() -> Path:
+    """Stored facts (``<sha256>.facts.json.gz``, :mod:`mobsec.rules.stored`) of the packages
+    here: written by every routine scan, read by rule-only re-scans (incidents)."""
+    return Path(getattr(settings, "MOBSEC_FACTS_DIR", None) or Path(settings.DATA_DIR) / "facts")
+
+
 def path_for(sha256: str, base: Path | None = None) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a sha256 hex digest")

@@ -52,7 +52,10 @@ def scan_handler(job, progress) -> dict[str, Any]:
             # their scan in one transaction, so this is never a half-done earlier attempt)
             doc = report.document
         else:
-            options = {**scan.options, "file_name": scan.file_name}
+            # facts_dir: every routine scan stores what rules need, so an incident's first
+            # rule-only re-scan of this version need not read the package again.
+            options = {**scan.options, "file_name": scan.file_name,
+                       "facts_dir": str(store.facts_dir())}  # fmt: skip
             try:
                 doc = jobs.run_scan_sandboxed(
                     store.path_for(scan.package.sha256), options, None, progress=progress

@@ -12,6 +12,9 @@ PLATFORM_DIR = Path(__file__).resolve().parent.parent
 # The data directory holds the package store (and, locally, the SQLite database and keys).
 DATA_DIR = Path(os.environ.get("MOBSEC_DATA_DIR", "mobsec-data")).resolve()
 PACKAGE_STORE = Path(os.environ.get("MOBSEC_PACKAGE_STORE", DATA_DIR / "packages"))
+# Stored facts of scanned packages (rule-only re-scans); unset: DATA_DIR / "facts", decided
+# when used (registry/store.py facts_dir()) so settings that move DATA_DIR move it too.
+MOBSEC_FACTS_DIR = os.environ.get("MOBSEC_FACTS_DIR") or None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
