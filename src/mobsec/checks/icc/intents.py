@@ -16,6 +16,7 @@ from mobsec.checks.storage._common import (
 )
 from mobsec.checks.storage._meta import GBT_COMPONENT
 from mobsec.checks.storage._sensitive import name_is_sensitive, sensitive_source
+from mobsec.checks.webview._common import exported_component
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._intents import intent_shape
@@ -222,10 +223,15 @@ EMBEDDED_SOURCES = {
         "An Intent taken from another Intent's extras (getParcelableExtra) is passed to "
         "startActivity / startService / sendBroadcast / setResult. A caller that controls "
         "the outer Intent makes this app start any component of its own, including "
-        "non-exported ones, or grant access to its content providers.",
+        "non-exported ones, or grant access to its content providers. An exported activity "
+        "that returns the Intent it was started with (setResult(…, getIntent())) in an app "
+        "whose providers allow URI grants hands the caller its own data URI and grant flags "
+        "back as this app's result: a grant to those providers.",
         "从另一个 Intent 的附加数据(getParcelableExtra)中取出的 Intent 被传给 startActivity / "
         "startService / sendBroadcast / setResult。能控制外层 Intent 的调用方可借此让本应用启动其"
-        "任意组件(包括未导出的组件),或授予对其内容提供者的访问权限。",
+        "任意组件(包括未导出的组件),或授予对其内容提供者的访问权限。导出的 Activity 若把启动它的 "
+        "Intent 原样返回(setResult(…, getIntent())),且应用的内容提供者允许 URI 授权,调用方放入"
+        "的数据 URI 和授权标志就会作为本应用的结果返回:等于授予其访问这些内容提供者的权限。",
     ),
     remediation=(
         "Do not start Intents received from other apps. If needed, check the target "
@@ -259,3 +265,37 @@ def intent_redirection(ctx: CheckContext) -> Iterator[Finding]:
                         f"{name} 使用了通过 getParcelableExtra 读取的 Intent",
                     ),
                 )
+            elif name == "setResult":
+                echo = _echoed_intent_grant(ctx, site.caller.class_desc, args[pos])
+                if echo is not None:
+                    yield ctx.code_finding(site, key="setResult:getIntent", message=echo)
+
+
+def _echoed_intent_grant(ctx: CheckContext, class_desc: str, values: frozenset) -> Text | None:
+    """setResult(…, getIntent()) in an exported activity of an app whose providers allow URI
+    grants: the caller's data URI and FLAG_GRANT_*_URI_PERMISSION come back as this app's
+    result (InsecureShop's ResultActivity). Without a granting provider it grants nothing."""
+    if not any(
+        v.kind == "result" and v.data.name == "getIntent"  # type: ignore[union-attr]
+        for v in values
+    ):
+        return None
+    component = exported_component(ctx, class_desc)
+    m = ctx.manifest
+    if component is None or component.kind != "activity" or m is None:
+        return None
+    granting = [
+        a
+        for c in m.components_of("provider")
+        if c.enabled and (c.grant_uri_permissions or c.grant_uri_permission_paths)
+        for a in c.authorities
+    ]
+    if not granting:
+        return None
+    shown = ", ".join(sorted(granting)[:3]) + (" …" if len(granting) > 3 else "")
+    return Text(
+        f"setResult returns the Intent exported activity {component.name} was started with: "
+        f"the caller's data URI and grant flags come back as a grant to {shown}",
+        f"setResult 原样返回导出 Activity {component.name} 的启动 Intent:调用方放入的数据 URI "
+        f"和授权标志会成为对 {shown} 的访问授权",
+    )

@@ -1,0 +1,6 @@
+package com.example.result;
+
+import android.content.ContentProvider;
+
+/** The provider the grant opens (its methods do not matter here). */
+public abstract class NotesProvider extends ContentProvider {}
