@@ -30,10 +30,18 @@ MOVES = frozenset((0x01, 0x02, 0x03, 0x07, 0x08, 0x09))  # an object move keeps 
 NEW_ARRAY = 0x23
 ARRAY_OPS = range(0x44, 0x52)  # aget*, aput*: (array, index) ranges kept
 DIV_REM = frozenset((0x93, 0x94, 0xB3, 0xB4))  # int division by a register: divisor kept
+RETURN_INT = 0x0F  # return (int): the returned range kept
+INT_MAX = 2**31 - 1
 # Opcodes that write no register (stores, branches, calls, returns, monitors, ...).
 NO_DEST = frozenset((0x0E, 0x0F, 0x10, 0x11, 0x1D, 0x1E, 0x26, 0x27, 0x28, 0x29, 0x2A))
 NO_DEST = NO_DEST.union(range(0x2B, 0x3E), range(0x4B, 0x52), range(0x59, 0x60))
 NO_DEST = NO_DEST.union(range(0x67, 0x6E), INVOKES, (0xFA, 0xFB, 0xFC, 0xFD))
+# Opcodes whose destination is a register pair (long/double).
+WIDE_DEST = frozenset((0x04, 0x05, 0x06, 0x0B, 0x16, 0x17, 0x18, 0x19, 0x45, 0x53, 0x61))
+WIDE_DEST = WIDE_DEST.union((0x7D, 0x7E, 0x80, 0x81, 0x83, 0x86, 0x88, 0x89, 0x8B))
+WIDE_DEST = WIDE_DEST.union(
+    range(0x9B, 0xA6), range(0xAB, 0xB0), range(0xBB, 0xC6), range(0xCB, 0xD0)
+)
 
 
 def _hull(a: Range, b: Range) -> Range:
@@ -81,6 +89,8 @@ def _operands(insn: object, st: list[Range]) -> tuple[Range, ...] | None:
         return (st[regs[1]],)
     if op in DIV_REM and regs:
         return (st[regs[-1]],)
+    if op == RETURN_INT and regs:
+        return (st[regs[0]],)
     return None
 
 
@@ -99,10 +109,12 @@ def range_facts(
     resolve: Callable[[int, object], tuple[MethodKey, ...]],
     method_ref: Callable[[int], object],
     const_return: Callable[[MethodKey], Range],
+    returns: bool = False,
 ) -> RangeFacts:
-    """Dead edges and operand ranges of one method (see the module docstring)."""
+    """Dead edges and operand ranges of one method (see the module docstring); with
+    ``returns``, the ranges of its int returns too."""
     insns = cfg.insns  # type: ignore[attr-defined]
-    wanted = any(
+    wanted = returns or any(
         0x2B <= i.op <= 0x3D or i.op in ARRAY_OPS or i.op == NEW_ARRAY or i.op in DIV_REM
         for i in insns
     )
@@ -239,28 +251,55 @@ def _step(st, insn, slot, resolve, method_ref, const_return) -> None:
         r = st[regs[1]]
         st[regs[0]] = None if r is None else (r[0] + insn.lit, r[1] + insn.lit)
         return
+    if op in LIT_FOLD:  # rsub/mul/rem of a constant by a literal: folded
+        r = st[regs[1]]
+        got = None
+        if r is not None and r[0] == r[1] and (op not in (0xD4, 0xDC) or insn.lit):
+            got = LIT_FOLD[op](r[0], insn.lit)
+        st[regs[0]] = (got, got) if got is not None and abs(got) <= INT_MAX else None
+        return
     if op in NO_DEST or not regs:
         return
     st[regs[0]] = None
-    if regs[0] + 1 < slot:  # a wide destination takes the next register too
+    if op in WIDE_DEST and regs[0] + 1 < slot:  # a wide destination takes the next register
         st[regs[0] + 1] = None
 
 
-def returned_range(cfg: object) -> Range:
-    """The hull of the constants a method returns, or None if any return is not constant."""
+def returned_range(
+    cfg: object,
+    resolve: Callable[[int, object], tuple[MethodKey, ...]],
+    method_ref: Callable[[int], object],
+    const_return: Callable[[MethodKey], Range],
+) -> Range:
+    """The hull of the int ranges a method returns, or None if any return is unknown."""
     insns = cfg.insns  # type: ignore[attr-defined]
+    if any(i.op in (0x10, 0x11) for i in insns):
+        return None
+    facts = range_facts(cfg, resolve, method_ref, const_return, returns=True)
     got: Range = None
     seen = False
     for k, insn in enumerate(insns):
-        if insn.op != 0x0F:
+        if insn.op != RETURN_INT:
             continue
-        prev = insns[k - 1] if k else None
-        if prev is None or prev.op not in CONSTS or prev.regs[0] != insn.regs[0]:
+        if k not in facts.operands:  # unreachable return
+            continue
+        r = facts.operands[k][0]
+        if r is None:
             return None
-        r = (prev.lit, prev.lit)
         got = r if not seen else _hull(got, r)
         seen = True
-    # straight-line code only: then the instruction before a return defines its register
-    if not seen or any(0x10 <= i.op <= 0x11 or 0x27 <= i.op <= 0x3D for i in insns):
-        return None
-    return got
+    return got if seen else None
+
+
+def _java_rem(a: int, b: int) -> int:
+    return a - b * int(a / b)
+
+
+LIT_FOLD = {
+    0xD1: lambda a, b: b - a,  # rsub-int (lit16)
+    0xD9: lambda a, b: b - a,
+    0xD2: lambda a, b: a * b,  # mul-int/lit
+    0xDA: lambda a, b: a * b,
+    0xD4: _java_rem,  # rem-int/lit
+    0xDC: _java_rem,
+}

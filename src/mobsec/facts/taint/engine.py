@@ -36,7 +36,7 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
-from . import exceptions, library, specs
+from . import exceptions, library, slots, specs
 from .branches import Range, RangeFacts, range_facts, returned_range
 from .callgraph import CallGraph, MethodKey
 from .icc import IccModel
@@ -194,7 +194,9 @@ class TaintEngine:
         return self.fields.get(key, EMPTY)
 
     def write_field(self, key: Any, labels: frozenset) -> None:
-        concrete = frozenset(x for x in labels if isinstance(x, int))
+        concrete = frozenset(
+            x for x in labels if isinstance(x, int) or (slots.is_slot(x) and isinstance(x[2], int))
+        )
         if not concrete:
             return
         old = self.fields.get(key, EMPTY)
@@ -410,8 +412,12 @@ class TaintEngine:
 
     def const_return(self, key: MethodKey) -> Range:
         if key not in self._const_returns:
+            self._const_returns[key] = None  # a recursive call: unknown
             got = self.cfg_of(key)
-            self._const_returns[key] = None if got is None else returned_range(got[2])
+            if got is not None:
+                self._const_returns[key] = returned_range(
+                    got[2], self.cg.resolve, got[0].method_ref, self.const_return
+                )
         return self._const_returns[key]
 
     def analyse(self, key: MethodKey) -> Summary | None:
@@ -467,6 +473,7 @@ class MethodTaint:
         self.exc: frozenset = EMPTY
         self._method_refs: dict[int, MethodRef] = {}
         self._ret_types: set[str] | None = set()
+        self.operands = engine.ranges(key, dex, cfg).operands
 
     # ---- fixpoint ----------------------------------------------------------------------
 
@@ -614,11 +621,16 @@ class MethodTaint:
         elif op == 0x27:
             self.exc = self.exc | taint_of(st[regs[0]])
         elif 0x44 <= op <= 0x4A:
-            st[regs[0]] = taint_of(st[regs[1]])
+            index = self.index_range(insn)
+            got = taint_of(st[regs[1]])
+            st[regs[0]] = slots.read(st[regs[1]], got, slots.index_matches(index)) if got else got
             if op == 0x46:  # aget-object: an element of unknown class
                 st[regs[0]] = st[regs[0]] | {UNTYPED}
         elif 0x4B <= op <= 0x51:
-            self.mutate(st, regs[1], taint_of(st[regs[0]]))
+            got = taint_of(st[regs[0]])
+            if got:
+                slot = slots.index_slot(self.index_range(insn))
+                self.mutate(st, regs[1], got | slots.stored(got, slot))
         elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
             ref = self.dex.pools.field_ref(insn.idx)
             key = self.e.field_key(ref)
@@ -645,6 +657,11 @@ class MethodTaint:
             st[self.slot] = acc
         elif op in (0xFE, 0xFF):
             st[regs[0]] = EMPTY
+
+    def index_range(self, insn: Any) -> Range:
+        """The index range of an aget/aput (see :mod:`.branches`)."""
+        ops = self.operands.get(self.cfg.by_pc[insn.pc])
+        return ops[1] if ops else None
 
     def store(self, key: Any, labels: frozenset) -> None:
         """A field or channel gets ``labels``: concrete ones now, symbolic ones via callers."""
@@ -888,6 +905,11 @@ class MethodTaint:
             self.mutate(st, aregs[2], taints[0])
             return EMPTY
         start = 0 if insn.op in STATIC_INVOKES else 1
+        kind = slots.container_kind(fw) if start == 1 and len(args) > 1 else None
+        if kind is not None:
+            got = self.container_slot(st, insn, kind, name, aregs, args, taints)
+            if got is not None:
+                return got
         if start == 1 and len(args) > 1 and library.mutates_receiver(ref):
             incoming: frozenset = EMPTY
             for t in taints[1:]:
@@ -905,6 +927,45 @@ class MethodTaint:
         if len(out) > MAX_LABELS:
             return out
         return out
+
+    def container_slot(
+        self,
+        st: list[frozenset],
+        insn: Any,
+        kind: str,
+        name: str,
+        aregs: tuple[int, ...],
+        args: list[frozenset],
+        taints: list[frozenset],
+    ) -> frozenset | None:
+        """``Map.put/get`` with a constant string key, ``List.set/get`` with a constant index
+        (see :mod:`.slots`); None: not one of those, the generic rules apply."""
+        nargs = len(args)
+        if (kind, name, nargs) in (("map", "put", 3), ("list", "set", 3), ("list", "add", 2)):
+            value = taints[-1]
+            key = self.container_key(insn.pc, kind) if name != "add" else slots.ANY
+            self.mutate(st, aregs[0], value | slots.stored(value, key) | taints[1])
+            return taints[0] if name != "add" else EMPTY
+        if (kind, name, nargs) in (("map", "get", 2), ("list", "get", 2)):
+            key = self.container_key(insn.pc, kind)
+            if key is slots.ANY or not taints[0]:
+                return None
+            return slots.read(args[0], taints[0], lambda s: s == key) | taints[1]
+        return None
+
+    def container_key(self, pc: int, kind: str) -> Any:
+        """The constant key (map: ``("k", string)``) or index (list) of a call, or ANY."""
+        if kind == "list":
+            found: frozenset = self.const_ints(pc, 1)
+            return next(iter(found)) if len(found) == 1 else slots.ANY
+        flow = method_flow(self.dex, self.method)
+        values = flow.args_at(pc) if flow is not None else []
+        if len(values) < 2:
+            return slots.ANY
+        strings = string_constants(values[1])
+        if len(strings) != 1 or any(v.kind != "string" for v in values[1]):
+            return slots.ANY
+        return ("k", next(iter(strings)))
 
     def reflective_call(
         self, st: list[frozenset], pc: int, aregs: tuple[int, ...], args: list[frozenset]
