@@ -60,6 +60,8 @@ def leaks_of(apk: Path) -> list:
         ("ArraysAndLists__ArrayAccess1", 0, None, None),
         ("ArraysAndLists__ArrayAccess2", 0, None, None),
         ("ArraysAndLists__HashMapAccess1", 0, None, None),
+        # setOnClickListener(l) then setOnClickListener(null): l.onClick never runs
+        ("Callbacks__Unregister1", 0, None, None),
     ],
 )
 def test_droidbench_leak_counts(

@@ -48,6 +48,7 @@ from .lifecycle import (
 )
 from .model import Leak, SinkSite, SourceSite, TaintResult
 from .reflection import reflective_target
+from .registration import withdrawn_listeners
 from .views import password_view_ids
 
 if TYPE_CHECKING:
@@ -235,6 +236,7 @@ class TaintEngine:
             if java_to_descriptor(ep.component) not in disabled:
                 roots.extend(ep.methods)
         onclick = layout_onclick_names(self.facts)
+        listeners: dict[str, list[MethodKey]] = {}  # callbacks of non-component classes
         for desc, (dex, cls) in self.code.classes.items():
             if not self.is_analysed(desc) or desc in disabled:
                 continue
@@ -249,7 +251,13 @@ class TaintEngine:
                 if is_callback_name(ref.name) or (
                     ref.name in onclick and ref.proto == "(Landroid/view/View;)V"
                 ):
+                    if desc not in self.icc.declared:
+                        listeners.setdefault(desc, []).append(str(ref))
                     roots.append(str(ref))
+        withdrawn = withdrawn_listeners(self.code, set(listeners), self.cfg_of)
+        if withdrawn:
+            dropped = {k for d in withdrawn for k in listeners[d]}
+            roots = [r for r in roots if r not in dropped]
         out = []
         for r in dict.fromkeys(roots):
             if self.cg.lookup(r) is not None:
