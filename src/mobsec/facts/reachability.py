@@ -122,6 +122,8 @@ def _sig_key(desc: str, name: str, proto: str) -> str:
 class Reachability:
     """The app's reachable methods; ``is_reachable`` answers for one method."""
 
+    limit = 1 << 62  # reachable methods after which the walk stops (subclasses bound it)
+
     def __init__(
         self,
         code: DexSet,
@@ -146,6 +148,7 @@ class Reachability:
         self._protos: dict[tuple[int, int], str] = {}
         self._chains: dict[str, list[str]] = {}
         self._work: deque[tuple[DexFile, MethodDef]] = deque()
+        self._current: tuple[int, int] | None = None  # (id(dex), method_idx) being walked
         for desc in roots:
             self._framework_created(desc)
         for desc in all_methods_of:
@@ -304,7 +307,7 @@ class Reachability:
             if name == "<init>":
                 self._reach(desc, name, proto, dex, m)
 
-    def _virtual_call(self, name: str, proto: str) -> None:
+    def _virtual_call(self, name: str, proto: str, desc: str = "") -> None:
         sig = (name, proto)
         if sig in self._called:
             return
@@ -322,16 +325,17 @@ class Reachability:
 
     def _run(self) -> None:
         work = self._work
-        while work:
+        while work and len(self.reachable) < self.limit:
             dex, m = work.popleft()
             midx = m.method_idx
+            self._current = (id(dex), midx)
             refs, n = dex.refs, dex.pools.n_methods
             exposes_js = False
             targets, ops = refs.targets_from(INVOKES, midx, n)
             for target, op in zip(targets, ops, strict=True):
                 desc, name, proto = self._resolve(dex, target)
                 if op in VIRTUAL_INVOKES:
-                    self._virtual_call(name, proto)
+                    self._virtual_call(name, proto, desc)
                     if (name, proto) == JS_INTERFACE:
                         exposes_js = True
                 elif op in STATIC_INVOKES:

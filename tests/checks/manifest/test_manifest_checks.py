@@ -101,3 +101,50 @@ def test_caller_checks_in_entry_methods_mark_components_guarded() -> None:
     # the twin without a check stays as exposed as before
     open_ = found[f"{prefix}exported-service com.example.guards.OpenService"]
     assert open_["severity"] == "medium" and "guarded" not in open_["message"]["en"]
+
+
+@pytest.mark.toolchain
+def test_exported_component_without_an_effect_is_a_note() -> None:
+    found = _findings("manifest-effects")
+    act = "android.manifest.exported-activity com.example.effects."
+    rcv = "android.manifest.exported-receiver com.example.effects."
+    # a toast of the caller's text, a constant answer: nothing another app gains
+    for name in (act + "ToastActivity", rcv + "EchoReceiver"):
+        note = found[name]
+        assert note["severity"] == "info", name
+        assert "no sensitive effect found" in note["message"]["en"]
+        assert "未发现敏感操作" in note["message"]["zh-CN"]
+        assert "reaches no sensitive effect" in note["evidence"]
+    assert "caller data: Intent.getStringExtra" in found[act + "ToastActivity"]["evidence"]
+    # twins: the caller's text is stored (through a helper), the stored token is answered
+    store = found[act + "StoreActivity"]
+    assert store["severity"] == "medium"
+    assert (
+        "reaches: SharedPreferences$Editor.commit [changes stored preferences] via "
+        "StoreActivity.onCreate -> StoreActivity.remember" in store["evidence"]
+    )
+    token = found[rcv + "TokenReceiver"]
+    assert token["severity"] == "medium"
+    assert "BroadcastReceiver.setResultData [returns data]" in token["evidence"]
+    assert "no sensitive effect" not in token["message"]["en"]
+
+
+@pytest.mark.toolchain
+def test_intent_validation_before_the_effect_marks_components_guarded() -> None:
+    found = _findings("manifest-guards")
+    rcv = "android.manifest.exported-receiver com.example.guards."
+    for name, what in (
+        (rcv + "ActionReceiver", 'equals("com.example.guards.SYNC")'),
+        (rcv + "CommandReceiver", "contains against an allow-list"),
+        (
+            "android.manifest.exported-activity com.example.guards.HostActivity",
+            'equals("example.com")',
+        ),
+    ):
+        f = found[name]
+        assert (f["severity"], f["confidence"]) == ("low", "low"), name
+        assert f"validates the intent ({what})" in f["message"]["en"], name
+        assert "Intent 校验" in f["message"]["zh-CN"]
+    # compared, logged, and stored anyway: the comparison guards nothing
+    twin = found[rcv + "LoggedReceiver"]
+    assert twin["severity"] == "medium" and "guarded" not in twin["message"]["en"]

@@ -11,7 +11,10 @@ they call is not followed), so a guard in a helper is missed, never invented.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from mobsec.facts.app import AppFacts
+from mobsec.ingest.dex import DexFile, MethodDef
 
 # (method name) -> what it shows, for calls whose receiver is any class: the names are
 # specific enough (Context/Binder/PackageManager/Activity all spell them this way).
@@ -34,8 +37,9 @@ def caller_guard(facts: AppFacts, component: str) -> str | None:
     return guards.get(component)
 
 
-def _guards(facts: AppFacts) -> dict[str, str]:
-    out: dict[str, str] = {}
+def exported_entry_methods(facts: AppFacts) -> Iterator[tuple[str, str, DexFile, MethodDef]]:
+    """(component, method name, dex, method) for the entry methods of exported components
+    that the app defines (with code)."""
     code = facts.code
     for ep in facts.entry_points:
         if not ep.exported or not ep.defined:
@@ -56,11 +60,18 @@ def _guards(facts: AppFacts) -> dict[str, str]:
                 ),
                 None,
             )
-            if m is None:
-                continue
-            for ref in dex.invokes_in(m.method_idx):
-                what = CALLER_CHECKS.get(dex.pools.method_name(ref.target))
-                if what is not None:
-                    out.setdefault(ep.component, what)
-                    break
+            if m is not None and m.code_off:
+                yield ep.component, name, dex, m
+
+
+def _guards(facts: AppFacts) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for component, _name, dex, m in exported_entry_methods(facts):
+        if component in out:
+            continue
+        for ref in dex.invokes_in(m.method_idx):
+            what = CALLER_CHECKS.get(dex.pools.method_name(ref.target))
+            if what is not None:
+                out[component] = what
+                break
     return out

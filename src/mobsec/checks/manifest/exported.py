@@ -23,8 +23,10 @@ from mobsec.checks.manifest._common import (
     protection,
 )
 from mobsec.checks.manifest._guards import caller_guard
+from mobsec.checks.manifest._intent_guard import intent_guard
 from mobsec.checks.manifest._receiver_input import reads_intent_data
 from mobsec.checks.registry import check
+from mobsec.facts.effects.component import component_effects
 from mobsec.facts.manifest import Component, Manifest
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -68,7 +70,28 @@ def _finding(
             f"{extra[0]}; guarded in code: its entry method calls {guard}",
             f"{extra[1]};代码中有调用方校验:入口方法调用了 {guard}",
         )
-    return ctx.manifest_finding(
+    effects = component_effects(ctx.facts, c.name)
+    checked = None if guard is not None else intent_guard(ctx.facts, c.name)
+    if checked is not None and effects.only_from(checked[0]):
+        # refuses intents it does not expect before every effect: a weak guard, named
+        severity, confidence = lowered, Confidence.LOW
+        extra = (
+            f"{extra[0]}; guarded in code: its entry method validates the intent "
+            f"({checked[1]}) and returns before acting otherwise",
+            f"{extra[1]};代码中有 Intent 校验:入口方法先校验 Intent({checked[1]}),不符合时直接返回",
+        )
+    if effects.harmless:
+        # Exposure with nothing behind it: another app can start it, but its code reaches no
+        # permission-guarded API, write, command, code load or data it hands back.
+        severity = Severity.INFO
+        extra = (
+            f"{extra[0]}; exported, but no sensitive effect found in its code",
+            f"{extra[1]};虽已导出,但其代码中未发现敏感操作",
+        )
+    else:
+        more = effects.summary()
+        extra = (extra[0] + more[0], extra[1] + more[1])
+    finding = ctx.manifest_finding(
         line=c.line,
         subject=c.name,
         key=key,
@@ -80,6 +103,10 @@ def _finding(
             f"{kind_zh} {c.name} {how_zh},保护方式:{prot_zh}{extra[1]}",
         ),
     )
+    shown = effects.evidence()
+    if shown and not ctx.full:
+        finding.evidence = f"{finding.evidence}\n{shown}" if finding.evidence else shown
+    return finding
 
 
 def _component_check(ctx: CheckContext, kinds: tuple[str, ...]) -> Iterator[Finding]:

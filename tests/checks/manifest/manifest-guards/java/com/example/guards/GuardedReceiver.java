@@ -13,6 +13,6 @@ public class GuardedReceiver extends BroadcastReceiver {
                 != PackageManager.PERMISSION_GRANTED) {
             return;
         }
-        setResultData("done");
+        setResultData(context.getSharedPreferences("auth", 0).getString("token", ""));
     }
 }

@@ -11,7 +11,9 @@ public class GuardedService extends Service {
     public int onStartCommand(Intent intent, int flags, int startId) {
         if (Binder.getCallingUid() != 1000) { // the system uid only
             stopSelf();
+            return START_NOT_STICKY;
         }
+        getSharedPreferences("state", 0).edit().putString("mode", intent.getStringExtra("mode")).commit();
         return START_STICKY;
     }
 

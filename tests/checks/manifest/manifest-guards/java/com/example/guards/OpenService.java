@@ -8,6 +8,7 @@ import android.os.IBinder;
 public class OpenService extends Service {
     @Override
     public int onStartCommand(Intent intent, int flags, int startId) {
+        getSharedPreferences("state", 0).edit().putString("mode", intent.getStringExtra("mode")).commit();
         return START_STICKY;
     }
 

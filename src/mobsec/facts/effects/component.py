@@ -1,0 +1,349 @@
+"""What an exported component can do: the effects its entry methods reach.
+
+From one component class the framework creates (its constructor and callbacks: onReceive,
+onStartCommand, onBind, onCreate, onNewIntent, a provider's query/openFile...) a rapid type
+analysis of its own (:class:`~mobsec.facts.reachability.Reachability` with this single
+root) follows the calls, creations and framework callbacks of what it reaches, app and SDK
+code alike. Objects the component did not create itself are still followed when the call
+names an app type: the app classes the whole-app analysis instantiates that override the
+method run (a singleton built by the Application). The walk is bounded
+(``MAX_METHODS``); a component whose walk hits the bound counts as having effects
+(unknown), never as harmless.
+
+The call sites of the effect table (:mod:`.catalog`) and of the PI catalogue's sources
+(:mod:`mobsec.facts.privacy`) inside the reached methods are the component's effects, each
+with the call chain that reaches it (for the finding's evidence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mobsec.facts.dataflow import method_flow
+from mobsec.facts.effects.catalog import (
+    CONSTANT_ARGUMENT_HARMLESS,
+    EFFECTS,
+    REFLECTED,
+    SECRET_WORDS,
+    SHOWS_SECRET,
+    EffectApi,
+)
+from mobsec.facts.entry_points import java_to_descriptor
+from mobsec.facts.reachability import Reachability
+from mobsec.facts.taint.reflection import fold_strings
+from mobsec.facts.values.sources import IPC, input_kinds
+from mobsec.ingest.dex import CodeSite, DexFile, DexSet, MethodDef
+
+if TYPE_CHECKING:
+    from mobsec.facts.app import AppFacts
+
+MAX_METHODS = 6000  # reached methods per component before the answer is "unknown"
+MAX_SUBTYPES = 64  # app overrides followed for one call naming an app type
+MAX_PATH = 5  # methods shown in a "via" chain
+SHOWN = 4  # effects spelled out in the evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    api: str  # "KeyguardManager$KeyguardLock.disableKeyguard"
+    kind: str  # act | returns | read | start | input | pi
+    label_en: str
+    label_zh: str
+    permission: str  # the held permission that makes it work, or ""
+    path: tuple[str, ...]  # "Class.method" from the entry method to the caller
+
+
+@dataclass(slots=True)
+class ComponentEffects:
+    component: str
+    known: bool  # False: class missing, or the walk hit its bound
+    methods: int = 0
+    effects: list[Effect] = field(default_factory=list)  # the ones that count
+    other: list[Effect] = field(default_factory=list)  # found but not counting (why: kind)
+    caller_data: Effect | None = None
+    not_held: list[tuple[str, str]] = field(default_factory=list)  # (api, permission)
+
+    @property
+    def harmless(self) -> bool:
+        return self.known and not self.effects
+
+    def only_from(self, method: str) -> bool:
+        """Every effect is reached through the entry method named ``method`` (a guard
+        there comes before all of them); unknown effects are not."""
+        return self.known and all(e.path and e.path[0].endswith("." + method) for e in self.effects)
+
+    def evidence(self) -> str:
+        """The lines appended to the finding's evidence."""
+        if not self.known:
+            if self.methods:
+                return f"effects: not decided (the walk stopped after {self.methods} methods)"
+            return ""
+        lines = []
+        for e in self.effects[:SHOWN]:
+            perm = f" ({e.permission.rsplit('.', 1)[-1]})" if e.permission else ""
+            lines.append(f"reaches: {e.api}{perm} [{e.label_en}] via {' -> '.join(e.path)}")
+        if len(self.effects) > SHOWN:
+            lines.append(f"... and {len(self.effects) - SHOWN} more effects")
+        if not self.effects:
+            lines.append(
+                f"reaches no sensitive effect in {self.methods} methods "
+                "(no permission-guarded API the app holds, no command, code loading, file, "
+                "database, preference or network write, no data returned that it read)"
+            )
+        if self.caller_data is not None:
+            lines.append(
+                f"caller data: {self.caller_data.api} via {' -> '.join(self.caller_data.path)}"
+            )
+        for api, perm in self.not_held[:2]:
+            lines.append(f"not counted: {api} needs {perm.rsplit('.', 1)[-1]}, not requested")
+        return "\n".join(lines)
+
+    def summary(self) -> tuple[str, str]:
+        """Short en/zh text for the message: what it reaches first."""
+        if not self.effects:
+            return "", ""
+        e = self.effects[0]
+        more = len({x.label_en for x in self.effects}) - 1
+        tail_en = f" and {more} more" if more > 0 else ""
+        tail_zh = f"等 {more + 1} 类操作" if more > 0 else ""
+        return (
+            f"; its code {e.label_en} ({e.api}){tail_en}",
+            f";其代码会{e.label_zh}({e.api}){tail_zh}",
+        )
+
+
+class _ComponentReach(Reachability):
+    """RTA from one component, bounded, remembering who reached each method."""
+
+    limit = MAX_METHODS
+
+    def __init__(
+        self,
+        code: DexSet,
+        root: str,
+        app_instantiated: set[str],
+        hierarchy,
+        components: frozenset[str],
+    ) -> None:
+        self._others = components - {root}
+        self.parent: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self.names: dict[tuple[int, int], str] = {}
+        self.descs: dict[tuple[int, int], str] = {}
+        self.where: dict[tuple[int, int], DexFile] = {}
+        self._app_instantiated = app_instantiated
+        self._hierarchy = hierarchy
+        self._typed: set[tuple[str, str, str]] = set()
+        super().__init__(code, [root], [])
+        self.complete = not self._work
+
+    def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
+        key = (id(dex), m.method_idx)
+        if key not in self.names:
+            self.names[key] = f"{_simple(desc)}.{name}"
+            self.descs[key] = desc
+            self.where[key] = dex
+            self.parent[key] = getattr(self, "_current", None)
+        super()._reach(desc, name, proto, dex, m)
+
+    def _activate(self, desc: str, every_method: bool = False) -> None:
+        # Another manifest component named here (``new Intent(this, Other.class)``) runs
+        # with its own exposure when started: its effects are its own finding's.
+        if desc in self._others:
+            return
+        super()._activate(desc, every_method)
+
+    def _virtual_call(self, name: str, proto: str, desc: str = "") -> None:
+        super()._virtual_call(name, proto, desc)
+        if not desc or (desc, name, proto) in self._typed or self.code.find_class(desc) is None:
+            return
+        self._typed.add((desc, name, proto))
+        # The receiver is an app type: an instance created anywhere in the app may be it.
+        for sub in self._hierarchy.subtypes(desc)[:MAX_SUBTYPES]:
+            if sub in self._app_instantiated:
+                self._define(sub, name, proto)
+
+    def chain(self, key: tuple[int, int]) -> list[tuple[int, int]]:
+        """``key`` and the methods that reached it, back to an entry method."""
+        out: list[tuple[int, int]] = []
+        cur: tuple[int, int] | None = key
+        while cur is not None and cur not in out and len(out) < 64:
+            out.append(cur)
+            cur = self.parent.get(cur)
+        return out
+
+    def path(self, key: tuple[int, int]) -> tuple[str, ...]:
+        out: list[str] = []
+        cur: tuple[int, int] | None = key
+        seen = set()
+        while cur is not None and cur not in seen and len(out) < 64:
+            seen.add(cur)
+            out.append(self.names.get(cur, "?"))
+            cur = self.parent.get(cur)
+        out.reverse()
+        if len(out) > MAX_PATH:
+            out = [*out[:2], "...", *out[-(MAX_PATH - 3) :]]
+        return tuple(out)
+
+
+def _simple(desc: str) -> str:
+    return desc[1:-1].rsplit("/", 1)[-1]
+
+
+def component_effects(facts: AppFacts, component: str) -> ComponentEffects:
+    """The effects ``component`` (Java name) reaches (memoised per app)."""
+    cache = facts.memo(("effects", "components"), dict)
+    got = cache.get(component)
+    if got is None:
+        got = cache[component] = _analyse(facts, component)
+    return got
+
+
+def _sites(facts: AppFacts) -> dict[tuple[int, int], list[tuple[EffectApi, CodeSite]]]:
+    """(id(dex), caller method_idx) -> the effect calls it makes (table row, site)."""
+
+    def build() -> dict[tuple[int, int], list[tuple[EffectApi, CodeSite]]]:
+        out: dict[tuple[int, int], list[tuple[EffectApi, CodeSite]]] = {}
+        for row in EFFECTS:
+            for s in facts.calls.of(row.class_desc, row.method):
+                out.setdefault((id(s.dex), s.caller_idx), []).append((row, s))
+        for name in ("getMethod", "getDeclaredMethod"):
+            for s in facts.calls.of("Ljava/lang/Class;", name, exact=True):
+                row = _reflected(s)
+                if row is not None:
+                    out.setdefault((id(s.dex), s.caller_idx), []).append((row, s))
+        for access in facts.pi_collection.accesses():
+            src = access.source
+            if src.kind not in ("method", "content-uri") or not src.permissions:
+                continue
+            row = EffectApi(
+                src.class_desc or "Landroid/content/ContentResolver;",
+                src.method or "query",
+                "pi",
+                f"reads {src.name.en}",
+                f"读取{src.name.zh}",
+                tuple(p.name for p in src.permissions),
+            )
+            s = access.site
+            out.setdefault((id(s.dex), s.caller_idx), []).append((row, s))
+        return out
+
+    return facts.memo(("effects", "sites"), build)
+
+
+def _flow(site):
+    method = site.dex.method_by_idx(site.caller_idx)
+    return None if method is None else method_flow(site.dex, method)
+
+
+def _judged(facts: AppFacts, row: EffectApi, site: CodeSite) -> EffectApi | None:
+    """The row as this call site makes it, from the values reaching its argument (followed
+    across methods, :mod:`mobsec.facts.values`; asked only for the analysed components):
+    a constant command is no effect; a credential named on screen is one; text shown on
+    screen that is only constants and the caller's own data shows the caller nothing new."""
+    if (row.class_desc, row.method) in CONSTANT_ARGUMENT_HARMLESS:
+        return None if _texts(facts, site, 1)[0] else row
+    if row.kind != "display":
+        return row
+    constant, texts, kinds = _texts(facts, site, 1)
+    if any(_SECRET.search(t) for t in texts):
+        return EffectApi(
+            row.class_desc, row.method, "act", SHOWS_SECRET.label_en, SHOWS_SECRET.label_zh
+        )
+    if constant or kinds <= {IPC}:
+        return None
+    return row
+
+
+def _texts(facts: AppFacts, site: CodeSite, position: int) -> tuple[bool, list[str], set[str]]:
+    """(every value is constant, the constant texts, who controls the other parts)."""
+    reached = facts.values.arg(site, position)
+    texts = [t for r in reached if (t := r.value.text()) is not None]
+    kinds: set[str] = set()
+    for r in reached:
+        kinds |= input_kinds(r, facts.hierarchy)
+    constant = bool(reached) and all(r.value.is_constant() for r in reached)
+    return constant, texts, kinds
+
+
+_SECRET = re.compile(SECRET_WORDS)
+
+
+def _reflected(site) -> EffectApi | None:
+    """The hidden platform method a ``getMethod(name)`` looks up, when it is one we know."""
+    flow = _flow(site)
+    if flow is None:
+        return None
+    args = flow.args_at(site.offset)
+    if len(args) < 2:
+        return None
+    for name in fold_strings(flow, args[1]):
+        if name in REFLECTED:
+            return REFLECTED[name]
+    return None
+
+
+def _analyse(facts: AppFacts, component: str) -> ComponentEffects:
+    desc = java_to_descriptor(component)
+    code = facts.code
+    out = ComponentEffects(component, known=False)
+    if code.find_class(desc) is None or facts.manifest is None:
+        return out
+    reach = facts.reachability
+    instantiated = reach.instantiated if reach.known else set()
+    components = frozenset(
+        java_to_descriptor(c.name) for c in facts.manifest.components if c.kind != "activity-alias"
+    )
+    walk = _ComponentReach(code, desc, instantiated, facts.hierarchy, components)
+    out.methods = len(walk.reachable)
+    if not walk.complete:
+        return out
+    out.known = True
+    held = set(facts.manifest.permission_names())
+    sites = _sites(facts)
+    found: list[Effect] = []
+    seen: set[str] = set()
+    owners = facts.owners
+    for key in walk.names:
+        if key not in sites:
+            continue
+        if all(owners.owner_of(walk.descs[k]).kind == "sdk" for k in walk.chain(key)):
+            continue  # a library's own work, reached only through library methods
+        for found_row, site in sites[key]:
+            row = _judged(facts, found_row, site)
+            if row is None or row.api in seen:
+                continue
+            perm = ""
+            if row.permissions:
+                have = [p for p in row.permissions if p in held]
+                if not have:
+                    out.not_held.append((row.api, row.permissions[0]))
+                    seen.add(row.api)
+                    continue
+                perm = have[0]
+            seen.add(row.api)
+            found.append(
+                Effect(row.api, row.kind, row.label_en, row.label_zh, perm, walk.path(key))
+            )
+    _classify(facts, component, found, out)
+    return out
+
+
+def _classify(facts: AppFacts, component: str, found: list[Effect], out: ComponentEffects) -> None:
+    """Which of the found calls count as effects for this kind of component."""
+    kind = next((c.kind for c in facts.manifest.components if c.name == component), "")
+    reads = [e for e in found if e.kind in ("read", "pi")]
+    inputs = [e for e in found if e.kind == "input"]
+    out.caller_data = inputs[0] if inputs else None
+    for e in found:
+        counts = (
+            e.kind == "act"
+            or (e.kind == "pi" and e.permission != "")
+            or (e.kind == "read" and (kind == "provider" or e.permission != ""))
+            or (e.kind in ("returns", "display") and bool(reads))
+            or (e.kind == "start" and bool(inputs))
+        )
+        if e.kind == "input":
+            continue
+        (out.effects if counts else out.other).append(e)
