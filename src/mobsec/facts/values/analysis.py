@@ -272,6 +272,8 @@ class ValueAnalysis:
             values = flow.values_of(site.offset, flow.cfg.insns[i].regs[0])
             if not values:
                 return None
+            if self._uncalled_setter(flow, field, values):
+                continue
             got = self._many(site.dex, site.caller_idx, values, depth + 1, True)
             if not got or not all(r.constant for r in got):
                 return None
@@ -279,7 +281,23 @@ class ValueAnalysis:
                 "field", site.caller, shown_offset(site.dex, site.caller_idx, site.offset), shown
             )
             out.extend(r.behind(step) for r in got)
-        return tuple(out)
+        return tuple(out) or None
+
+    def _uncalled_setter(self, flow: MethodFlow, field: FieldRef, values: frozenset[Value]) -> bool:
+        """A write of a parameter in the field's own setter that no app code calls: it never
+        runs, so it does not make the field a run-time value (Kotlin generates ``setX`` for
+        every ``var`` property: ``var httpurl = "http://…"`` has one the app never calls)."""
+        ref = flow.ref
+        if not (
+            ref.class_desc == field.class_desc
+            and ref.name == "set" + field.name[:1].upper() + field.name[1:]
+            and all(v.kind == "param" for v in values)
+        ):
+            return False
+        # Calls through a subclass name the subclass (d8 keeps the static receiver type).
+        if self.code.subclasses(ref.class_desc):
+            return False
+        return not self._callers(ref, flow.is_static)
 
     def _result(
         self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
