@@ -333,7 +333,7 @@ EFFECTS: tuple[EffectApi, ...] = tuple(
         ),
         *_rows(
             RESOLVER,
-            ("insert", "update", "delete", "bulkInsert", "applyBatch", "call"),
+            ("insert", "update", "delete", "bulkInsert", "applyBatch", "call", "openOutputStream"),
             "act",
             "writes through a content provider",
             "通过内容提供器写数据",

@@ -308,8 +308,11 @@ def _analyse(facts: AppFacts, component: str) -> ComponentEffects:
     for key in walk.names:
         if key not in sites:
             continue
-        if all(owners.owner_of(walk.descs[k]).kind == "sdk" for k in walk.chain(key)):
-            continue  # a library's own work, reached only through library methods
+        if all(
+            walk.descs[k] != desc and owners.owner_of(walk.descs[k]).kind == "sdk"
+            for k in walk.chain(key)
+        ):
+            continue  # a library's own work, reached only through library superclass methods
         for found_row, site in sites[key]:
             row = _judged(facts, found_row, site)
             if row is None or row.api in seen:
