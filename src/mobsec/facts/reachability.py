@@ -21,7 +21,11 @@ into it):
   callback names for classes whose foreign supertypes are plain Java types (``Runnable``,
   ``Comparator``, ``Serializable``...);
 * the first use of a class (static call, static field, instantiation) runs ``<clinit>``;
-* objects handed to ``addJavascriptInterface`` expose every method to page scripts.
+* objects handed to ``addJavascriptInterface`` expose every method to page scripts;
+* when an exported component reads another app's Intent extras, the app's own
+  Serializable classes are instantiated (their ``readObject``/``finalize``... hooks run) and
+  its Parcelable classes initialised (their ``CREATOR`` builds them), see
+  :mod:`.deserialization`.
 
 When the app's entry points cannot be found (no manifest, components missing from the DEX
 files: the code is loaded at run time by a packer) the answer is "unknown" for every method
@@ -36,6 +40,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from mobsec.facts.deserialization import gadget_classes, outside_reader
 from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, DexSet, MethodDef
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
@@ -112,6 +117,14 @@ PLAIN_JAVA = frozenset(
     }
 )
 OBJECT = "Ljava/lang/Object;"
+# What ObjectInputStream calls on the objects it builds (private methods included).
+DESERIALISATION_HOOKS = (
+    ("readObject", "(Ljava/io/ObjectInputStream;)V"),
+    ("readObjectNoData", "()V"),
+    ("readResolve", "()Ljava/lang/Object;"),
+    ("readExternal", "(Ljava/io/ObjectInput;)V"),
+    ("finalize", "()V"),
+)
 JS_INTERFACE = ("addJavascriptInterface", "(Ljava/lang/Object;Ljava/lang/String;)V")
 
 
@@ -130,6 +143,7 @@ class Reachability:
         roots: Iterable[str],
         all_methods_of: Iterable[str],
         static_entries: Iterable[tuple[str, str, str]] = (),
+        deserialised: tuple[Iterable[str], Iterable[str]] = ((), ()),
     ) -> None:
         self.code = code
         self.known = True
@@ -156,6 +170,13 @@ class Reachability:
         for desc, name, proto in static_entries:
             self._init_class(desc)
             self._define(desc, name, proto)
+        serial, parcel = deserialised
+        for desc in serial:  # built from another app's bytes: its hooks run
+            self._activate(desc)
+            for name, proto in DESERIALISATION_HOOKS:
+                self._define(desc, name, proto)
+        for desc in parcel:  # unparcelling reads CREATOR: <clinit>, then createFromParcel
+            self._init_class(desc)
         self._run()
 
     @classmethod
@@ -466,7 +487,12 @@ def build_reachability(facts) -> Reachability:  # facts: AppFacts (import cycle)
     # adb): no manifest names it, yet it runs.
     mains = [(desc, *MAIN) for desc in _main_classes(code, owners)]
     roots.extend(_resource_classes(facts, code, manifest.package))
-    return Reachability(code, roots, every, mains)
+    # Another app's Intent extras are unparcelled here: the app's own Serializable and
+    # Parcelable classes can be built from its bytes (see :mod:`.deserialization`).
+    deserialised: tuple[list[str], list[str]] = ([], [])
+    if outside_reader(facts) is not None:
+        deserialised = gadget_classes(code, facts.hierarchy, owners)
+    return Reachability(code, roots, every, mains, deserialised)
 
 
 MAIN = ("main", "([Ljava/lang/String;)V")
