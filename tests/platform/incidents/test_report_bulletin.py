@@ -100,3 +100,46 @@ def test_bulletin_waits_for_the_guards(desk, world, notified, token_client):
     again = c.post(url, BULLETIN, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "incident.bulletin_exists"
     assert [e.action for e in notified.events.all()][-1] == "bulletin_published"
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed(lang: str) -> list[dict]:
+    import xml.etree.ElementTree as ET
+
+    r = Client().get("/advisories/feed.atom", HTTP_ACCEPT_LANGUAGE=lang)
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(r.content)  # well-formed XML or this raises
+    return [
+        {
+            "title": e.find(f"{ATOM}title").text,
+            "summary": e.find(f"{ATOM}summary").text,
+            "link": e.find(f"{ATOM}link").get("href"),
+        }
+        for e in root.findall(f"{ATOM}entry")
+    ]
+
+
+def test_bulletin_in_disclosure_feed_only_once_published(desk, world, notified, token_client):
+    """The public Atom feed of disclosure carries the published bulletin (en and zh-CN, the
+    text escaped); a bulletin the guards refused is not there."""
+    hostile = {**BULLETIN, "title_en": 'Update\x0b <script>alert(1)</script> & "now"',
+               "body_zh": "请立即更新 <b>SDK</b> & 撤销权限。"}  # fmt: skip
+    c = token_client(desk["responder"])
+    url = f"/api/v1/incidents/{notified.public_id}/bulletin/"
+    refused = c.post(url, hostile, content_type="application/json")
+    assert refused.status_code == 409  # no fix yet: the guards stop it
+    assert _feed("en") == [] and _feed("zh-CN") == []
+    _fix(desk, world, notified)
+    assert c.post(url, hostile, content_type="application/json").status_code == 201
+    b = Bulletin.objects.get()
+    (en,) = _feed("en")
+    assert en["title"] == 'Incident bulletin: Update <script>alert(1)</script> & "now"'
+    assert en["summary"] == BULLETIN["body_en"]
+    assert en["link"].endswith(bulletins.url(b))
+    (zh,) = _feed("zh-CN")
+    assert zh["title"] == "应急公告：" + BULLETIN["title_zh"]
+    assert zh["summary"] == "请立即更新 <b>SDK</b> & 撤销权限。"
+    raw = Client().get("/advisories/feed.atom", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<script>" not in raw and "&lt;script&gt;" in raw

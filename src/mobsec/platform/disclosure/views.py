@@ -29,6 +29,7 @@ from mobsec.platform.vulns import guards
 from mobsec.report.render import RenderError
 
 from . import actions, conf, documents, ratings, rewards, statistics
+from . import feed as feed_entries
 from .access import can_see_statistics
 from .models import Advisory, FeaturedCase
 
@@ -105,34 +106,60 @@ def advisory_download(request, advisory_id: str, fmt: str):
 
 @require_GET
 def feed(request):
+    """Published advisories and what other apps registered (incidents' public bulletins,
+    ``feed.py``), newest first."""
     base = conf.public_url(request)
     lang = _lang()
     f = Atom1Feed(
-        title="mobsec advisories / 漏洞公告",
+        title="mobsec advisories and incident bulletins / 漏洞公告与应急公告",
         link=base + reverse("disclosure:advisories"),
-        description="Published vulnerability advisories (CSAF 2.0, OSV, CVE JSON 5)",
+        description="Published vulnerability advisories (CSAF 2.0, OSV, CVE JSON 5) and "
+        "incident bulletins",
         language=lang,
         feed_url=base + reverse("disclosure:feed"),
     )
-    for a in _published()[:FEED_SIZE]:
-        enclosures = []
-        for fmt in documents.available_formats(a):
-            try:
-                size = len(json.dumps(documents.render(a, fmt, base), ensure_ascii=False).encode())
-            except (AdvisoryError, NoEcosystem, LookupError):
-                continue
-            url = base + reverse("disclosure:advisory-download", args=[a.advisory_id, fmt])
-            enclosures.append(Enclosure(url, str(size), "application/json"))
+    items = [(a.published_at, a) for a in _published().order_by("-published_at")[:FEED_SIZE]]
+    items += [(e.published, e) for e in feed_entries.entries(base, lang, FEED_SIZE)]
+    items.sort(key=lambda x: x[0], reverse=True)
+    for _, item in items[:FEED_SIZE]:
+        entry = (
+            item if isinstance(item, feed_entries.FeedEntry) else _advisory_entry(item, base, lang)
+        )
+        enclosures = [] if item is entry else _enclosures(item, base)
+        x = feed_entries.xml_text
         f.add_item(
-            title=f"{a.advisory_id}: {a.text('title', lang)}",
-            link=base + reverse("disclosure:advisory", args=[a.advisory_id]),
-            description=a.text("description", lang),
-            unique_id=base + reverse("disclosure:advisory", args=[a.advisory_id]),
-            pubdate=a.published_at,
-            updateddate=a.updated_at or a.published_at,
+            title=x(entry.title),
+            link=entry.link,
+            description=x(entry.description),
+            unique_id=entry.link,
+            pubdate=entry.published,
+            updateddate=entry.updated,
             enclosures=enclosures,
         )
     return HttpResponse(f.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+def _advisory_entry(a: Advisory, base: str, lang: str) -> feed_entries.FeedEntry:
+    link = base + reverse("disclosure:advisory", args=[a.advisory_id])
+    return feed_entries.FeedEntry(
+        title=f"{a.advisory_id}: {a.text('title', lang)}",
+        link=link,
+        description=a.text("description", lang),
+        published=a.published_at,
+        updated=a.updated_at or a.published_at,
+    )
+
+
+def _enclosures(a: Advisory, base: str) -> list[Enclosure]:
+    out = []
+    for fmt in documents.available_formats(a):
+        try:
+            size = len(json.dumps(documents.render(a, fmt, base), ensure_ascii=False).encode())
+        except (AdvisoryError, NoEcosystem, LookupError):
+            continue
+        url = base + reverse("disclosure:advisory-download", args=[a.advisory_id, fmt])
+        out.append(Enclosure(url, str(size), "application/json"))
+    return out
 
 
 # ------------------------------------------------------------------- CSAF distribution (well-known)

@@ -9,7 +9,11 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
-        from . import roles  # noqa: F401 - registers the incident coordinator role
+        from mobsec.platform.disclosure import feed
+
+        from . import bulletins, roles  # noqa: F401 - roles registers the incident coordinator
+
+        feed.register(bulletins.feed_entries)  # public bulletins in the advisories' Atom feed
 
         try:
             from mobsec.platform.jobs import api as jobs

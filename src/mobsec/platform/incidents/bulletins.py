@@ -98,3 +98,17 @@ def publish(incident: Incident, actor, data: Any, request=None,
 
 def published():
     return Bulletin.objects.select_related("incident").order_by("-published_at")
+
+
+def feed_entries(base: str, lang: str, limit: int) -> list:
+    """The published bulletins for disclosure's public Atom feed (a bulletin exists only
+    once :func:`publish` passed every guard, so there is no draft to leave out)."""
+    from mobsec.platform.disclosure.feed import FeedEntry
+
+    zh = lang.startswith("zh")
+    out = []
+    for b in published()[:limit]:
+        link = base + url(b)
+        title = ("应急公告：" if zh else "Incident bulletin: ") + b.text("title", lang)
+        out.append(FeedEntry(title, link, b.text("body", lang), b.published_at, b.published_at))
+    return out
