@@ -154,17 +154,26 @@ class _MethodTable:
 
     def site(self, site: Any) -> list[int]:
         d = self.dex_no[id(site.dex)]
-        key = (d, site.caller_idx)
+        row = self.row(site.dex, d, site.caller_idx)
+        return [d, site.caller_idx, site.offset, row]
+
+    def row(self, dex: Any, d: int, caller_idx: int) -> int:
+        """The caller's row, made on its first site; -1 for a caller in dead code (its class
+        lost to an earlier definition of the same name, as ``DexSet.sites_of`` skips)."""
+        key = (d, caller_idx)
         row = self.index.get(key)
         if row is None:
-            ref = site.caller
+            ref = dex.method_ref(caller_idx)
             found = self.facts.code.find_class(ref.class_desc)
+            if found is not None and found[0] is not dex:
+                row = self.index[key] = -1
+                return row
             source = found[1].source_file if found else None
             o = self.facts.owners.owner_of(ref.class_desc)
             owner = [o.kind, o.sdk.id if o.sdk else None, o.sdk.name.get("en") if o.sdk else None]
             row = self.index[key] = len(self.rows)
             self.rows.append([ref.class_desc, f"{ref.name}{ref.proto}", source, owner])
-        return [d, site.caller_idx, site.offset, row]
+        return row
 
 
 def _invokes(facts: AppFacts, table: _MethodTable) -> tuple[list[list[Any]], dict[str, list]]:
@@ -172,17 +181,22 @@ def _invokes(facts: AppFacts, table: _MethodTable) -> tuple[list[list[Any]], dic
     invoked class (once per class)."""
     code, hierarchy = facts.code, facts.hierarchy
     merged: dict[tuple[str, str], list[list[int]]] = {}
-    for dex in code.dexes:
-        pools = dex.pools
+    for d, dex in enumerate(code.dexes):
+        pools, rows = dex.pools, {}  # this dex's caller idx -> method row
         for idx in dex.refs.referenced_targets(INVOKES):
             key = (pools.type_desc(pools.method_class_idx(idx)), pools.method_name(idx))
             sites = merged.setdefault(key, [])
             if len(sites) >= MAX_SITES:
                 continue
-            for site in code.sites_of(dex, dex.refs.refs_to(INVOKES, idx)):
-                sites.append(table.site(site))
-                if len(sites) >= MAX_SITES:
-                    break
+            # Rows straight from the index: no CodeSite per call (76k on InsecureBankv2).
+            for r in dex.refs.refs_to(INVOKES, idx):
+                row = rows.get(r.caller)
+                if row is None:
+                    row = rows[r.caller] = table.row(dex, d, r.caller)
+                if row >= 0:
+                    sites.append([d, r.caller, r.offset, row])
+                    if len(sites) >= MAX_SITES:
+                        break
     out, ancestors = [], {}
     for (cls, name), sites in merged.items():
         if sites:
@@ -224,7 +238,8 @@ def save(facts_dir: Path, doc: dict[str, Any], max_bytes: int = MAX_FILE_BYTES) 
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > MAX_FILE_BYTES:
         raise FactsTooLarge(len(data), MAX_FILE_BYTES, ("uncompressed", "未压缩"))
-    packed = gzip.compress(data, compresslevel=6)
+    # Level 3: ~2.5x faster than 6 for ~15 % more bytes (1.31 vs 1.12 MB, InsecureBankv2).
+    packed = gzip.compress(data, compresslevel=3)
     if len(packed) > max_bytes:
         raise FactsTooLarge(len(packed), max_bytes, ("compressed", "压缩后"))
     os.makedirs(facts_dir, exist_ok=True)
