@@ -228,3 +228,35 @@ def test_facts_over_the_bound_are_not_stored(emergency_apks: dict[str, Path], tm
     assert not facts_path(facts_dir, report["package"]["hashes"]["sha256"]).exists()
     scan(apk, ScanOptions(threads=1, facts_dir=facts_dir))
     assert facts_path(facts_dir, report["package"]["hashes"]["sha256"]).stat().st_size > 200
+
+
+def test_batch_rules_only_names_what_could_not_be_read(
+    stored, emergency_apks: dict[str, Path], tmp_path: Path
+) -> None:
+    """In a batch, a truncated APK is "incomplete" with its problem, a package whose stored
+    facts are damaged is an "error" naming the file; the readable package is "ok"."""
+    apk = emergency_apks["fires"]
+    pack_dir = tmp_path / "pack"
+    _stored_capable(stored["pack"], pack_dir)
+    apps, facts, out = tmp_path / "apps", tmp_path / "facts", tmp_path / "out"
+    apps.mkdir()
+    (apps / "good.apk").write_bytes(apk.read_bytes())
+    (apps / "truncated.apk").write_bytes(apk.read_bytes()[: apk.stat().st_size // 2])
+    twin = emergency_apks["twin"]
+    (apps / "twin.apk").write_bytes(twin.read_bytes())
+    scan(twin, ScanOptions(threads=1, facts_dir=facts))
+    damaged = next(facts.glob("*.facts.json.gz"))
+    damaged.write_bytes(b"\x1f\x8b not really gzip")
+    proc = mobsec("scan", str(apps), "--rules", str(pack_dir), "--allow-unsigned",
+                  "--rules-only", "--facts-dir", str(facts), "-o", str(out), "--jobs", "1",
+                  "--no-resume")  # fmt: skip
+    assert proc.returncode == 2, proc.stderr  # the damaged facts file: 2 wins over 3
+    rows = {Path(r["package"]).name: r for r in
+            json.loads((out / "summary.json").read_text())["packages"]}  # fmt: skip
+    assert rows["good.apk"]["status"] == "ok"
+    t = rows["truncated.apk"]
+    assert (t["status"], t["exit_code"]) == ("incomplete", 3)
+    assert t["error"].startswith("truncated.apk: ") and "truncated" in t["error"][15:]
+    d = rows["twin.apk"]
+    assert (d["status"], d["exit_code"]) == ("error", 2)
+    assert d["error"].startswith(f"{damaged}: stored facts file cannot be used: unreadable")
