@@ -144,23 +144,33 @@ class Reachability:
         all_methods_of: Iterable[str],
         static_entries: Iterable[tuple[str, str, str]] = (),
         deserialised: tuple[Iterable[str], Iterable[str]] = ((), ()),
+        lookups: Reachability | None = None,
     ) -> None:
+        """``lookups``: an earlier graph over the same code whose name/member caches this
+        one reuses (they depend on the code only, not on the roots)."""
         self.code = code
         self.known = True
         self.reachable: set[str] = set()
         self.instantiated: set[str] = set()
         self._activated: set[str] = set()
         self._initialized: set[str] = set()
-        self._members: dict[str, dict[tuple[str, str], tuple[DexFile, MethodDef]]] = {}
         self._called: set[tuple[str, str]] = set()
         self._pending: dict[tuple[str, str], list[tuple[str, DexFile, MethodDef]]] = {}
-        self._resolved: dict[tuple[int, int], tuple[str, str, str]] = {}
-        self._foreign: dict[str, int] = {}
-        self._java_names = {d[1:-1].replace("/", "."): d for d in code.classes}
-        self._strings: dict[tuple[int, int], str | None] = {}
-        self._fields: dict[tuple[int, int], str] = {}
-        self._protos: dict[tuple[int, int], str] = {}
-        self._chains: dict[str, list[str]] = {}
+        if lookups is not None and lookups.known:
+            # the same code: what was looked up once need not be looked up again
+            self._members, self._resolved = lookups._members, lookups._resolved
+            self._foreign, self._java_names = lookups._foreign, lookups._java_names
+            self._strings, self._fields = lookups._strings, lookups._fields
+            self._protos, self._chains = lookups._protos, lookups._chains
+        else:
+            self._members: dict[str, dict[tuple[str, str], tuple[DexFile, MethodDef]]] = {}
+            self._resolved: dict[tuple[int, int], tuple[str, str, str]] = {}
+            self._foreign: dict[str, int] = {}
+            self._java_names = {d[1:-1].replace("/", "."): d for d in code.classes}
+            self._strings: dict[tuple[int, int], str | None] = {}
+            self._fields: dict[tuple[int, int], str] = {}
+            self._protos: dict[tuple[int, int], str] = {}
+            self._chains: dict[str, list[str]] = {}
         self._work: deque[tuple[DexFile, MethodDef]] = deque()
         self._current: tuple[int, int] | None = None  # (id(dex), method_idx) being walked
         for desc in roots:

@@ -126,6 +126,7 @@ class _ComponentReach(Reachability):
         app_instantiated: set[str],
         hierarchy,
         components: frozenset[str],
+        lookups: Reachability | None,
     ) -> None:
         self._others = components - {root}
         self.parent: dict[tuple[int, int], tuple[int, int] | None] = {}
@@ -135,7 +136,7 @@ class _ComponentReach(Reachability):
         self._app_instantiated = app_instantiated
         self._hierarchy = hierarchy
         self._typed: set[tuple[str, str, str]] = set()
-        super().__init__(code, [root], [])
+        super().__init__(code, [root], [], lookups=lookups)
         self.complete = not self._work
 
     def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
@@ -295,7 +296,7 @@ def _analyse(facts: AppFacts, component: str) -> ComponentEffects:
     components = frozenset(
         java_to_descriptor(c.name) for c in facts.manifest.components if c.kind != "activity-alias"
     )
-    walk = _ComponentReach(code, desc, instantiated, facts.hierarchy, components)
+    walk = _ComponentReach(code, desc, instantiated, facts.hierarchy, components, reach)
     out.methods = len(walk.reachable)
     if not walk.complete:
         return out
