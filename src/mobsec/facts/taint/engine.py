@@ -36,7 +36,7 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
-from . import exceptions, library, slots, specs
+from . import exceptions, library, local, slots, specs
 from .branches import Range, RangeFacts, range_facts, returned_range
 from .callgraph import CallGraph, MethodKey
 from .icc import IccModel
@@ -151,6 +151,7 @@ class TaintEngine:
         self._ranges: dict[MethodKey, RangeFacts] = {}
         self._handler_edges: dict[MethodKey, dict[int, tuple[int, ...]]] = {}
         self._raises_vm: dict[MethodKey, bool] = {}
+        self._init_keeps: dict[MethodKey, bool] = {}
         self._const_returns: dict[MethodKey, Range] = {}
         self._has_result_handler: bool | None = None
         self.roots: set[MethodKey] = set()
@@ -393,6 +394,24 @@ class TaintEngine:
         self._handler_edges[key] = got
         return got
 
+    def init_keeps_this(self, ref: MethodRef) -> bool:
+        """Whether constructor ``ref`` (an app one) uses ``this`` only to read and write its
+        fields and to call an app superclass constructor that does the same (see
+        :mod:`.local`); framework constructors (``Object.<init>``) count as keeping it."""
+        key = str(ref)
+        got = self._init_keeps.get(key)
+        if got is None:
+            self._init_keeps[key] = False  # recursion: assume it escapes
+            if ref.class_desc == "Ljava/lang/Object;":
+                got = True
+            else:
+                hit = self.cfg_of(key)
+                got = hit is not None and local.constructor_keeps_this(
+                    hit[0], hit[2], self.init_keeps_this
+                )
+            self._init_keeps[key] = got
+        return got
+
     def insn_raises_vm(self, dex: DexFile, insn: Any, depth: int) -> bool:
         if insn.op not in INVOKES:
             return insn.op in exceptions.VM_RAISERS
@@ -610,6 +629,7 @@ class MethodTaint:
         elif op == 0x0D:
             st[regs[0]] = self.exc | {UNTYPED}
         elif 0x0F <= op <= 0x11:
+            self.escape(st, regs[0])
             self.summary.ret = self.summary.ret | taint_of(st[regs[0]])
             if op == 0x11 and self._ret_types is not None:
                 types = self.receiver_types(st[regs[0]])
@@ -627,6 +647,7 @@ class MethodTaint:
                 acc = acc | taint_of(st[r])
             st[self.slot] = acc
         elif op == 0x27:
+            self.escape(st, regs[0])
             self.exc = self.exc | taint_of(st[regs[0]])
         elif 0x44 <= op <= 0x4A:
             index = self.index_range(insn)
@@ -635,6 +656,7 @@ class MethodTaint:
             if op == 0x46:  # aget-object: an element of unknown class
                 st[regs[0]] = st[regs[0]] | {UNTYPED}
         elif 0x4B <= op <= 0x51:
+            self.escape(st, regs[0])
             got = taint_of(st[regs[0]])
             if got:
                 slot = slots.index_slot(self.index_range(insn))
@@ -643,6 +665,8 @@ class MethodTaint:
             ref = self.dex.pools.field_ref(insn.idx)
             key = self.e.field_key(ref)
             got = self.e.read_field(key, self.key) | {("F", key)}
+            if op <= 0x58 and local.fresh(st[regs[1]]):
+                got = got | local.held(st[regs[1]], key)
             pi = self.e.spec.fields.get((ref.class_desc, ref.name))
             if pi is not None:
                 site = SourceSite(self.key, insn.pc, f"{ref.class_desc}->{ref.name}", pi)
@@ -650,7 +674,12 @@ class MethodTaint:
             st[regs[0]] = got
         elif 0x59 <= op <= 0x5F or 0x67 <= op <= 0x6D:
             ref = self.dex.pools.field_ref(insn.idx)
-            self.store(self.e.field_key(ref), taint_of(st[regs[0]]))
+            key = self.e.field_key(ref)
+            self.escape(st, regs[0])
+            if op <= 0x5F and local.fresh(st[regs[1]]):
+                local.overwrite(st, self.slot, regs[1], key, taint_of(st[regs[0]]))
+            else:
+                self.store(key, taint_of(st[regs[0]]))
         elif 0x7B <= op <= 0x8F or 0xD0 <= op <= 0xE2:
             st[regs[0]] = taint_of(st[regs[1]])
         elif 0x90 <= op <= 0xAF:
@@ -665,6 +694,14 @@ class MethodTaint:
             st[self.slot] = acc
         elif op in (0xFE, 0xFF):
             st[regs[0]] = EMPTY
+
+    def escape(self, st: list[frozenset], reg: int) -> None:
+        """The object in ``reg`` leaves this method's hands: its fields' local values are
+        written to the global fields, where other methods read them (see :mod:`.local`)."""
+        if 0 <= reg < self.slot:
+            for key, labels in local.pending(st[reg]).items():
+                self.store(key, labels)
+            local.escaped(st, self.slot, reg)
 
     def index_range(self, insn: Any) -> Range:
         """The index range of an aget/aput (see :mod:`.branches`)."""
@@ -717,6 +754,12 @@ class MethodTaint:
         ref = self.mref(insn.idx)
         is_static = insn.op in STATIC_INVOKES
         aregs = arg_registers(ref.proto, insn.regs, is_static)
+        private_init = (
+            insn.op in (0x70, 0x76) and ref.name == "<init>" and self.e.init_keeps_this(ref)
+        )
+        for k, r in enumerate(aregs):
+            if not (k == 0 and private_init):  # a constructor that keeps `this` to itself
+                self.escape(st, r)
         args = [st[r] if r < self.slot else EMPTY for r in aregs]
         if not is_static and not aregs:
             # a damaged invoke with no receiver register: nothing flows through it
@@ -751,7 +794,7 @@ class MethodTaint:
         identity (a parameter, a field, an array element) or none at all: unknown."""
         types: set[str] = set()
         for x in labels:
-            if isinstance(x, int) or x[0] == "a":
+            if isinstance(x, int) or x[0] in ("a", "H", "S", "E"):
                 continue
             if x[0] == "R":
                 types.add(x[1])
