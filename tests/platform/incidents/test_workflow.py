@@ -268,6 +268,24 @@ def test_routine_scan_stores_facts_the_first_rescan_uses(desk, world, incident, 
                                 details__stored_facts=1, details__full_scan=0).exists()  # fmt: skip
 
 
+def test_facts_on_scan_can_be_switched_off(desk, world, incident, signed_pack, fixture_apk,
+                                           settings):  # fmt: skip
+    """MOBSEC_FACTS_ON_SCAN=0: routine scans store nothing, the first re-scan is full."""
+    from mobsec.platform.registry import store
+    from mobsec.platform.scans.models import Scan
+
+    settings.MOBSEC_FACTS_ON_SCAN = False
+    pack = _attached(desk, incident, signed_pack)
+    scan = scans.submit_upload(world.orgs["a"], world.user("tester"),
+                               upload_file(fixture_apk("diff-v1")))  # fmt: skip
+    assert run_jobs() == ["scan"]
+    assert Scan.objects.get(pk=scan.pk).state == Scan.State.DONE
+    assert not list(store.facts_dir().glob("*.facts.json.gz"))
+    rescan = actions.start_rescan(incident, desk["responder"], "all", pack.public_id)
+    run_jobs()
+    assert rescan.items.get().mode == "full-scan"
+
+
 def test_unreadable_package_fails_its_item_not_the_rescan(desk, incident, fleet_apps,
                                                           signed_pack):  # fmt: skip
     from mobsec.platform.registry import store

@@ -36,7 +36,8 @@ from mobsec.platform.jobs.sandbox import EXIT_CRASH, EXIT_MEMORY, self_rlimits
 
 MAX_MESSAGE = 1 << 16
 # What every scan child needs, imported here once (the pipelines and checks of every format).
-PRELOAD = ("mobsec.platform.jobs.scan_child", "mobsec.engine")
+# rules.stored: every Android scan job writes its stored facts (scans/handlers.py).
+PRELOAD = ("mobsec.platform.jobs.scan_child", "mobsec.engine", "mobsec.rules.stored")
 
 
 def main(argv: list[str]) -> int:

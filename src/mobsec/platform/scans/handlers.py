@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+
 from mobsec.platform.registry import store
 
 from . import actions
@@ -52,10 +54,11 @@ def scan_handler(job, progress) -> dict[str, Any]:
             # their scan in one transaction, so this is never a half-done earlier attempt)
             doc = report.document
         else:
-            # facts_dir: every routine scan stores what rules need, so an incident's first
-            # rule-only re-scan of this version need not read the package again.
-            options = {**scan.options, "file_name": scan.file_name,
-                       "facts_dir": str(store.facts_dir())}  # fmt: skip
+            options = {**scan.options, "file_name": scan.file_name}
+            if getattr(settings, "MOBSEC_FACTS_ON_SCAN", True):
+                # what rules need, so an incident's first rule-only re-scan of this version
+                # need not read the package again
+                options["facts_dir"] = str(store.facts_dir())
             try:
                 doc = jobs.run_scan_sandboxed(
                     store.path_for(scan.package.sha256), options, None, progress=progress

@@ -15,6 +15,9 @@ PACKAGE_STORE = Path(os.environ.get("MOBSEC_PACKAGE_STORE", DATA_DIR / "packages
 # Stored facts of scanned packages (rule-only re-scans); unset: DATA_DIR / "facts", decided
 # when used (registry/store.py facts_dir()) so settings that move DATA_DIR move it too.
 MOBSEC_FACTS_DIR = os.environ.get("MOBSEC_FACTS_DIR") or None
+# Routine scans store them (0.5-1.8 core-s more on a mid/large app, bench/RESULTS.md); "0":
+# only incident re-scans do (an app's first re-scan is then a full scan).
+MOBSEC_FACTS_ON_SCAN = os.environ.get("MOBSEC_FACTS_ON_SCAN", "1") != "0"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
