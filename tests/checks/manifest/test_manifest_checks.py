@@ -123,6 +123,9 @@ def test_exported_component_without_an_effect_is_a_note() -> None:
         "reaches: SharedPreferences$Editor.commit [changes stored preferences] via "
         "StoreActivity.onCreate -> StoreActivity.remember" in store["evidence"]
     )
+    back = found[act + "ReturnActivity"]
+    assert back["severity"] == "medium"
+    assert "returns the caller's own Intent" in back["message"]["en"]
     token = found[rcv + "TokenReceiver"]
     assert token["severity"] == "medium"
     assert "BroadcastReceiver.setResultData [returns data]" in token["evidence"]

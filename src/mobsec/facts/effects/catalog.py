@@ -531,3 +531,12 @@ SHOWS_SECRET = EffectApi(
     "shows a credential on screen",
     "在屏幕上显示凭据",
 )
+# ``setResult(code, getIntent())``: the caller gets back its own Intent, so URI grant flags it
+# set are applied with this app's authority (android.icc.intent-redirection reports the flow).
+RETURNS_CALLER_INTENT = EffectApi(
+    "Landroid/app/Activity;",
+    "setResult",
+    "act",
+    "returns the caller's own Intent (its URI grants are honoured with this app's rights)",
+    "把调用方自己的 Intent 返回(以本应用的权限兑现其中的 URI 授权)",
+)

@@ -26,6 +26,7 @@ from mobsec.facts.effects.catalog import (
     CONSTANT_ARGUMENT_HARMLESS,
     EFFECTS,
     REFLECTED,
+    RETURNS_CALLER_INTENT,
     SECRET_WORDS,
     SHOWS_SECRET,
     EffectApi,
@@ -211,9 +212,7 @@ def _sites(facts: AppFacts) -> dict[tuple[int, int], list[tuple[EffectApi, CodeS
                 out.setdefault((id(s.dex), s.caller_idx), []).append((row, s))
         for name in ("getMethod", "getDeclaredMethod"):
             for s in facts.calls.of("Ljava/lang/Class;", name, exact=True):
-                row = _reflected(s)
-                if row is not None:
-                    out.setdefault((id(s.dex), s.caller_idx), []).append((row, s))
+                out.setdefault((id(s.dex), s.caller_idx), []).append((_LOOKUP, s))
         for access in facts.pi_collection.accesses():
             src = access.source
             if src.kind not in ("method", "content-uri") or not src.permissions:
@@ -243,8 +242,12 @@ def _judged(facts: AppFacts, row: EffectApi, site: CodeSite) -> EffectApi | None
     across methods, :mod:`mobsec.facts.values`; asked only for the analysed components):
     a constant command is no effect; a credential named on screen is one; text shown on
     screen that is only constants and the caller's own data shows the caller nothing new."""
+    if row is _LOOKUP:
+        return _reflected(site)
     if (row.class_desc, row.method) in CONSTANT_ARGUMENT_HARMLESS:
         return None if _texts(facts, site, 1)[0] else row
+    if row.kind == "returns" and _returns_callers_intent(facts, site):
+        return RETURNS_CALLER_INTENT
     if row.kind != "display":
         return row
     constant, texts, kinds = _texts(facts, site, 1)
@@ -255,6 +258,18 @@ def _judged(facts: AppFacts, row: EffectApi, site: CodeSite) -> EffectApi | None
     if constant or kinds <= {IPC}:
         return None
     return row
+
+
+def _returns_callers_intent(facts: AppFacts, site: CodeSite) -> bool:
+    """``setResult(code, getIntent())``: the caller's own Intent handed back, with whatever
+    URI grant flags and data URI it carries (the app grants the caller its URIs)."""
+    flow = _flow(site)
+    if flow is None:
+        return False
+    args = flow.args_at(site.offset)
+    if len(args) < 3:
+        return False
+    return any(v.kind == "result" and getattr(v.data, "name", "") == "getIntent" for v in args[2])
 
 
 def _texts(facts: AppFacts, site: CodeSite, position: int) -> tuple[bool, list[str], set[str]]:
@@ -269,6 +284,8 @@ def _texts(facts: AppFacts, site: CodeSite, position: int) -> tuple[bool, list[s
 
 
 _SECRET = re.compile(SECRET_WORDS)
+# A reflective method lookup: which hidden method it names is read only when it is reached.
+_LOOKUP = EffectApi("Ljava/lang/Class;", "getMethod", "lookup", "", "")
 
 
 def _reflected(site) -> EffectApi | None:
