@@ -149,6 +149,7 @@ class TaintEngine:
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
         self._ranges: dict[MethodKey, RangeFacts] = {}
+        self._dead: dict[MethodKey, frozenset] = {}
         self._handler_edges: dict[MethodKey, dict[int, tuple[int, ...]]] = {}
         self._raises_vm: dict[MethodKey, bool] = {}
         self._init_keeps: dict[MethodKey, bool] = {}
@@ -367,7 +368,11 @@ class TaintEngine:
 
     def dead_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> frozenset:
         """CFG edges of ``key`` that no execution takes (see :mod:`.branches`)."""
-        return self.ranges(key, dex, cfg).dead
+        got = self._dead.get(key)
+        if got is None:
+            branches = any(0x2B <= i.op <= 0x3D for i in cfg.insns)
+            got = self._dead[key] = self.ranges(key, dex, cfg).dead if branches else frozenset()
+        return got
 
     def handler_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> dict[int, tuple[int, ...]]:
         """Insn index -> the catch handlers it can reach (see :mod:`.exceptions`)."""
@@ -375,10 +380,12 @@ class TaintEngine:
         if got is not None:
             return got
         got = {}
-        operands = self.ranges(key, dex, cfg).operands
+        operands = None
         for block in cfg.blocks:
             if not block.handlers:
                 continue
+            if operands is None:
+                operands = self.ranges(key, dex, cfg).operands
             for i in range(block.start, block.end):
                 insn = cfg.insns[i]
                 if not exceptions.can_throw(insn, operands.get(i)):
@@ -500,7 +507,6 @@ class MethodTaint:
         self.exc: frozenset = EMPTY
         self._method_refs: dict[int, MethodRef] = {}
         self._ret_types: set[str] | None = set()
-        self.operands = engine.ranges(key, dex, cfg).operands
 
     # ---- fixpoint ----------------------------------------------------------------------
 
@@ -650,9 +656,10 @@ class MethodTaint:
             self.escape(st, regs[0])
             self.exc = self.exc | taint_of(st[regs[0]])
         elif 0x44 <= op <= 0x4A:
-            index = self.index_range(insn)
             got = taint_of(st[regs[1]])
-            st[regs[0]] = slots.read(st[regs[1]], got, slots.index_matches(index)) if got else got
+            if got and got != st[regs[1]]:  # other labels: maybe slot labels
+                got = slots.read(st[regs[1]], got, slots.index_matches(self.index_range(insn)))
+            st[regs[0]] = got
             if op == 0x46:  # aget-object: an element of unknown class
                 st[regs[0]] = st[regs[0]] | {UNTYPED}
         elif 0x4B <= op <= 0x51:
@@ -698,14 +705,17 @@ class MethodTaint:
     def escape(self, st: list[frozenset], reg: int) -> None:
         """The object in ``reg`` leaves this method's hands: its fields' local values are
         written to the global fields, where other methods read them (see :mod:`.local`)."""
-        if 0 <= reg < self.slot:
+        if not 0 <= reg < self.slot or not st[reg]:
+            return
+        ident = local.fresh(st[reg])
+        if ident is not None:  # an escaped object was flushed already; others hold nothing
             for key, labels in local.pending(st[reg]).items():
                 self.store(key, labels)
-            local.escaped(st, self.slot, reg)
+            local.escaped(st, self.slot, ident)
 
     def index_range(self, insn: Any) -> Range:
         """The index range of an aget/aput (see :mod:`.branches`)."""
-        ops = self.operands.get(self.cfg.by_pc[insn.pc])
+        ops = self.e.ranges(self.key, self.dex, self.cfg).operands.get(self.cfg.by_pc[insn.pc])
         return ops[1] if ops else None
 
     def store(self, key: Any, labels: frozenset) -> None:

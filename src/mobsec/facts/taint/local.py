@@ -54,11 +54,8 @@ def overwrite(st: list[frozenset], nregs: int, reg: int, key: Any, taints: froze
             st[r] = kept | new
 
 
-def escaped(st: list[frozenset], nregs: int, reg: int) -> None:
-    """The object in ``reg`` left the method: mark every register holding it."""
-    ident = fresh(st[reg])
-    if ident is None:
-        return
+def escaped(st: list[frozenset], nregs: int, ident: Any) -> None:
+    """The object ``ident`` left the method: mark every register holding it."""
     mark = ("E", ident[1])
     for r in range(nregs):
         if ident in st[r]:
