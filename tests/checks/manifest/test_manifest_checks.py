@@ -138,7 +138,7 @@ def test_intent_validation_before_the_effect_marks_components_guarded() -> None:
     rcv = "android.manifest.exported-receiver com.example.guards."
     for name, what in (
         (rcv + "ActionReceiver", 'equals("com.example.guards.SYNC")'),
-        (rcv + "CommandReceiver", "contains against an allow-list"),
+        (rcv + "CommandReceiver", "contains(allow-list)"),
         (
             "android.manifest.exported-activity com.example.guards.HostActivity",
             'equals("example.com")',

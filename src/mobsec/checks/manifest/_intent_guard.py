@@ -134,7 +134,7 @@ def _validation(flow: MethodFlow, call, derived: set[int]) -> str | None:
     if consts:
         return f'{call.callee.name}("{consts[0]}")'
     if any(v.kind in ("field", "new") for v in fixed):
-        return f"{call.callee.name} against an allow-list"
+        return f"{call.callee.name}(allow-list)"
     return None
 
 
