@@ -137,6 +137,9 @@ def run_jobs(worker: str = "incident-test") -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_facts(settings, tmp_path):
-    """Each test starts without stored facts (the first re-scan of an app is a full scan)."""
+def fresh_facts(settings, tmp_path, monkeypatch):
+    """Each test starts without stored facts (the first re-scan of an app is a full scan),
+    worker pools it starts too (they read the environment, not this process's settings;
+    routine scans of earlier tests store facts in the session's data directory)."""
     settings.MOBSEC_FACTS_DIR = tmp_path / "facts"
+    monkeypatch.setenv("MOBSEC_FACTS_DIR", str(tmp_path / "facts"))
