@@ -215,12 +215,36 @@ def insecure_random(ctx: CheckContext) -> Iterator[Finding]:
             why = (f"in a method named for a secret ({w})", f"所在方法名表明用于秘密值({w})")
         else:
             continue
+        used_en, used_zh = _used_by(ctx, site)
         yield ctx.code_finding(
             site,
             key=what,
             confidence=Confidence.LOW,
-            message=Text(f"{what} {why[0]} (heuristic)", f"{what}{why[1]}(启发式判断)"),
+            message=Text(
+                f"{what} {why[0]} (heuristic){used_en}", f"{what}{why[1]}(启发式判断){used_zh}"
+            ),
         )
+
+
+MAX_CALLERS_SHOWN = 3
+
+
+def _used_by(ctx: CheckContext, site: CodeSite) -> tuple[str, str]:
+    """Who calls a helper that returns a value (pivaa's ``Encryption.rng()`` is called by
+    ``EncryptionActivity$2.onClick``, which shows the number): where a reviewer judges what
+    the random value is for. Only for a method that returns something and has few callers."""
+    ref = site.caller
+    if ref.proto.endswith(")V"):
+        return "", ""
+    sites = ctx.code.call_sites(ref.class_desc, ref.name, ref.proto)
+    callers = sorted({java_method(s.caller) for s in sites})
+    if not callers or len(callers) > MAX_CALLERS_SHOWN:
+        return "", ""
+    names = ", ".join(callers)
+    return (
+        f"; {java_method(ref)} is called by {names}",
+        f";{java_method(ref)} 的调用方:{names}",
+    )
 
 
 @check(
