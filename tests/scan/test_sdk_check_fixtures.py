@@ -48,6 +48,10 @@ NOT_COMPARED: dict[str, dict[str, str]] = {
         "android.network.cleartext-url": "the app's network security config blocks cleartext; "
         "an SDK's URLs are judged without one (the host's config is unknown)",
     },
+    "icc-result-grant": {
+        "android.icc.intent-redirection": "an echoed Intent is a grant only when the app's "
+        "manifest has a provider that allows URI grants; a JAR has no manifest",
+    },
     "webview-settings": {
         "android.webview.file-access": "the default depends on the host app's targetSdk",
     },
