@@ -449,10 +449,18 @@ def _symtab_from_dynamic(elf: _Elf, entries: list[tuple[int, int]]) -> _SymtabLo
     return sym_off, count, _dyn_strtab(elf, entries)
 
 
-def _dynamic_symbols(
-    elf: _Elf, entries: list[tuple[int, int]]
-) -> tuple[list[str], list[str]] | None:
-    """(imported, exported) names from .dynsym (section first, like readelf; else DT_SYMTAB)."""
+# (index, name, st_info, st_other, st_shndx, st_value, st_size); name "" for no name, None
+# when it points outside the string table. A plain tuple: libraries export 20,000 symbols.
+DynamicSymbol = tuple[int, str | None, int, int, int, int, int]
+
+
+def symbol_visible(info: int, other: int) -> bool:
+    """Global/weak and not hidden: what another library (or the JVM) can look up."""
+    return info >> 4 != STB_LOCAL and (other & 3) not in (STV_HIDDEN, STV_INTERNAL)
+
+
+def iter_dynamic_symbols(elf: _Elf, entries: list[tuple[int, int]]) -> Iterator[DynamicSymbol]:
+    """The .dynsym entries in index order (section first, like readelf; else DT_SYMTAB)."""
     h, buf = elf.h, elf.buf
     sym_fmt = h.endian + ("IIIBBH" if h.bits == 32 else "IBBHQQ")
     sym_size = struct.calcsize(sym_fmt)
@@ -468,10 +476,10 @@ def _dynamic_symbols(
     elif located is None:
         located = _symtab_from_dynamic(elf, entries)
     if located is None:
-        return None
+        return
     off, count, strtab = located
     if strtab is None:
-        return None
+        return
     if not _fits(buf, off, count, sym_size):
         elf.report(
             "elf.bad_symtab",
@@ -481,23 +489,32 @@ def _dynamic_symbols(
         )  # fmt: skip
         count = min(MAX_SYMBOLS, max(0, (len(buf) - off) // sym_size))
     str_base, str_size = strtab
+    for index, v in enumerate(struct.iter_unpack(sym_fmt, buf[off : off + count * sym_size])):
+        if h.bits == 32:
+            name_off, value, size, info, other, shndx = v
+        else:
+            name_off, info, other, shndx, value, size = v
+        name = elf._cstr(str_base, str_size, name_off) if name_off else ""
+        yield index, name, info, other, shndx, value, size
+
+
+def _dynamic_symbols(
+    elf: _Elf, entries: list[tuple[int, int]]
+) -> tuple[list[str], list[str]] | None:
+    """(imported, exported) names from .dynsym; None when there is no readable table."""
     imported: list[str] = []
     exported: list[str] = []
     bad_names = 0
-    for v in struct.iter_unpack(sym_fmt, buf[off : off + count * sym_size]):
-        if h.bits == 32:
-            name_off, _val, _sz, info, other, shndx = v
-        else:
-            name_off, info, other, shndx, _val, _sz = v
-        if name_off == 0:
+    seen = False
+    for _i, name, info, other, shndx, _v, _s in iter_dynamic_symbols(elf, entries):
+        seen = True
+        if name == "":
             continue
-        name = elf._cstr(str_base, str_size, name_off)
         if name is None:
             bad_names += 1
-            continue
-        if shndx == 0:
+        elif shndx == 0:
             imported.append(name)
-        elif info >> 4 != STB_LOCAL and (other & 3) not in (STV_HIDDEN, STV_INTERNAL):
+        elif symbol_visible(info, other):
             exported.append(name)
     if bad_names:
         elf.report(
@@ -506,7 +523,7 @@ def _dynamic_symbols(
             f"{bad_names} 个符号名称指向字符串表之外",
             count=bad_names,
         )
-    return imported, exported
+    return (imported, exported) if seen else None
 
 
 # ---------------------------------------------------------------------------------------------

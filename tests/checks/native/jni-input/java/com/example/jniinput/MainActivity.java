@@ -1,0 +1,27 @@
+package com.example.jniinput;
+
+import android.app.Activity;
+import android.os.Bundle;
+
+public class MainActivity extends Activity {
+    static {
+        System.loadLibrary("checks");
+        System.loadLibrary("checks_debug");
+    }
+
+    // Implemented in lib/arm64-v8a/jni_functions.h (marks in expect.txt).
+    static native boolean checkKey(String key);
+    static native boolean checkCode(byte[] code);
+    static native int greet(String name);
+    static native boolean sameText(String a, String b);
+    static native boolean isStartCommand(String command);
+    static native int boundedGreet(String name);
+    static native int checkedGreet(String name);
+    static native int heapGreet(String name);
+
+    @Override
+    protected void onCreate(Bundle savedInstanceState) {
+        super.onCreate(savedInstanceState);
+        checkKey(getIntent().getStringExtra("key"));
+    }
+}

@@ -1,0 +1,86 @@
+/* JNI functions that compare or copy what Java passes them, included by checks.c (-O2) and
+ * checks_debug.c (-O0). A minimal JNIEnv: only the table slots used here, at the indices
+ * the JNI specification fixes (GetStringUTFChars 169, GetByteArrayElements 184). */
+#include <stdlib.h>
+#include <string.h>
+
+typedef void *jobject;
+typedef jobject jstring;
+typedef jobject jbyteArray;
+typedef unsigned char jboolean;
+typedef const struct { void *fn[240]; } *JNIEnv;
+
+typedef const char *(*GetStringUTFChars_t)(JNIEnv *, jstring, jboolean *);
+typedef signed char *(*GetByteArrayElements_t)(JNIEnv *, jbyteArray, jboolean *);
+#define UTF(env, s) (((GetStringUTFChars_t)(*(env))->fn[169])((env), (s), 0))
+#define BYTES(env, a) (((GetByteArrayElements_t)(*(env))->fn[184])((env), (a), 0))
+
+/* A vendor key in .rodata compared with the input. */
+jboolean Java_com_example_jniinput_MainActivity_checkKey(JNIEnv *env, jobject cls, jstring key)
+{
+    return strncmp(UTF(env, key), "v3nd0r-K3y!", 11) == 0;
+}
+
+/* A code built byte by byte on the stack (hidden from `strings`) compared with the input. */
+jboolean Java_com_example_jniinput_MainActivity_checkCode(JNIEnv *env, jobject cls, jbyteArray code)
+{
+    volatile char expected[13];
+    expected[0] = 'o'; expected[1] = 'p'; expected[2] = 'e'; expected[3] = 'n';
+    expected[4] = '-'; expected[5] = 's'; expected[6] = 'e'; expected[7] = 's';
+    expected[8] = 'a'; expected[9] = 'm'; expected[10] = 'e'; expected[11] = '!';
+    expected[12] = 0;
+    return strncmp((const char *)BYTES(env, code), (const char *)expected, 12) == 0;
+}
+
+/* The input copied into a fixed stack buffer with strcpy: Java decides the length. */
+int Java_com_example_jniinput_MainActivity_greet(JNIEnv *env, jobject cls, jstring name)
+{
+    char buf[32];
+    strcpy(buf, UTF(env, name));
+    return buf[0] == 'A';
+}
+
+/* Near twin: two runtime values compared, no constant. */
+jboolean Java_com_example_jniinput_MainActivity_sameText(JNIEnv *env, jobject cls, jstring a, jstring b)
+{
+    return strcmp(UTF(env, a), UTF(env, b)) == 0;
+}
+
+/* Near twin: a command word, not a secret. */
+jboolean Java_com_example_jniinput_MainActivity_isStartCommand(JNIEnv *env, jobject cls, jstring command)
+{
+    return strcmp(UTF(env, command), "start") == 0;
+}
+
+/* Near twin: bounded copy (strncpy with the buffer size). */
+int Java_com_example_jniinput_MainActivity_boundedGreet(JNIEnv *env, jobject cls, jstring name)
+{
+    char buf[32];
+    strncpy(buf, UTF(env, name), sizeof buf - 1);
+    buf[sizeof buf - 1] = 0;
+    return buf[0] == 'A';
+}
+
+/* Near twin: the length is checked before the strcpy. */
+int Java_com_example_jniinput_MainActivity_checkedGreet(JNIEnv *env, jobject cls, jstring name)
+{
+    char buf[32];
+    const char *in = UTF(env, name);
+    if (strlen(in) >= sizeof buf)
+        return -1;
+    strcpy(buf, in);
+    return buf[0] == 'A';
+}
+
+/* Near twin: the destination is sized from the input, on the heap. */
+int Java_com_example_jniinput_MainActivity_heapGreet(JNIEnv *env, jobject cls, jstring name)
+{
+    const char *in = UTF(env, name);
+    char *buf = malloc(strlen(in) + 1);
+    if (buf == 0)
+        return -1;
+    strcpy(buf, in);
+    int r = buf[0] == 'A';
+    free(buf);
+    return r;
+}
