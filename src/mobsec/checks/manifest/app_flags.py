@@ -13,6 +13,7 @@ from mobsec.checks.manifest._common import (
     GBT_PLATFORM,
 )
 from mobsec.checks.manifest._private_data import private_data_writer
+from mobsec.checks.network._cleartext_use import app_cleartext_use
 from mobsec.checks.registry import check
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -188,13 +189,18 @@ def cleartext_traffic(ctx: CheckContext) -> Iterator[Finding]:
         # From API 24 the network security config replaces the attribute; the network
         # checks judge the config itself.
         return
+    use = app_cleartext_use(ctx)
+    note = use.note()
+    # Cleartext to the loopback interface never leaves the device: a note, not a risk.
+    loopback = Severity.INFO if use.loopback_only else None
     if app.uses_cleartext_traffic_declared:
         yield ctx.manifest_finding(
             line=app.line,
             subject="application",
+            severity=loopback,
             message=Text(
-                'android:usesCleartextTraffic="true" is declared',
-                '声明了 android:usesCleartextTraffic="true"',
+                'android:usesCleartextTraffic="true" is declared' + note.en,
+                '声明了 android:usesCleartextTraffic="true"' + note.zh,
             ),
         )
         return
@@ -202,12 +208,12 @@ def cleartext_traffic(ctx: CheckContext) -> Iterator[Finding]:
         line=app.line,
         subject="application",
         key="default",
-        severity=Severity.LOW,
+        severity=loopback or Severity.LOW,
         confidence=Confidence.MEDIUM,
         message=Text(
             f"cleartext traffic is allowed by default: targetSdkVersion {m.target_sdk} < 28 "
-            f"and no network security config",
-            f"默认允许明文通信:targetSdkVersion {m.target_sdk} < 28 且未配置网络安全配置",
+            f"and no network security config{note.en}",
+            f"默认允许明文通信:targetSdkVersion {m.target_sdk} < 28 且未配置网络安全配置{note.zh}",
         ),
     )
 

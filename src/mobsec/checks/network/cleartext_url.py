@@ -11,7 +11,7 @@ only on newer devices is reported at low severity.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.network._common import GBT_COMMUNICATION
@@ -22,6 +22,9 @@ from mobsec.facts.network_config import NetworkConfig, network_config
 from mobsec.facts.values import Reached, ValueAnalysis, provenance, provenance_zh
 from mobsec.ingest.dex import CodeSite, DexSet
 from mobsec.report.model import Confidence, Finding, Severity, Text
+
+if TYPE_CHECKING:
+    from mobsec.facts.app import AppFacts
 
 STRING = "Ljava/lang/String;"
 WEBVIEW = "Landroid/webkit/WebView;"
@@ -123,20 +126,22 @@ class CleartextUrl(NamedTuple):
     gbt_34975=GBT_COMMUNICATION,
 )
 def cleartext_url(ctx: CheckContext) -> Iterator[Finding]:
-    code = ctx.code
     cfg = network_config(ctx.facts)
     m = ctx.manifest
     min_sdk = m.min_sdk if m is not None else 1
     declared_off = m is not None and m.application.uses_cleartext_traffic_declared is False
     produced = 0
-    for sink, site in _sink_sites(code):
-        for found, reached in _urls_at(ctx.facts.values, sink, site):
+    for use in sink_uses(ctx.facts):
+        for found, reached in use.urls:
+            if is_local(found.host):
+                continue
             weight = _weigh(cfg, min_sdk, declared_off, found)
             if weight is None:
                 continue
             severity, en_policy, zh_policy = weight
+            sink = use.sink
             yield ctx.code_finding(
-                site,
+                use.site,
                 key=found.url,
                 severity=severity,
                 confidence=None if found.complete else Confidence.MEDIUM,
@@ -150,6 +155,35 @@ def cleartext_url(ctx: CheckContext) -> Iterator[Finding]:
             produced += 1
             if produced >= MAX_FINDINGS:
                 return
+
+
+class SinkUse(NamedTuple):
+    """A call that connects, with the cleartext URLs that reach it (loopback included)
+    and whether some URL reaching it is made at run time (no constant text or prefix)."""
+
+    sink: Sink
+    site: CodeSite
+    urls: list[tuple[CleartextUrl, Reached]]
+    runtime: bool
+
+
+def sink_uses(facts: AppFacts) -> list[SinkUse]:
+    """Every connecting call of the app and the URLs it gets, computed once per app (the
+    cleartext-url check and the cleartext-policy checks share it)."""
+
+    def build() -> list[SinkUse]:
+        out = []
+        for sink, site in _sink_sites(facts.code):
+            urls, runtime = _urls_at(facts.values, sink, site)
+            out.append(SinkUse(sink, site, urls, runtime))
+        return out
+
+    return facts.memo(("network", "cleartext sink uses"), build)
+
+
+def is_local(host: str) -> bool:
+    """A host that never leaves the device (or the emulator's alias for its host)."""
+    return host in LOCAL_HOSTS or host.startswith("127.")
 
 
 def _sink_sites(code: DexSet) -> Iterator[tuple[Sink, CodeSite]]:
@@ -166,18 +200,23 @@ def _sink_sites(code: DexSet) -> Iterator[tuple[Sink, CodeSite]]:
 
 def _urls_at(
     values: ValueAnalysis, sink: Sink, site: CodeSite
-) -> list[tuple[CleartextUrl, Reached]]:
+) -> tuple[list[tuple[CleartextUrl, Reached]], bool]:
     callee = _callee_proto(site)
     if callee is None:
-        return []
+        return [], True
     out: dict[str, tuple[CleartextUrl, Reached]] = {}
+    runtime = False
     for pos in _string_positions(callee, sink):
-        for r in values.arg(site, pos):
-            for text, complete in _texts(r.value):
+        reached = values.arg(site, pos)
+        runtime = runtime or not reached
+        for r in reached:
+            found_texts = _texts(r.value)
+            runtime = runtime or not found_texts
+            for text, complete in found_texts:
                 found = _cleartext(text, complete)
                 if found is not None:
                     out.setdefault(found.url, (found, r))
-    return list(out.values())
+    return list(out.values()), runtime
 
 
 def _callee_proto(site: CodeSite) -> str | None:
@@ -251,7 +290,7 @@ def _cleartext(text: str, complete: bool) -> CleartextUrl | None:
         host = host.split(":", 1)[0]
     if not host_complete:
         host = ""  # "http://" + computed host, or "http://api." + ...
-    if host in LOCAL_HOSTS or host.startswith("127.") or host in NAMESPACE_HOSTS:
+    if host in NAMESPACE_HOSTS:
         return None
     return CleartextUrl(text.strip()[:200], host, complete)
 

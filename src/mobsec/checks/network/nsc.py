@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
+from mobsec.checks.network._cleartext_use import app_cleartext_use
 from mobsec.checks.network._common import GBT_COMMUNICATION
 from mobsec.checks.registry import check
 from mobsec.facts.network_config import Certificates, NetworkConfig, network_config
@@ -72,15 +73,19 @@ def nsc_cleartext_permitted(ctx: CheckContext) -> Iterator[Finding]:
     if not cfg.has_file:
         return
     if cfg.base_cleartext_declared and cfg.base_line is not None:
+        use = app_cleartext_use(ctx)
+        note = use.note()
         yield _finding(
             ctx,
             cfg,
             cfg.base_line,
             Text(
-                "<base-config> permits cleartext traffic to every host",
-                "<base-config> 允许与所有主机进行明文通信",
+                "<base-config> permits cleartext traffic to every host" + note.en,
+                "<base-config> 允许与所有主机进行明文通信" + note.zh,
             ),
             key="base-config",
+            # Cleartext to the loopback interface never leaves the device.
+            severity=Severity.INFO if use.loopback_only else None,
         )
     for dc in cfg.domain_configs:
         if not dc.cleartext_declared:

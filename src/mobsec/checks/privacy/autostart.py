@@ -19,10 +19,15 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
         "package events, so the system starts the app's process without the user opening "
         "it (self-start), or another app's installation starts it (associated start). MIIT "
         "MIIT Notice 164 names frequent self-start and associated start as an infringement; the "
-        "frequency needs a dynamic run.",
+        "frequency needs a dynamic run. Only events Android still delivers to manifest "
+        "receivers count: from targetSdk 26 most implicit system broadcasts (power, unlock, "
+        "Wi-Fi, package events) are no longer delivered, except the documented exemptions "
+        "such as boot completed.",
         "清单中的接收器监听开机、解锁、网络、电源或应用安装事件,系统可在用户未打开应用时启动其进程"
         "(自启动),或在其他应用安装时将其唤起(关联启动)。工信部 164号文将频繁自启动和关联启动列"
-        "为侵害用户权益行为;频率需动态验证。",
+        "为侵害用户权益行为;频率需动态验证。仅计入 Android 仍会投递给清单接收器的事件:targetSdk 26 "
+        "起,除开机完成等官方豁免的广播外,大多数隐式系统广播(电源、解锁、Wi-Fi、应用安装事件)"
+        "不再投递给清单接收器。",
     ),
     remediation=(
         "Remove receivers the user-facing functions do not need; schedule work with "

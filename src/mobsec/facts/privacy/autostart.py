@@ -4,12 +4,19 @@ A manifest receiver for boot, user-present, connectivity or package events wakes
 process without the user opening it ("self-start"); package events of other apps let one
 app start another ("associated start"). The static fact is the capability; how often it
 happens needs a run.
+
+A receiver counts only for the actions Android still delivers to it: from targetSdk 26 most
+implicit system broadcasts (power, unlock, Wi-Fi, package events...) no longer reach
+manifest receivers (see :mod:`mobsec.facts.broadcast_delivery`), so such a receiver is no
+way to start the app.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from mobsec.facts.broadcast_delivery import reaches_manifest_receiver
 
 if TYPE_CHECKING:
     from mobsec.facts.manifest import Component, Manifest
@@ -55,7 +62,12 @@ def auto_start_receivers(manifest: Manifest | None) -> list[AutoStart]:
         if not c.enabled:
             continue
         actions = sorted(
-            {a for f in c.intent_filters for a in f.actions if a in SELF_START_ACTIONS}
+            {
+                a
+                for f in c.intent_filters
+                for a in f.actions
+                if a in SELF_START_ACTIONS and reaches_manifest_receiver(a, manifest.target_sdk)
+            }
         )
         if actions:
             out.append(AutoStart(c, tuple(actions)))

@@ -1,0 +1,6 @@
+package com.example.legacy;
+
+import android.app.Activity;
+
+public class MainActivity extends Activity {
+}
