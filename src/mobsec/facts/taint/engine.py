@@ -127,15 +127,19 @@ def taint_of(labels: frozenset) -> frozenset:
 
 
 class TaintEngine:
+    # Sink labels built from several arguments (see MethodTaint.sink_labels_at_call).
+    paired_sinks = False
+
     def __init__(self, facts: AppFacts, budget: TaintBudget = TaintBudget()) -> None:
         self.facts = facts
         self.code = facts.code
         self.budget = budget
         self.cg = CallGraph(self.code, self.is_analysed)
         self.icc = IccModel.build(facts.manifest, self.code)
-        self.spec = specs.source_spec()
+        self.spec = self.source_table()
         self.method_sources = self.spec.methods
-        self.password_ids = password_view_ids(facts)
+        self.sinks = self.sink_table()
+        self.password_ids = self.password_fields()
         self.sources: list[SourceSite] = []
         self._source_ids: dict[tuple[Any, ...], int] = {}
         self.fields: dict[Any, frozenset] = {}
@@ -157,6 +161,22 @@ class TaintEngine:
         self._has_result_handler: bool | None = None
         self.roots: set[MethodKey] = set()
         self._dirty = False
+
+    # ---- what counts: PI here; analyses of other data override these (see .uri_theft) --
+
+    def source_table(self) -> specs.SourceSpec:
+        return specs.source_spec()
+
+    def sink_table(self) -> dict[tuple[str, str], specs.SinkSpec]:
+        return specs.SINKS
+
+    def password_fields(self) -> frozenset[int]:
+        return password_view_ids(self.facts)
+
+    def method_analysis(
+        self, key: MethodKey, dex: DexFile, method: MethodDef, cfg: Cfg
+    ) -> MethodTaint:
+        return MethodTaint(self, key, dex, method, cfg)
 
     def is_analysed(self, desc: str) -> bool:
         if is_library_class(desc):
@@ -459,7 +479,7 @@ class TaintEngine:
         if got is None:
             return None
         dex, method, cfg = got
-        return MethodTaint(self, key, dex, method, cfg).run()
+        return self.method_analysis(key, dex, method, cfg).run()
 
     # ---- component channels ------------------------------------------------------------
 
@@ -853,7 +873,7 @@ class MethodTaint:
             return frozenset(out)
 
         for site, (labels, path) in summ.sinks.items():
-            got = subst(labels)
+            got = self.sink_labels_at_call(labels, taints) if self.e.paired_sinks else subst(labels)
             if got:
                 self.sink(site, got, (self.key, *path))
         for k, labels in summ.param_out.items():
@@ -866,6 +886,11 @@ class MethodTaint:
         return subst(summ.ret)
 
     # ---- library calls -----------------------------------------------------------------
+
+    def sink_labels_at_call(self, labels: frozenset, taints: list[frozenset]) -> frozenset:
+        """A callee's sink labels in this caller's terms, for engines whose sink labels are
+        not all plain (:attr:`TaintEngine.paired_sinks`); see :mod:`.uri_theft`."""
+        raise NotImplementedError
 
     def library_call(
         self,
@@ -883,7 +908,7 @@ class MethodTaint:
         api = f"{fw}->{name}"
 
         # sinks
-        spec = specs.SINKS.get((fw, name)) or specs.SINKS.get((ref.class_desc, name))
+        spec = e.sinks.get((fw, name)) or e.sinks.get((ref.class_desc, name))
         if spec is not None:
             positions = spec.args if spec.args is not None else range(0 if insn.op in
                                                                         STATIC_INVOKES else 1,
@@ -1061,7 +1086,7 @@ class MethodTaint:
             pi = e.method_sources.get((cls, mname))
             if pi is not None:
                 result = result | {e.source_label(SourceSite(self.key, pc, api, pi))}
-            spec = specs.SINKS.get((cls, mname))
+            spec = e.sinks.get((cls, mname))
             labels = taint_of(array)
             if spec is not None and labels:
                 self.sink(SinkSite(self.key, pc, api, spec.kind), labels, (self.key,))
