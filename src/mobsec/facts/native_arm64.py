@@ -29,14 +29,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from capstone import CS_ARCH_ARM64, CS_MODE_ARM, Cs, CsError
-from capstone.arm64 import ARM64_OP_IMM as _OP_IMM
-from capstone.arm64 import ARM64_OP_MEM as _OP_MEM
-from capstone.arm64 import ARM64_OP_REG as _OP_REG
-
 from mobsec.ingest.elf_image import ElfImage
 
 EM_AARCH64 = 183
+# capstone.arm64's operand kinds (ARM64_OP_REG/IMM/MEM), fixed here so capstone is imported
+# (60-300 ms) only by scans of apps with arm64 JNI code; a test holds them to capstone's.
+_OP_REG, _OP_IMM, _OP_MEM = 1, 2, 3
 MAX_FUNCTION_BYTES = 16_384
 MAX_INSNS_PER_LIBRARY = 200_000
 MAX_FUNCTIONS = 2_000
@@ -54,6 +52,7 @@ JNI_LENGTH = {164: "GetStringLength", 168: "GetStringUTFLength", 171: "GetArrayL
 JNI_REGION = {199: "GetBooleanArrayRegion", 200: "GetByteArrayRegion", 201: "GetCharArrayRegion",
               220: "GetStringRegion", 221: "GetStringUTFRegion"}  # fmt: skip
 
+BYTE_LOOP = "byte-by-byte loop"
 COMPARES = frozenset({"strcmp", "strncmp", "memcmp", "bcmp", "strcasecmp", "strncasecmp"})
 # (destination, source...) copies with no bound: the source decides how much is written.
 UNBOUNDED = {"strcpy": (1,), "stpcpy": (1,), "strcat": (1,), "sprintf": (2, 3, 4, 5, 6, 7)}
@@ -70,11 +69,12 @@ Value = tuple[Any, ...]
 @dataclass(frozen=True, slots=True)
 class ConstantCompare:
     function: str
-    offset: int  # address of the call
-    callee: str
+    offset: int  # address of the call (or of the cmp of a byte-by-byte loop)
+    callee: str  # "strncmp"...; BYTE_LOOP for a compare loop written out
     constant: bytes
-    constant_from: str  # ".rodata 0x658" / "stack bytes sp+0x0..0x17"
-    input_from: str  # "GetStringUTFChars(arg 1)"
+    constant_from: str  # "data at 0x658" / "bytes stored on the stack at sp-0x50"
+    input_from: str  # "GetStringUTFChars(Java parameter 1)"
+    xor_with: str = ""  # the loop compares with constant ^ the buffer here ("0x15038")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +102,14 @@ class _State:
     slots: dict[int, tuple[int, Value]] = field(default_factory=dict)  # offset -> (size, value)
     tainted: dict[int, Value] = field(default_factory=dict)  # buffer offset -> ("input"...)
     checked: set[str] = field(default_factory=set)  # input keys whose length was compared
+    # register -> where the byte(s) it holds were loaded from (a buffer's address, or the
+    # ("input", ...) it points into), kept through eor: what a byte-by-byte compare reads.
+    origin: dict[str, tuple[Value, ...]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
             dict(self.regs), dict(self.stack), dict(self.slots), dict(self.tainted),
-            set(self.checked),
+            set(self.checked), dict(self.origin),
         )  # fmt: skip
 
     def merge(self, other: _State) -> _State:
@@ -116,6 +119,7 @@ class _State:
             {k: v for k, v in self.slots.items() if other.slots.get(k) == v},
             {**other.tainted, **self.tainted},
             self.checked & other.checked,
+            {k: v for k, v in self.origin.items() if other.origin.get(k) == v},
         )
 
 
@@ -124,10 +128,14 @@ def analyze_jni(image: ElfImage) -> JniAnalysis:
     out = JniAnalysis()
     if image.machine != EM_AARCH64:
         return out
+    names = sorted(n for n in image.functions if n.startswith("Java_"))
+    if not names:
+        return out
+    from capstone import CS_ARCH_ARM64, CS_MODE_ARM, Cs
+
     md = Cs(CS_ARCH_ARM64, CS_MODE_ARM)
     md.detail = True
     walker = _Walker(image, md, out)
-    names = sorted(n for n in image.functions if n.startswith("Java_"))
     if len(names) > MAX_FUNCTIONS:
         names, out.truncated = names[:MAX_FUNCTIONS], True
     for name in names:
@@ -140,6 +148,9 @@ def analyze_jni(image: ElfImage) -> JniAnalysis:
     return out
 
 
+_CALLEE_SAVED = frozenset(f"x{i}" for i in range(19, 30))
+_ARGS = tuple(f"x{i}" for i in range(8))
+_PLAIN = frozenset({"stack", "int", "addr"})  # values a followed callee is given
 _REG_ALIASES = {"fp": "x29", "lr": "x30", "wsp": "sp", "xzr": "zr", "wzr": "zr"}
 _VECTOR_WIDTH = {"q": 16, "d": 8, "s": 4, "h": 2, "b": 1}
 
@@ -171,17 +182,29 @@ class _Walker:
     def __init__(self, image: ElfImage, md: Any, out: JniAnalysis) -> None:
         self.image, self.md, self.out = image, md, out
         self.plt: dict[int, str | None] = {}
+        self.depth = 0  # 1 inside a followed local callee (see _follow)
+        self.floor = 0  # there: the caller's stack pointer
+        self.writes: dict[int, int | None] = {}  # there: caller stack bytes it stores
+        self.written: set[str] = set()  # there: registers it writes ("*": it calls out)
 
     # -- one function --------------------------------------------------------------------
 
     def function(self, name: str, addr: int, size: int) -> None:
-        limit = MAX_FUNCTION_BYTES if size <= 0 else min(size, MAX_FUNCTION_BYTES)
-        code = self.image.read(addr, limit)
-        if not code or not self.image.is_code(addr):
-            return
         st = _State({"x0": ("env",), "sp": ("stack", 0)})
         for i in range(2, 8):
             st.regs[f"x{i}"] = ("arg", i - 1)  # x1 is the class/object; Java args from x2
+        self._walk(name, addr, size, st)
+
+    def _walk(self, name: str, addr: int, size: int, st: _State) -> None:
+        from capstone import CsError
+
+        limit = MAX_FUNCTION_BYTES if size <= 0 else min(size, MAX_FUNCTION_BYTES)
+        region = self.image.region_of(addr)
+        if region is None or not self.image.is_code(addr):
+            return
+        code = self.image.read(addr, min(limit, region.vaddr + region.filesz - addr))
+        if not code:
+            return
         pending: dict[int, _State] = {}  # forward branch target -> merged state
         live = True
         budget = MAX_INSNS_PER_LIBRARY - self.out.instructions
@@ -197,7 +220,11 @@ class _Walker:
                     st = at if not live else st.merge(at)
                     live = True
                 elif not live:
-                    st = _State({"sp": st.regs.get("sp", ("stack", 0))})
+                    # Code after a return that no forward branch reaches (a loop body, a
+                    # cold path): registers the compiler keeps for the whole function
+                    # (x19-x29, callee-saved) and the facts about inputs carry over.
+                    kept = {r: v for r, v in st.regs.items() if r in _CALLEE_SAVED}
+                    st = _State(kept, tainted=st.tainted, checked=st.checked)
                     live = True
                 live = self.step(name, insn, st, pending)
                 if size <= 0 and not live and not pending:
@@ -205,11 +232,52 @@ class _Walker:
         except CsError:
             return
 
+    def _follow(self, target: int, st: _State) -> None:
+        """A local function given a pointer into the frame: apply the bytes it stores there.
+
+        One level deep, no events of its own. The callee's frame lies below the caller's
+        stack pointer, so its stores at or above it are the caller's buffers; they are
+        applied in program order (the last store to a byte wins, whatever the path).
+        """
+        sp = st.regs.get("sp")
+        if sp is None or sp[0] != "stack":
+            return
+        regs = {r: v for r in _ARGS if (v := st.regs.get(r)) is not None and v[0] in _PLAIN}
+        sub = _State({**regs, "sp": sp}, dict(st.stack))
+        self.depth, self.floor, self.writes, self.written = 1, sp[1], {}, set()
+        try:
+            self._walk(f"0x{target:x}", target, 0, sub)
+            for offset, byte in self.writes.items():
+                if byte is None:
+                    st.stack.pop(offset, None)
+                else:
+                    st.stack[offset] = byte
+            # Compilers keep values in caller-saved registers across a call to a local
+            # function that does not touch them (GCC's -fipa-ra, LLVM's IPRA): only the
+            # registers the callee writes (all of x0-x18 if it calls anything) are lost.
+            if "*" in self.written:
+                self._clobber(st)
+            # x19-x29 and sp are restored by the callee (AAPCS64): never lost.
+            for r in (self.written | {"x0"}) - _CALLEE_SAVED - {"sp"}:
+                st.regs.pop(r, None)
+                st.origin.pop(r, None)
+        finally:
+            self.depth, self.writes, self.written = 0, {}, set()
+
     def step(self, fname: str, insn: Any, st: _State, pending: dict[int, _State]) -> bool:
         """Apply one instruction; False when control does not fall through."""
         m = insn.mnemonic
         ops = insn.operands
         regs = st.regs
+        if self.depth:
+            if m in ("bl", "blr"):
+                self.written.add("*")
+            elif not m.startswith("st"):
+                for o in ops:
+                    if o.type == _OP_REG:
+                        self.written.add(_reg(insn.reg_name(o.reg))[0])
+                    elif o.type == _OP_MEM and o.mem.base:
+                        self.written.add(_reg(insn.reg_name(o.mem.base))[0])
         if m in ("ret", "br", "brk", "udf", "hlt"):
             return False
         if m in ("b", "bl") and ops and ops[0].type == _OP_IMM:
@@ -219,7 +287,12 @@ class _Walker:
                 self._call(fname, insn.address, callee, st)
                 return m == "bl"
             if m == "bl":
-                self._unknown_call(st)
+                if self.depth == 0 and any(
+                    (v := st.regs.get(r)) is not None and v[0] == "stack" for r in _ARGS
+                ):
+                    self._follow(target, st)
+                else:
+                    self._unknown_call(st)
                 return True
             self._branch(target, insn.address, st, pending)
             return False
@@ -238,6 +311,8 @@ class _Walker:
                 self._branch(tgt, insn.address, st, pending)
             return True
         if m in ("cmp", "cmn", "tst", "ccmp") and ops and ops[0].type == _OP_REG:
+            if m == "cmp" and len(ops) == 2 and ops[1].type == _OP_REG and self.depth == 0:
+                self._byte_compare(fname, insn.address, insn, st)
             for o in ops:
                 if o.type == _OP_REG:
                     v = regs.get(_reg(insn.reg_name(o.reg))[0])
@@ -267,6 +342,12 @@ class _Walker:
             self._load(insn, m, ops, st)
             return
         value = self._compute(insn, m, ops, st, dst, width)
+        sources = [
+            st.origin.get(_reg(insn.reg_name(o.reg))[0]) for o in ops[1:] if o.type == _OP_REG
+        ]
+        st.origin.pop(dst, None)
+        if m in ("eor", "mov", "sxtb", "uxtb", "and") and sources and all(sources):
+            st.origin[dst] = tuple(x for src in sources for x in src)  # type: ignore[union-attr]
         if dst == "zr":
             return
         if value is None:
@@ -316,6 +397,8 @@ class _Walker:
             return ("int", ~(ops[1].imm << shift) & _mask(width))
         if m in ("add", "sub") and n == 3:
             a, b = self._operand(insn, ops[1], st), self._operand(insn, ops[2], st)
+            if a is not None and a[0] == "input":
+                return a  # a pointer into the same Java data
             if a is None or b is None or b[0] != "int":
                 return None
             delta = b[1] if m == "add" else -b[1]
@@ -324,19 +407,31 @@ class _Walker:
             if a[0] == "int":
                 return ("int", (a[1] + delta) & _mask(width))
             return None
+        if m == "eor" and n == 3:
+            a, b = self._operand(insn, ops[1], st), self._operand(insn, ops[2], st)
+            if a is not None and b is not None and a[0] == b[0] == "int":
+                return ("int", (a[1] ^ b[1]) & _mask(width))
+            return None
         if m == "movi" and n == 2 and ops[1].type == _OP_IMM and ops[1].imm == 0:
             return ("bytes", bytes(16))
         return None
 
     def _address(self, insn: Any, mem: Any, st: _State) -> Value | None:
-        if mem.index:
-            return None
         base = st.regs.get(_reg(insn.reg_name(mem.base))[0]) if mem.base else None
+        if base is not None and base[0] == "input":
+            return base  # input[i]: where the byte comes from is all that matters
+        index = 0
+        if mem.index:
+            # buffer[i] with i known on this (first) pass through the code
+            iv = st.regs.get(_reg(insn.reg_name(mem.index))[0])
+            if iv is None or iv[0] != "int" or base is None or base[0] not in ("addr", "stack"):
+                return None
+            index = iv[1]
         if base is None or base[0] not in ("addr", "stack", "env", "envtab"):
             return None
         if base[0] in ("env", "envtab"):
-            return (base[0], mem.disp)
-        return (base[0], base[1] + mem.disp)
+            return (base[0], mem.disp) if not mem.index else None
+        return (base[0], base[1] + index + mem.disp)
 
     def _mem_operand(self, ops: Any) -> Any:
         return next((o.mem for o in ops if o.type == _OP_MEM), None)
@@ -370,7 +465,7 @@ class _Walker:
         regs_ops = [o for o in ops if o.type == _OP_REG]
         where = self._address(insn, mem, st) if mem is not None else None
         post = ops[-1].type == _OP_IMM
-        if where is not None and post:
+        if where is not None and post and where[0] in ("addr", "stack"):
             where = (where[0], where[1] - mem.disp)  # post-index: address is the base itself
         offset = where[1] if where is not None and where[0] == "stack" else None
         pos = 0
@@ -392,6 +487,8 @@ class _Walker:
                 st.stack.pop(offset + i, None)
             else:
                 st.stack[offset + i] = raw[i]
+            if self.depth and offset + i >= self.floor:
+                self.writes[offset + i] = None if raw is None else raw[i]
         if raw is None and value is not None:
             st.slots[offset] = (size, value)
 
@@ -401,8 +498,8 @@ class _Walker:
         where = self._address(insn, mem, st) if mem is not None else None
         if mem is None and ops[-1].type == _OP_IMM and m == "ldr":  # PC-relative literal
             where = ("addr", ops[-1].imm)
-        if where is not None and mem is not None and ops[-1].type == _OP_IMM:
-            where = (where[0], where[1] - mem.disp)
+        if where is not None and where[0] in ("addr", "stack") and ops[-1].type == _OP_IMM:
+            where = (where[0], where[1] - (mem.disp if mem is not None else 0))
         pos = 0
         loaded: list[tuple[str, Value | None]] = []
         for o in dests:
@@ -414,6 +511,11 @@ class _Walker:
             loaded.append((name, value))
             pos += size
         self._writeback(insn, ops, st)
+        for name, _ in loaded:
+            st.origin.pop(name, None)
+        single_byte = len(loaded) == 1 and self._access_size(m, 8) <= 2
+        if single_byte and where is not None and where[0] in ("input", "addr", "stack"):
+            st.origin[loaded[0][0]] = (where,)
         for name, value in loaded:
             if name == "zr":
                 continue
@@ -424,6 +526,8 @@ class _Walker:
 
     def _read(self, where: Value, pos: int, size: int, st: _State) -> Value | None:
         kind = where[0]
+        if kind == "input":
+            return None
         if kind == "env":
             return ("envtab",) if where[1] + pos == 0 else None
         if kind == "envtab":
@@ -470,12 +574,11 @@ class _Walker:
         return name
 
     def _clobber(self, st: _State) -> None:
-        for r in [
-            r
-            for r in st.regs
-            if r[0] == "v" or (r[0] == "x" and r[1:].isdigit() and int(r[1:]) < 19)
-        ]:
+        """What a call leaves undefined: x0-x18 and the vector registers (AAPCS64)."""
+        for r in [r for r in st.regs if r not in _CALLEE_SAVED and r != "sp"]:
             del st.regs[r]
+        for r in [r for r in st.origin if r not in _CALLEE_SAVED]:
+            del st.origin[r]
 
     def _unknown_call(self, st: _State) -> None:
         # A callee given a pointer into the frame may fill it: forget those bytes.
@@ -484,6 +587,8 @@ class _Walker:
             if v is not None and v[0] == "stack":
                 for k in [k for k in st.stack if v[1] <= k < v[1] + STACK_WINDOW]:
                     del st.stack[k]
+                    if self.depth and k >= self.floor:
+                        self.writes[k] = None
         self._clobber(st)
 
     def _input(self, v: Value | None, st: _State) -> Value | None:
@@ -541,9 +646,26 @@ class _Walker:
             src = self._input(args[0], st)
             if src is not None:
                 result = ("len", src[1])
+        copied = self._constant_copy(callee, args)
         self._unknown_call(st)
+        if copied is not None:  # a local array initialised from .rodata by a libc call
+            self._stack_write(st, copied[0], len(copied[1]), ("bytes", copied[1]))
         if result is not None:
             regs["x0"] = result
+
+    def _constant_copy(self, callee: str, args: list) -> tuple[int, bytes] | None:
+        dest, src, n = args[0], args[1], args[2]
+        if dest is None or dest[0] != "stack" or src is None or src[0] != "addr":
+            return None
+        if not self.image.read_only(src[1]):
+            return None
+        raw = None
+        if callee in ("memcpy", "memmove") and n is not None and n[0] == "int":
+            raw = self.image.read(src[1], n[1]) if 0 < n[1] <= MAX_CONSTANT else None
+        elif callee in ("strcpy", "stpcpy"):
+            text = self.image.cstring(src[1], MAX_CONSTANT)
+            raw = text + b"\0" if text is not None else None
+        return (dest[1], raw) if raw else None
 
     def _compare(self, fname: str, at: int, callee: str, args: list, st: _State) -> None:
         bound = args[2] if callee not in ("strcmp", "strcasecmp") else ("int", MAX_CONSTANT)
@@ -560,6 +682,40 @@ class _Walker:
                     ConstantCompare(fname, at, callee, const[0], const[1], src[2])
                 )
             return
+
+    def _byte_compare(self, fname: str, at: int, insn: Any, st: _State) -> None:
+        """``input[i] == key[i]`` (or ``== key[i] ^ mask[i]``): a compare loop written out
+        instead of memcmp. On the linear pass ``i`` is its first value, so the bytes come
+        from the buffers' starts; reported when one of them holds constant bytes."""
+        a, b = (st.origin.get(_reg(insn.reg_name(o.reg))[0]) for o in insn.operands[:2])
+        if not a or not b:
+            return
+        for mine, other in ((a, b), (b, a)):
+            src = next((self._input(x, st) for x in mine if self._input(x, st)), None)
+            if src is None or any(self._input(x, st) for x in other):
+                continue
+            for i, loc in enumerate(other):
+                const = self._buffer(loc, st)
+                if const is None:
+                    continue
+                peers = ", ".join(_describe(p) for j, p in enumerate(other) if j != i)
+                self.out.compares.append(
+                    ConstantCompare(fname, at, BYTE_LOOP, const[0], const[1], src[2], peers)
+                )
+                return
+
+    def _buffer(self, base: Value, st: _State) -> tuple[bytes, str] | None:
+        """The constant bytes a buffer starts with (known stack bytes, trailing NULs cut)."""
+        if base[0] == "stack" and base[1] not in st.tainted:
+            out = bytearray()
+            while len(out) < MAX_CONSTANT and (base[1] + len(out)) in st.stack:
+                out.append(st.stack[base[1] + len(out)])
+            raw = bytes(out).rstrip(b"\0")
+            return (raw, f"bytes stored on the stack at sp{base[1]:+#x}") if raw else None
+        if base[0] == "addr" and self.image.read_only(base[1]):
+            raw = self.image.cstring(base[1], MAX_CONSTANT + 1)
+            return (raw, f"data at 0x{base[1]:x}") if raw else None
+        return None
 
     def _constant(
         self, v: Value | None, limit: int, stops_at_nul: bool, st: _State
@@ -587,6 +743,11 @@ class _Walker:
                 return None  # no terminator in reach
         where = f"bytes stored on the stack at sp{v[1]:+#x}"
         return (bytes(out), where) if out else None
+
+
+def _describe(v: Value) -> str:
+    """Where a buffer is: ``0x15038`` (in the library's data) or ``sp-0x68``."""
+    return f"0x{v[1]:x}" if v[0] == "addr" else f"sp{v[1]:+#x}"
 
 
 def _mask(width: int) -> int:

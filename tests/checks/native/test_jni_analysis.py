@@ -34,6 +34,10 @@ def test_events_of_the_release_library() -> None:
     compares = {(c.function.rsplit("_", 1)[-1], c.constant) for c in result.compares}
     assert ("checkKey", b"v3nd0r-K3y!") in compares
     assert ("checkCode", b"open-sesame!") in compares  # built byte by byte on the stack
+    assert ("checkToken", b"T0ken-of-acce55!") in compares  # memcpy'd from .rodata
+    # filled by a local helper, compared byte by byte after an XOR with a Java-set mask
+    encoded = bytes([0x1D, 0x08, 0x11, 0x13, 0x0F, 0x17, 0x49, 0x15, 0x0D, 0x02, 0x03, 0x19])
+    assert ("checkEncoded", encoded) in compares
     assert not any(fn == "sameText" for fn, _ in compares)
     copies = {c.function.rsplit("_", 1)[-1] for c in result.copies}
     assert copies == {"greet"}  # not boundedGreet, checkedGreet (length compared), heapGreet
@@ -104,6 +108,19 @@ def test_not_an_elf_is_none() -> None:
     assert load_image(b"\x7fELF\x02\x01" + b"\xff" * 10) is None
 
 
+def test_secret_filter() -> None:
+    from mobsec.checks.secrets.native_compare import is_secret_like
+
+    assert is_secret_like(b"olsdfgad;lh")
+    assert is_secret_like(b"Thanks for all the fish")
+    assert is_secret_like(bytes([0x1D, 0x08, 0x11, 0x13, 0x0F]))
+    assert not is_secret_like(b"start")  # a command word
+    assert not is_secret_like(b"https://")
+    assert not is_secret_like(b"/proc/self/maps")
+    assert not is_secret_like(b"0123456789abcdef")  # a lookup table
+    assert not is_secret_like(b"abc")
+
+
 def test_jni_name_mangling() -> None:
     assert java_method("Java_jakhar_aseem_diva_DivaJni_access") == (
         "Ljakhar/aseem/diva/DivaJni;",
@@ -115,3 +132,15 @@ def test_jni_name_mangling() -> None:
     )
     assert java_method("Java_a_B_u_000e9t") == ("La/B;", "u\u00e9t")
     assert java_method("JNI_OnLoad") is None
+
+
+def test_operand_kinds_are_capstones() -> None:
+    from capstone import arm64
+
+    from mobsec.facts import native_arm64
+
+    assert (native_arm64._OP_REG, native_arm64._OP_IMM, native_arm64._OP_MEM) == (
+        arm64.ARM64_OP_REG,
+        arm64.ARM64_OP_IMM,
+        arm64.ARM64_OP_MEM,
+    )

@@ -10,12 +10,14 @@ the value like every secret finding (:func:`._patterns.mask`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.native._jni import java_name, jni_analyses, owner_of_function
 from mobsec.checks.registry import check
+from mobsec.facts.native_arm64 import BYTE_LOOP, ConstantCompare
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._patterns import mask
@@ -33,9 +35,21 @@ def shown(raw: bytes) -> str:
     return "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in raw)
 
 
+ALPHABET_RUN = 6  # "0123456789abcdef", "ABCDEFGH...": a lookup table, not a secret
+
+
+def _has_alphabet_run(raw: bytes) -> bool:
+    run = 1
+    for a, b in itertools.pairwise(raw):
+        run = run + 1 if b == a + 1 else 1
+        if run >= ALPHABET_RUN:
+            return True
+    return False
+
+
 def is_secret_like(raw: bytes) -> bool:
     text = shown(raw)
-    if len(raw) < MIN_SECRET_LEN or len(set(raw)) < 2:
+    if len(raw) < MIN_SECRET_LEN or len(set(raw)) < 2 or _has_alphabet_run(raw):
         return False
     return not KEYWORD.fullmatch(text) and not NOT_SECRET.search(text)
 
@@ -82,9 +96,10 @@ def native_hardcoded_secret(ctx: CheckContext) -> Iterator[Finding]:
             done.add((c.function, c.constant))
             masked = mask(shown(c.constant))
             method = java_name(c.function)
+            how = _how(c)
             evidence = (
-                f"{item.lib.path} {c.function} at 0x{c.offset:x}: {c.callee}("
-                f"{c.input_from}, {masked}) — the constant is {len(c.constant)} bytes, "
+                f"{item.lib.path} {c.function} at 0x{c.offset:x}: {how.en}, "
+                f"{c.input_from} against {masked} — the constant is {len(c.constant)} bytes, "
                 f"{c.constant_from}"
             )
             yield ctx.file_finding(
@@ -94,7 +109,18 @@ def native_hardcoded_secret(ctx: CheckContext) -> Iterator[Finding]:
                 owner=owner_of_function(ctx, c.function),
                 message=Text(
                     f"{item.name}: native method {method}() compares its input with the "
-                    f"constant {masked} ({c.callee})",
-                    f"{item.name}:本地方法 {method}() 将其输入与常量 {masked} 比较({c.callee})",
+                    f"constant {masked} ({how.en})",
+                    f"{item.name}:本地方法 {method}() 将其输入与常量 {masked} 比较({how.zh})",
                 ),
             )
+
+
+def _how(c: ConstantCompare) -> Text:
+    if c.callee != BYTE_LOOP:
+        return Text(c.callee, c.callee)
+    if c.xor_with:
+        return Text(
+            f"byte by byte, after XOR with the buffer at {c.xor_with}",
+            f"逐字节比较,先与 {c.xor_with} 处的缓冲区异或",
+        )
+    return Text("byte by byte", "逐字节比较")

@@ -84,3 +84,52 @@ int Java_com_example_jniinput_MainActivity_heapGreet(JNIEnv *env, jobject cls, j
     free(buf);
     return r;
 }
+
+/* A key XOR-encoded in a helper that fills the caller's buffer, compared byte by byte with
+ * the input after decoding with a mask set from Java (UnCrackable Level 3's scheme). */
+static char xor_mask[12];
+
+void Java_com_example_jniinput_MainActivity_setMask(JNIEnv *env, jobject cls, jbyteArray mask)
+{
+    strncpy(xor_mask, (const char *)BYTES(env, mask), sizeof xor_mask);
+}
+
+__attribute__((noinline)) static void encoded_key(char *out)
+{
+    out[0] = 0x1d; out[1] = 0x08; out[2] = 0x11; out[3] = 0x13; out[4] = 0x0f; out[5] = 0x17;
+    out[6] = 0x49; out[7] = 0x15; out[8] = 0x0d; out[9] = 0x02; out[10] = 0x03; out[11] = 0x19;
+}
+
+jboolean Java_com_example_jniinput_MainActivity_checkEncoded(JNIEnv *env, jobject cls, jbyteArray code)
+{
+    char key[12];
+    encoded_key(key);
+    const signed char *in = BYTES(env, code);
+    for (int i = 0; i < 12; i++)
+        if (in[i] != (key[i] ^ xor_mask[i]))
+            return 0;
+    return 1;
+}
+
+/* Near twin: each input byte looked up in a constant alphabet (another index): a decoder,
+ * not a compare with a secret. */
+int Java_com_example_jniinput_MainActivity_countHex(JNIEnv *env, jobject cls, jbyteArray data)
+{
+    static const char hex[] = "0123456789abcdef";
+    const signed char *in = BYTES(env, data);
+    int n = 0;
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 16; j++)
+            if (in[i] == hex[j])
+                n++;
+    return n;
+}
+
+/* A key array initialised from .rodata by memcpy, then compared with memcmp. */
+jboolean Java_com_example_jniinput_MainActivity_checkToken(JNIEnv *env, jobject cls, jbyteArray token)
+{
+    static const char stored[16] = "T0ken-of-acce55!";
+    char copy[16];
+    memcpy(copy, stored, sizeof copy);
+    return memcmp(BYTES(env, token), copy, sizeof copy) == 0;
+}

@@ -18,6 +18,10 @@ public class MainActivity extends Activity {
     static native int boundedGreet(String name);
     static native int checkedGreet(String name);
     static native int heapGreet(String name);
+    static native void setMask(byte[] mask);
+    static native boolean checkEncoded(byte[] code);
+    static native int countHex(byte[] data);
+    static native boolean checkToken(byte[] token);
 
     @Override
     protected void onCreate(Bundle savedInstanceState) {
