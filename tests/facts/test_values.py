@@ -126,3 +126,52 @@ def test_work_per_question_is_bounded() -> None:
     first = va.steps
     assert any(constant_bytes(r) is not None for r in va.arg(site, 1))
     assert va.steps - first <= 1
+
+
+CREDS = CHECKS / "secrets" / "credential-maps"
+EQUALS_DEFAULT = ("Lkotlin/text/StringsKt;", "equals$default")
+ARE_EQUAL = ("Lkotlin/jvm/internal/Intrinsics;", "areEqual")
+
+
+def _compare(code: DexSet, callee: tuple[str, str], method: str):
+    sites = [s for s in code.call_sites(*callee) if s.caller.name == method]
+    assert len(sites) == 1
+    return sites[0]
+
+
+@pytest.mark.toolchain
+def test_map_lookup_names_the_put_and_the_key() -> None:
+    code = _code(CREDS)
+    va = ValueAnalysis(code)
+    got = va.arg(_compare(code, EQUALS_DEFAULT, "verifyUserNamePassword"), 0)
+    assert [r.value.text() for r in got] == ["sh0pp4ss!"]
+    en, zh = describe_path(got[0])
+    assert en.startswith("made in com.example.creds.Util.getUserCreds")
+    assert 'put in a map under key "shopuser" by com.example.creds.Util.getUserCreds' in en
+    assert en.endswith("returned by com.example.creds.Util.getUserCreds @000c"), (
+        en
+    )  # the return-object in dexdump
+    assert '以键 "shopuser" 放入映射表' in zh
+    # A constant key picks its entry of a Kotlin mapOf(pairs): only admin's password.
+    admin = [
+        s for s in code.call_sites("Ljava/lang/String;", "equals") if s.caller.name == "isAdmin"
+    ]
+    assert [r.value.text() for r in va.arg(admin[0], 1)] == ["4dm1n-s3cret"]
+    # A static map filled in <clinit> and only read elsewhere.
+    op = va.arg(_compare(code, ARE_EQUAL, "verifyOperator"), 0)
+    assert [r.value.text() for r in op] == ["op3r4t0r#2019"]
+    assert "stored in field com.example.creds.Util.OPERATORS" in describe_path(op[0])[0]
+
+
+@pytest.mark.toolchain
+def test_maps_that_are_not_constant_stay_unresolved() -> None:
+    code = _code(CREDS)
+    va = ValueAnalysis(code)
+    for callee, method in (
+        (EQUALS_DEFAULT, "verifySaved"),  # a put of a SharedPreferences value
+        (ARE_EQUAL, "verifyMerged"),  # handed to a method that puts into it
+        (ARE_EQUAL, "verifyRemembered"),  # a static map another method puts into
+        (ARE_EQUAL, "verifyBig"),  # more entries than the bound
+    ):
+        got = va.arg(_compare(code, callee, method), 0)
+        assert not any(r.constant for r in got), (method, got)

@@ -14,7 +14,10 @@ from mobsec.checks.code._flow import flow_at
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.diagnostics import FormatError
-from mobsec.facts.dataflow import Value, arg_registers
+from mobsec.facts.dataflow import Value, arg_registers, method_flow
+from mobsec.facts.values import Reached, provenance, provenance_zh, texts
+from mobsec.facts.values.maps import VALUE_READS
+from mobsec.facts.values.path import java_method
 from mobsec.ingest.dex import CodeSite, DexFile
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -461,6 +464,8 @@ INPUT_CALLS = (
     ("Landroid/net/Uri;", "getQueryParameter"),
     ("Landroid/os/Bundle;", "getString"),
 )
+# Calls whose result is their receiver's (or a static's first argument's) text.
+PASS_THROUGH = frozenset(("toString", "trim", "toLowerCase", "toUpperCase", "valueOf"))
 CREDENTIAL_NAME = re.compile(r"(?i)(user|login|passw|pwd|pin|secret|token|key|code|auth)")
 # A field holding what the user typed at login (InsecureBankv2's DoLogin.username): comparing
 # it with a constant is the same backdoor as comparing getText() with one.
@@ -492,50 +497,150 @@ CREDENTIAL_FIELD = re.compile(
     gbt_34975=GBT,
 )
 def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
-    # Only methods that read input at all are analysed (data flow is not free).
+    # Only methods that read input at all are analysed (data flow is not free), and methods
+    # that look a value up in a map (a login table filled elsewhere, compared with what a
+    # caller passes in).
     readers = {
         (s.dex.name, s.caller_idx)
         for cls, name in INPUT_CALLS
         for s in ctx.code.call_sites(cls, name)
     }
-    for name in ("equals", "equalsIgnoreCase", "contentEquals"):
-        for site in ctx.code.call_sites("Ljava/lang/String;", name):
-            if (site.dex.name, site.caller_idx) not in readers and not _reads_credential_field(
-                site
-            ):
+    wanted: dict[tuple[str, int], bool] = {}
+    for cls, name in COMPARES:
+        for site in ctx.code.call_sites(cls, name):
+            method = (site.dex.name, site.caller_idx)
+            if method not in wanted:
+                wanted[method] = (
+                    method in readers or _reads_credential_field(site) or _reads_map(site)
+                )
+            if not wanted[method]:
                 continue
             flow = flow_at(site)
             if flow is None:
                 continue
-            args = flow.args_at(site.offset)
+            args = flow.args_at(site.offset)[:2]
             if len(args) != 2:
                 continue
             for const_side, other in ((args[0], args[1]), (args[1], args[0])):
-                consts = [
-                    v.data
-                    for v in const_side
-                    if v.kind == "string"
-                    and isinstance(v.data, str)
-                    and len(v.data) >= MIN_CREDENTIAL_LEN
-                    and not DOTTED_NAME.match(v.data)  # an action/operation name, not a secret
-                ]
-                if len(consts) != 1 or len(const_side) != 1:
+                secrets = _compared_constants(ctx, site, const_side)
+                if not secrets:
                     continue
-                source = _user_input(flow, other)
+                source = _input_of(ctx, site, flow, other)
                 if source is None:
                     continue
-                secret = consts[0]
-                yield _masked_code_finding(
-                    ctx,
-                    site,
-                    secret,
-                    key=mask(secret),
-                    message=Text(
-                        f"{source} compared with constant {mask(secret)}",
-                        f"{_zh_source(source)} 与常量 {mask(secret)} 比较",
-                    ),
-                )
+                yield _credential_finding(ctx, site, source, secrets)
                 break
+
+
+# Calls that compare two strings: Java's, and what Kotlin compiles ``==`` / ``equals`` to.
+COMPARES = (
+    ("Ljava/lang/String;", "equals"),
+    ("Ljava/lang/String;", "equalsIgnoreCase"),
+    ("Ljava/lang/String;", "contentEquals"),
+    ("Lkotlin/text/StringsKt;", "equals"),
+    ("Lkotlin/text/StringsKt;", "equals$default"),
+    ("Lkotlin/jvm/internal/Intrinsics;", "areEqual"),
+    ("Landroid/text/TextUtils;", "equals"),
+    ("Ljava/util/Objects;", "equals"),
+)
+
+
+def _reads_map(site: CodeSite) -> bool:
+    dex = site.dex
+    return any(
+        (ref.class_desc, ref.name) in VALUE_READS
+        for ref in (dex.method_ref(r.target) for r in dex.invokes_in(site.caller_idx))
+    )
+
+
+def _credential_like(text: str) -> bool:
+    # An action/operation name ("com.x.SIGN_IN") is an identifier, not a secret.
+    return len(text) >= MIN_CREDENTIAL_LEN and not DOTTED_NAME.match(text)
+
+
+def _compared_constants(
+    ctx: CheckContext, site: CodeSite, values: frozenset[Value]
+) -> list[tuple[str, Reached | None]]:
+    """The constant(s) one side of the compare holds: a string loaded here, or one that
+    reaches it from a getter, a field or a map filled with constants (see facts.values)."""
+    if len(values) != 1:
+        return []
+    v = next(iter(values))
+    if v.kind == "string":
+        return [(v.data, None)] if isinstance(v.data, str) and _credential_like(v.data) else []
+    if v.kind not in ("result", "field"):
+        return []
+    reached = ctx.facts.values.resolve(site.dex, site.caller_idx, values, follow_parameters=False)
+    found = texts(reached)
+    if not found or len(found) != len(reached) or not all(_credential_like(t) for t, _ in found):
+        return []
+    distinct = {t for t, _ in found}
+    # Several candidates only from a map lookup: the password of whichever user is typed.
+    if len(distinct) > 1 and not all(any(s.kind == "map" for s in r.steps) for _, r in found):
+        return []
+    return [(t, r) for t, r in found]
+
+
+def _input_of(
+    ctx: CheckContext, site: CodeSite, flow, values: frozenset[Value]
+) -> tuple[str, Reached | None] | None:
+    """Where the other side comes from: user input read in this method, or passed to it as
+    an argument by a caller that read it (a login helper called by the login screen)."""
+    here = _user_input(flow, values)
+    if here is not None:
+        return here, None
+    params = frozenset(v for v in values if v.kind == "param")
+    if not params:
+        return None
+    for r in ctx.facts.values.resolve(site.dex, site.caller_idx, params):
+        if r.via is None or r.made_in is None:
+            continue
+        caller = r.made_in[0].method_by_idx(r.made_in[1])
+        caller_flow = method_flow(r.made_in[0], caller) if caller is not None else None
+        source = _user_input(caller_flow, frozenset((r.value,))) if caller_flow else None
+        if source is not None:
+            return source, r
+    return None
+
+
+def _credential_finding(
+    ctx: CheckContext,
+    site: CodeSite,
+    source: tuple[str, Reached | None],
+    secrets: list[tuple[str, Reached | None]],
+) -> Finding:
+    what, passed = source
+    shown: list[str] = []
+    for t, _r in secrets:
+        if t not in shown:
+            shown.append(t)
+    # The map keys (user names) the path names are credentials too: masked like the rest
+    # (quoted, so a key that is also part of a method name leaves the name readable).
+    keys = {s.what for _t, r in secrets if r is not None for s in r.steps if s.kind == "map"}
+    hidden = shown + [f'"{k}"' for k in keys]
+    masked = ", ".join(mask(t) for t in shown)
+    via_en = via_zh = ""
+    if passed is not None and passed.via is not None:
+        via_en = f" (passed by {java_method(passed.via)})"
+        via_zh = f"(由 {java_method(passed.via)} 传入)"
+    first = secrets[0][1]
+    path_en = _mask_keys(provenance(first), keys) if first is not None else ""
+    path_zh = _mask_keys(provenance_zh(first), keys) if first is not None else ""
+    f = ctx.code_finding(
+        site,
+        key=mask(shown[0]),
+        message=Text(
+            f"{what}{via_en} compared with constant {masked}{path_en}",
+            f"{_zh_source(what)}{via_zh} 与常量 {masked} 比较{path_zh}",
+        ),
+    )
+    return replace(f, evidence=mask_in(f.evidence, hidden))
+
+
+def _mask_keys(path: str, keys: set[str]) -> str:
+    for k in sorted(keys, key=len, reverse=True):
+        path = path.replace(f'"{k}"', f'"{mask(k)}"')
+    return path
 
 
 def _reads_credential_field(site: CodeSite) -> bool:
@@ -565,7 +670,7 @@ def _user_input(flow, values: frozenset[Value], depth: int = 0) -> str | None:
             names = [x.data for x in (args[1] if len(args) > 1 else ()) if x.kind == "string"]
             if any(isinstance(n, str) and CREDENTIAL_NAME.search(n) for n in names):
                 return f'{callee.name}("{names[0]}")'
-        if depth < 4 and callee.name in ("toString", "trim", "toLowerCase", "toUpperCase"):
+        if depth < 4 and callee.name in PASS_THROUGH:
             args = flow.args_at(v.offset)
             if args:
                 found = _user_input(flow, args[0], depth + 1)

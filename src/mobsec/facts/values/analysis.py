@@ -41,6 +41,7 @@ from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef, MethodRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
 from .converters import hex_bytes, is_hex_decoder
+from .maps import MAX_ENTRIES, VALUE_READS, Entry, MethodMaps, is_map_maker
 from .path import Reached, Step, shown_offset
 
 RETURNS = frozenset((0x0F, 0x10, 0x11))  # return, return-wide, return-object
@@ -77,6 +78,7 @@ class ValueAnalysis:
         self._active: set[Hashable] = set()
         self._returns: dict[tuple[str, int], list[tuple[int, frozenset[Value]]]] = {}
         self._decoders: dict[tuple[str, int], bool] = {}
+        self._maps: dict[tuple[str, int], MethodMaps | None] = {}
         self._left = 0  # steps left for the current question
         self._cut = False  # the current sub-answer hit a bound or a cycle: not memoised
         # Counters for bench/bench_values.py: questions asked, steps taken, time spent.
@@ -303,6 +305,9 @@ class ValueAnalysis:
         self, dex: DexFile, method_idx: int, v: Value, depth: int, follow: bool
     ) -> tuple[Reached, ...] | None:
         callee = v.data
+        read = VALUE_READS.get((callee.class_desc, callee.name))  # type: ignore[union-attr]
+        if read is not None:
+            return self._map_read(dex, method_idx, v, read, depth, follow)
         if (callee.class_desc, callee.name) in REMODELLED:  # type: ignore[union-attr]
             return self._remodel(dex, method_idx, v, depth, follow)
         flow = self.flow(dex, method_idx)
@@ -475,6 +480,141 @@ class ValueAnalysis:
             Reached(Value("concat", tuple(parts), v.offset), origin, steps, (dex, method_idx))
             for parts in product(*options)
         )
+
+    # ---- maps ------------------------------------------------------------------------------
+
+    def map_entries(
+        self, dex: DexFile, method_idx: int, values: Iterable[Value]
+    ) -> list[tuple[Entry, tuple[Step, ...]]] | None:
+        """The constant entries of the map(s) ``values`` (seen in ``method_idx``) may be,
+        each with the steps from here back to the method that filled the map; None when
+        one of them is not a map filled only with constants (see :mod:`.maps`)."""
+        self._left = self.limits.value_steps
+        self._cut = False
+        return self._entries(dex, method_idx, frozenset(values), 0, True)
+
+    def _entries(
+        self, dex: DexFile, method_idx: int, values: frozenset[Value], depth: int, follow: bool
+    ) -> list[tuple[Entry, tuple[Step, ...]]] | None:
+        out: list[tuple[Entry, tuple[Step, ...]]] = []
+        for r in self._many(dex, method_idx, values, depth + 1, follow):
+            got = self._map_of(r, depth)
+            if got is None:
+                return None
+            out.extend(got)
+            if len(out) > MAX_ENTRIES:
+                return None
+        return out or None
+
+    def _map_of(self, r: Reached, depth: int) -> list[tuple[Entry, tuple[Step, ...]]] | None:
+        v = r.value
+        if v.kind == "field":
+            got = self._memoised(
+                ("map field", v.data),
+                lambda: self._field_map(v.data, depth),  # type: ignore[arg-type]
+            )
+            return None if got is None else [(e, (*r.steps, *s)) for e, s in got]  # type: ignore[misc]
+        if not is_map_maker(v) or r.made_in is None:
+            return None
+        maps = self._method_maps(*r.made_in)
+        if maps is None or any(v in s for s in maps.field_stores):
+            return None  # also kept in a field: code reading the field may change it
+        entries = self._contents(maps, r.made_in, v, depth)
+        return None if entries is None else [(e, r.steps) for e in entries]
+
+    def _contents(
+        self,
+        maps: MethodMaps,
+        made_in: tuple[DexFile, int],
+        made: Value,
+        depth: int,
+        field: FieldRef | None = None,
+    ) -> list[Entry] | None:
+        mdex, midx = made_in
+        return maps.contents(
+            made, lambda values: self._many(mdex, midx, values, depth + 1, True) or None, field
+        )
+
+    def _field_map(self, field: FieldRef, depth: int) -> tuple | None:
+        """A map field: every write stores a map filled with constants where it was made,
+        and every method reading the field only reads the map."""
+        writes = self.code.field_writes(field.class_desc, field.name, field.type_desc)
+        reads = self.code.field_reads(field.class_desc, field.name, field.type_desc)
+        cap = self.limits.value_writes
+        if not writes or len(writes) > cap or len(reads) > 2 * cap:
+            return None
+        writers = {(s.dex.name, s.caller_idx) for s in writes}
+        for dex_name, idx in {(s.dex.name, s.caller_idx) for s in reads} - writers:
+            site = next(s for s in reads if s.dex.name == dex_name and s.caller_idx == idx)
+            maps = self._method_maps(site.dex, idx)
+            if maps is None or not maps.only_read(field):
+                return None
+        shown = f"{field.class_desc[1:-1].replace('/', '.')}.{field.name}"
+        out: list[tuple[Entry, tuple[Step, ...]]] = []
+        for site in writes:
+            maps = self._method_maps(site.dex, site.caller_idx)
+            i = maps.flow.cfg.by_pc.get(site.offset) if maps is not None else None
+            if maps is None or i is None or not maps.flow.cfg.insns[i].regs:
+                return None
+            stored = maps.flow.values_of(site.offset, maps.flow.cfg.insns[i].regs[0])
+            if len(stored) != 1 or not is_map_maker(next(iter(stored))):
+                return None
+            made = next(iter(stored))
+            entries = self._contents(maps, (site.dex, site.caller_idx), made, depth, field)
+            if entries is None:
+                return None
+            step = Step(
+                "field", site.caller, shown_offset(site.dex, site.caller_idx, site.offset), shown
+            )
+            out.extend((e, (step,)) for e in entries)
+        return tuple(out) if len(out) <= MAX_ENTRIES else None
+
+    def _method_maps(self, dex: DexFile, method_idx: int) -> MethodMaps | None:
+        key = (dex.name, method_idx)
+        if key not in self._maps:
+            flow = self.flow(dex, method_idx)
+            self._maps[key] = MethodMaps(flow) if flow is not None and flow.complete else None
+        return self._maps[key]
+
+    def _map_read(
+        self,
+        dex: DexFile,
+        method_idx: int,
+        v: Value,
+        read: tuple[int, int | None],
+        depth: int,
+        follow: bool,
+    ) -> tuple[Reached, ...] | None:
+        """``map.get(key)`` of a map filled with constants: the values stored under a
+        constant key, or every value when the key is not a constant (a lookup of what the
+        user typed returns one of them, or nothing)."""
+        flow = self.flow(dex, method_idx)
+        args = flow.args_at(v.offset) if flow is not None and v.offset is not None else []
+        key_pos, default_pos = read
+        if key_pos >= len(args):
+            return None
+        entries = self._entries(dex, method_idx, args[0], depth, follow)
+        if entries is None:
+            return None
+        keys = self._many(dex, method_idx, args[key_pos], depth + 1, follow)
+        wanted = {r.value.text() for r in keys} if keys and all(r.constant for r in keys) else None
+        out: list[Reached] = []
+        for e, steps in entries:
+            key = e.key.value.text()
+            if wanted is not None and key not in wanted:
+                continue
+            step = Step("map", e.filled_by, e.put_at, key or "")
+            out.append(
+                Reached(
+                    e.value.value,
+                    e.value.origin,
+                    (*steps, step, *e.value.steps),
+                    e.value.made_in,
+                )
+            )
+        if default_pos is not None and default_pos < len(args):
+            out.extend(self._many(dex, method_idx, args[default_pos], depth + 1, follow))
+        return tuple(out) or None
 
     def _filled(self, dex: DexFile, method_idx: int, v: Value) -> bool:
         """True when this method hands the array parameter/field ``v`` to a call that fills

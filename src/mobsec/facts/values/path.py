@@ -109,6 +109,9 @@ def describe_path(r: Reached) -> tuple[str, str]:
         if s.kind == "field":
             en.append(f"stored in field {s.what} by {where}")
             zh.append(f"由 {where} 存入字段 {s.what}")
+        elif s.kind == "map":
+            en.append(f'put in a map under key "{s.what}" by {where}')
+            zh.append(f'由 {where} 以键 "{s.what}" 放入映射表')
         elif s.kind == "return":
             en.append(f"returned by {where}" + (f" ({s.what})" if s.what else ""))
             zh.append(f"由 {where} 返回" + (f"({WHAT_ZH.get(s.what, s.what)})" if s.what else ""))
