@@ -161,6 +161,13 @@ def test_map_lookup_names_the_put_and_the_key() -> None:
     op = va.arg(_compare(code, ARE_EQUAL, "verifyOperator"), 0)
     assert [r.value.text() for r in op] == ["op3r4t0r#2019"]
     assert "stored in field com.example.creds.Util.OPERATORS" in describe_path(op[0])[0]
+    # Iterating the table: entry.getKey() is the key, entry.getValue() the value.
+    loop = [
+        s
+        for s in code.call_sites("Ljava/lang/String;", "equals")
+        if s.caller.name == "verifyAnyUser"
+    ]
+    assert sorted(r.value.text() for s in loop for r in va.arg(s, 0)) == ["sh0pp4ss!", "shopuser"]
 
 
 @pytest.mark.toolchain
@@ -172,6 +179,7 @@ def test_maps_that_are_not_constant_stay_unresolved() -> None:
         (ARE_EQUAL, "verifyMerged"),  # handed to a method that puts into it
         (ARE_EQUAL, "verifyRemembered"),  # a static map another method puts into
         (ARE_EQUAL, "verifyBig"),  # more entries than the bound
+        (("Ljava/lang/String;", "equals"), "isSavedUser"),  # iterating the prefs table
     ):
         got = va.arg(_compare(code, callee, method), 0)
         assert not any(r.constant for r in got), (method, got)

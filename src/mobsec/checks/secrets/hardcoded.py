@@ -16,7 +16,7 @@ from mobsec.checks.registry import check
 from mobsec.diagnostics import FormatError
 from mobsec.facts.dataflow import Value, arg_registers, method_flow
 from mobsec.facts.values import Reached, provenance, provenance_zh, texts
-from mobsec.facts.values.maps import VALUE_READS
+from mobsec.facts.values.maps import reads_map
 from mobsec.facts.values.path import java_method
 from mobsec.ingest.dex import CodeSite, DexFile
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -547,10 +547,7 @@ COMPARES = (
 
 def _reads_map(site: CodeSite) -> bool:
     dex = site.dex
-    return any(
-        (ref.class_desc, ref.name) in VALUE_READS
-        for ref in (dex.method_ref(r.target) for r in dex.invokes_in(site.caller_idx))
-    )
+    return any(reads_map(dex.method_ref(r.target)) for r in dex.invokes_in(site.caller_idx))
 
 
 def _credential_like(text: str) -> bool:

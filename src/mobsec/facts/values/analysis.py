@@ -41,7 +41,18 @@ from mobsec.ingest.dex import CodeSite, DexFile, DexSet, FieldRef, MethodRef
 from mobsec.limits import DEFAULT_LIMITS, Limits
 
 from .converters import hex_bytes, is_hex_decoder
-from .maps import MAX_ENTRIES, VALUE_READS, Entry, MethodMaps, is_map_maker
+from .maps import (
+    ENTRY_PARTS,
+    ITERATOR_CALLS,
+    ITERATOR_NEXT,
+    MAX_ENTRIES,
+    VALUE_READS,
+    VIEW_CALLS,
+    VIEWS,
+    Entry,
+    MethodMaps,
+    is_map_maker,
+)
 from .path import Reached, Step, shown_offset
 
 RETURNS = frozenset((0x0F, 0x10, 0x11))  # return, return-wide, return-object
@@ -308,6 +319,9 @@ class ValueAnalysis:
         read = VALUE_READS.get((callee.class_desc, callee.name))  # type: ignore[union-attr]
         if read is not None:
             return self._map_read(dex, method_idx, v, read, depth, follow)
+        part = ENTRY_PARTS.get((callee.class_desc, callee.name))  # type: ignore[union-attr]
+        if part is not None or (callee.class_desc, callee.name) == ITERATOR_NEXT:  # type: ignore[union-attr]
+            return self._iterated(dex, method_idx, v, part, depth, follow)
         if (callee.class_desc, callee.name) in REMODELLED:  # type: ignore[union-attr]
             return self._remodel(dex, method_idx, v, depth, follow)
         flow = self.flow(dex, method_idx)
@@ -615,6 +629,62 @@ class ValueAnalysis:
         if default_pos is not None and default_pos < len(args):
             out.extend(self._many(dex, method_idx, args[default_pos], depth + 1, follow))
         return tuple(out) or None
+
+    def _iterated(
+        self,
+        dex: DexFile,
+        method_idx: int,
+        v: Value,
+        part: str | None,
+        depth: int,
+        follow: bool,
+    ) -> tuple[Reached, ...] | None:
+        """A key or value met while iterating a map filled with constants, in this method:
+        ``entry.getKey()/getValue()`` of ``map.entrySet().iterator().next()``, or ``next()``
+        of ``map.keySet()/values()``'s iterator."""
+        flow = self.flow(dex, method_idx)
+        if flow is None:
+            return None
+        if part is not None:
+            args = flow.args_at(v.offset)  # type: ignore[arg-type]
+            nexts = list(args[0]) if args else []
+        else:
+            nexts = [v]
+        iterators = self._produced(flow, nexts, frozenset((ITERATOR_NEXT,)))
+        views = iterators and self._produced(flow, iterators, ITERATOR_CALLS)
+        maps = views and self._produced(flow, views, VIEW_CALLS)
+        if not maps:
+            return None
+        kinds = {VIEWS[x.data.name] for x in views}  # type: ignore[union-attr]
+        wanted = part if part is not None else next(iter(kinds))
+        if len(kinds) != 1 or (part is None) == ("entry" in kinds) or wanted == "entry":
+            return None  # an entry where a key/value is read, or a mix of views
+        entries = self._entries(dex, method_idx, frozenset(maps), depth, follow)
+        if entries is None:
+            return None
+        out = []
+        for e, steps in entries:
+            r = e.key if wanted == "key" else e.value
+            step = Step("map", e.filled_by, e.put_at, e.key.value.text() or "")
+            out.append(Reached(r.value, r.origin, (*steps, step, *r.steps), r.made_in))
+        return tuple(out) or None
+
+    @staticmethod
+    def _produced(
+        flow: MethodFlow, values: list[Value], calls: frozenset[tuple[str, str]]
+    ) -> list[Value]:
+        """The receivers of the calls whose results ``values`` are, when every one of them
+        is the result of one of ``calls`` (and the receivers all results too); else []."""
+        out: list[Value] = []
+        for x in values:
+            ref = x.data
+            if x.kind != "result" or x.offset is None or (ref.class_desc, ref.name) not in calls:  # type: ignore[union-attr]
+                return []
+            args = flow.args_at(x.offset)
+            if not args or not args[0]:
+                return []
+            out.extend(args[0])
+        return out
 
     def _filled(self, dex: DexFile, method_idx: int, v: Value) -> bool:
         """True when this method hands the array parameter/field ``v`` to a call that fills

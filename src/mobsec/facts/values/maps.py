@@ -84,6 +84,23 @@ VALUE_READS: dict[tuple[str, str], tuple[int, int | None]] = {
     (KOTLIN_MAPS, "getOrDefault"): (1, 2),
 }
 
+# Iterating a map: ``for (e : map.entrySet()) e.getKey()/e.getValue()``, ``for (k : map.keySet())``,
+# ``for (v : map.values())`` (Java and Kotlin compile them to these calls).
+ENTRY = "Ljava/util/Map$Entry;"
+ENTRY_PARTS = {(ENTRY, "getKey"): "key", (ENTRY, "getValue"): "value"}
+ITERATOR_NEXT = ("Ljava/util/Iterator;", "next")
+ITERABLES = frozenset(("Ljava/util/Set;", "Ljava/util/Collection;", "Ljava/lang/Iterable;"))
+VIEWS = {"entrySet": "entry", "keySet": "key", "values": "value"}
+ITERATOR_CALLS = frozenset((t, "iterator") for t in ITERABLES)
+VIEW_CALLS = frozenset((t, name) for t in MAP_CALL_TYPES for name in VIEWS)
+
+
+def reads_map(ref: MethodRef) -> bool:
+    """A call that reads a value or key out of a map (``get``, an iteration's parts)."""
+    key = (ref.class_desc, ref.name)
+    return key in VALUE_READS or key in ENTRY_PARTS
+
+
 Resolve = Callable[[frozenset[Value]], list[Reached] | None]
 
 

@@ -26,11 +26,14 @@ public class LoginActivity extends Activity {
                 || util.verifySaved(user, pass)
                 || util.verifyMerged(user, pass)
                 || util.verifyRemembered(user, pass)
-                || util.verifyBig(user, pass)) {
+                || util.verifyBig(user, pass)
+                || util.verifyAnyUser(user, pass)
+                || util.isSavedUser(user)) {
             util.remember(user, pass);
         }
         // The title shown is the app's own text, not input.
         util.isWelcome("Welcome back");
+        util.isLabel(title.getText().length() > 0 ? "Welcome back" : "Sign in now");
     }
 
     // Java, in the method that reads the input: a constant key picks one entry.

@@ -159,4 +159,39 @@ public final class Util {
         // ok: android.secrets.hardcoded-credential-check
         return Intrinsics.areEqual(bigTable().get(user), password);
     }
+
+    // Java/Kotlin iteration over the table: every entry is a constant login.
+    public boolean verifyAnyUser(String user, String password) {
+        for (Map.Entry<String, String> e : getUserCreds().entrySet()) {
+            // ruleid: android.secrets.hardcoded-credential-check
+            boolean known = e.getKey().equals(user);
+            // ruleid: android.secrets.hardcoded-credential-check
+            if (known && e.getValue().equals(password)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The keys of a table filled from SharedPreferences: not constants.
+    public boolean isSavedUser(String user) {
+        for (String saved : savedCreds().values()) {
+            // ok: android.secrets.hardcoded-credential-check
+            if (saved.equals(user)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Constant labels iterated and compared with the app's own title.
+    public boolean isLabel(String shownTitle) {
+        for (String label : labels().values()) {
+            // ok: android.secrets.hardcoded-credential-check
+            if (label.equals(shownTitle)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
