@@ -51,4 +51,12 @@ def test_messages_speak_their_language(thefts: dict[str, dict]) -> None:
     for f in thefts.values():
         assert not CJK.search(f["message"]["en"]), f["message"]["en"]
         assert not template_english(f), (template_english(f), f["message"]["zh-CN"])
-    assert set(thefts) == {"PickerActivity", "ShareActivity", "PathActivity"}
+    assert set(thefts) == {"PickerActivity", "ShareActivity", "PathActivity", "ForwardActivity"}
+
+
+def test_a_uri_forwarded_to_an_internal_activity_is_reported_where_it_entered(
+    thefts: dict[str, dict],
+) -> None:
+    m = thefts["ForwardActivity"]["message"]["en"]
+    assert "exported activity com.example.theft.ForwardActivity" in m
+    assert "ContentResolver.openInputStream in InternalCopyActivity.onCreate" in m

@@ -275,16 +275,23 @@ def _location(ctx: CheckContext, theft: Theft) -> tuple[DexFile, int, int | None
         flow_sites = [
             r.offset
             for r in dex.invokes_in(method.method_idx)
-            if _names(dex.method_ref(r.target), path[1])
+            if _calls(ctx, dex.method_ref(r.target), path[1])
         ]
         if flow_sites:
             offset = flow_sites[0]
     return dex, method.method_idx, offset
 
 
-def _names(ref: MethodRef, key: str) -> bool:
-    # by name and proto: the invoke may name a superclass or interface of the target
-    return f"{ref.name}{ref.proto}" == key.split("->", 1)[1]
+def _calls(ctx: CheckContext, ref: MethodRef, key: str) -> bool:
+    """Whether an invoke naming ``ref`` can run ``key``: the same method, or an app
+    superclass or interface of it (``super.onCreate`` names the framework's, which is not
+    the next step when the URI went on by an Intent)."""
+    cls, rest = key.split("->", 1)
+    if f"{ref.name}{ref.proto}" != rest:
+        return False
+    if ref.class_desc == cls:
+        return True
+    return ctx.owner_of(ref.class_desc).kind == "app" and ctx.code.is_subtype(cls, ref.class_desc)
 
 
 def _method(ctx: CheckContext, key: str) -> tuple[DexFile, MethodDef] | None:

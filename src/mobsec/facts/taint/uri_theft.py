@@ -343,12 +343,43 @@ class ForeignUriEngine(_OwnTablesEngine):
     ) -> None:
         self.exposed = exposed
         self.requesters = requesters
+        self.waiting: dict[str, list[MethodKey]] = {}  # outer class -> roots not started
         super().__init__(facts, budget)
 
     def has_source_in_scope(self) -> bool:
         if not (self.exposed or self.requesters):
             return False
         return _calls_in_scope(self, OPENERS)
+
+    def first_roots(self, roots: list[MethodKey]) -> list[MethodKey]:
+        """Foreign Intents enter only in the exposed components and the requesting classes
+        (and their inner classes): start there. Other roots wait until a field or a
+        component's Intent channel they read gets a foreign URI (see write_field); a
+        whole-app fixpoint for a handful of sources cost a second on Appium's server."""
+        starts = {*self.exposed, *self.requesters}
+        first: list[MethodKey] = []
+        for r in roots:
+            outer = _outer(r.split("->", 1)[0])
+            if outer in starts:
+                first.append(r)
+            else:
+                self.waiting.setdefault(outer, []).append(r)
+        return first
+
+    def write_field(self, key: Any, labels: frozenset) -> None:
+        before = self.fields.get(key)
+        super().write_field(key, labels)
+        if self.fields.get(key) is before or not self.waiting:
+            return
+        if key[0] == "icc":  # an Intent to one of the app's components
+            self._wake(_outer(key[1]))
+        elif key[0] == "f":  # a field: the classes whose code reads it
+            for site in self.code.field_reads(key[1], key[2]):
+                self._wake(_outer(site.caller.class_desc))
+
+    def _wake(self, outer: str) -> None:
+        for r in self.waiting.pop(outer, ()):
+            self.enqueue(r)
 
     def requests_results(self, desc: str) -> bool:
         return desc in self.requesters or any(
@@ -486,6 +517,11 @@ class ContentCopyEngine(_OwnTablesEngine):
         ):
             out.setdefault(opener, []).append((site, where))
         return out
+
+
+def _outer(desc: str) -> str:
+    """``Lcom/x/Main$1;`` -> ``Lcom/x/Main;``."""
+    return desc.split("$", 1)[0] + ";" if "$" in desc else desc
 
 
 def _pairs(content: frozenset, into: frozenset) -> frozenset:
