@@ -21,7 +21,9 @@ From that, two kinds of events (the checks decide what to report):
 
 Branches: the state at a forward branch target is the merge of the states of its known
 predecessors (values that agree); backward branches (loops) are not re-walked. Bounded:
-at most ``MAX_FUNCTION_BYTES`` per function, ``MAX_INSNS_PER_LIBRARY`` in all.
+at most ``MAX_FUNCTION_BYTES`` per function, ``MAX_FOLLOWS`` helpers followed per function,
+and an instruction budget per library (``MAX_INSNS_PER_LIBRARY``, ~27 µs each: about 1.5 s
+at worst; bench/bench_native.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ EM_AARCH64 = 183
 # (60-300 ms) only by scans of apps with arm64 JNI code; a test holds them to capstone's.
 _OP_REG, _OP_IMM, _OP_MEM = 1, 2, 3
 MAX_FUNCTION_BYTES = 16_384
-MAX_INSNS_PER_LIBRARY = 200_000
+MAX_INSNS_PER_LIBRARY = 60_000
+MAX_FOLLOWS = 8  # local helpers followed per JNI function
 MAX_FUNCTIONS = 2_000
 MAX_CONSTANT = 256  # bytes read for one compared constant
 STACK_WINDOW = 4096  # stack bytes a callee given a stack pointer may have written
@@ -123,8 +126,9 @@ class _State:
         )
 
 
-def analyze_jni(image: ElfImage) -> JniAnalysis:
-    """The events of every exported ``Java_*`` function of an AArch64 library."""
+def analyze_jni(image: ElfImage, budget: int = MAX_INSNS_PER_LIBRARY) -> JniAnalysis:
+    """The events of every exported ``Java_*`` function of an AArch64 library, walking at
+    most ``budget`` instructions (``truncated`` says when it ran out)."""
     out = JniAnalysis()
     if image.machine != EM_AARCH64:
         return out
@@ -135,12 +139,12 @@ def analyze_jni(image: ElfImage) -> JniAnalysis:
 
     md = Cs(CS_ARCH_ARM64, CS_MODE_ARM)
     md.detail = True
-    walker = _Walker(image, md, out)
+    walker = _Walker(image, md, out, min(budget, MAX_INSNS_PER_LIBRARY))
     if len(names) > MAX_FUNCTIONS:
         names, out.truncated = names[:MAX_FUNCTIONS], True
     for name in names:
         addr, size = image.functions[name]
-        if out.instructions >= MAX_INSNS_PER_LIBRARY:
+        if out.instructions >= walker.budget:
             out.truncated = True
             break
         out.functions += 1
@@ -179,8 +183,9 @@ def _to_bytes(v: Value | None, size: int) -> bytes | None:
 
 
 class _Walker:
-    def __init__(self, image: ElfImage, md: Any, out: JniAnalysis) -> None:
-        self.image, self.md, self.out = image, md, out
+    def __init__(self, image: ElfImage, md: Any, out: JniAnalysis, budget: int) -> None:
+        self.image, self.md, self.out, self.budget = image, md, out, budget
+        self.follows = 0  # helpers followed in the current JNI function
         self.plt: dict[int, str | None] = {}
         self.depth = 0  # 1 inside a followed local callee (see _follow)
         self.floor = 0  # there: the caller's stack pointer
@@ -193,6 +198,7 @@ class _Walker:
         st = _State({"x0": ("env",), "sp": ("stack", 0)})
         for i in range(2, 8):
             st.regs[f"x{i}"] = ("arg", i - 1)  # x1 is the class/object; Java args from x2
+        self.follows = 0
         self._walk(name, addr, size, st)
 
     def _walk(self, name: str, addr: int, size: int, st: _State) -> None:
@@ -207,7 +213,7 @@ class _Walker:
             return
         pending: dict[int, _State] = {}  # forward branch target -> merged state
         live = True
-        budget = MAX_INSNS_PER_LIBRARY - self.out.instructions
+        budget = self.budget - self.out.instructions
         try:
             for insn in self.md.disasm(code, addr):
                 budget -= 1
@@ -240,7 +246,9 @@ class _Walker:
         applied in program order (the last store to a byte wins, whatever the path).
         """
         sp = st.regs.get("sp")
+        self.follows += 1
         if sp is None or sp[0] != "stack":
+            self._unknown_call(st)
             return
         regs = {r: v for r in _ARGS if (v := st.regs.get(r)) is not None and v[0] in _PLAIN}
         sub = _State({**regs, "sp": sp}, dict(st.stack))
@@ -287,8 +295,10 @@ class _Walker:
                 self._call(fname, insn.address, callee, st)
                 return m == "bl"
             if m == "bl":
-                if self.depth == 0 and any(
-                    (v := st.regs.get(r)) is not None and v[0] == "stack" for r in _ARGS
+                if (
+                    self.depth == 0
+                    and self.follows < MAX_FOLLOWS
+                    and any((v := st.regs.get(r)) is not None and v[0] == "stack" for r in _ARGS)
                 ):
                     self._follow(target, st)
                 else:

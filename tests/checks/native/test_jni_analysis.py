@@ -144,3 +144,9 @@ def test_operand_kinds_are_capstones() -> None:
         arm64.ARM64_OP_IMM,
         arm64.ARM64_OP_MEM,
     )
+
+
+def test_instruction_budget_stops_the_analysis() -> None:
+    loop = struct.pack("<I", 0x14000000) * 1000
+    result = analyze_jni(load_image(_elf_with_function(loop, len(loop))), budget=100)
+    assert result.truncated and result.instructions <= 101

@@ -17,6 +17,7 @@ from mobsec.ingest.elf_image import load_image
 from mobsec.report.model import Owner
 
 MAX_LIBRARY_BYTES = 32 * 1024 * 1024
+MAX_INSNS_PER_APP = 150_000  # ~4 s at worst over all libraries (bench/bench_native.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +34,20 @@ def jni_analyses(ctx: CheckContext) -> list[LibraryJni]:
 def _analyse(ctx: CheckContext):
     pkg = ctx.facts.pkg
     seen: set[str] = set()
+    budget = MAX_INSNS_PER_APP
     for lib in pkg.native_libraries:
         if lib.machine != "AArch64" or lib.sha256 in seen or lib.size > MAX_LIBRARY_BYTES:
             continue
+        if budget <= 0:
+            return
         seen.add(lib.sha256)
         data = pkg.archive.read(lib.path)
         image = load_image(bytes(data)) if data else None
         if image is None:
             continue
-        yield LibraryJni(lib, lib.path.rsplit("/", 1)[-1], analyze_jni(image))
+        analysis = analyze_jni(image, budget)
+        budget -= analysis.instructions
+        yield LibraryJni(lib, lib.path.rsplit("/", 1)[-1], analysis)
 
 
 def java_method(function: str) -> tuple[str, str] | None:
