@@ -50,6 +50,10 @@ JNI_ARRAY_DATA = {
     183: "GetBooleanArrayElements", 184: "GetByteArrayElements", 185: "GetCharArrayElements",
     186: "GetShortArrayElements", 187: "GetIntArrayElements", 222: "GetPrimitiveArrayCritical",
 }  # fmt: skip
+JNI_FIND_CLASS, JNI_REGISTER_NATIVES = 6, 215
+VM_GET_ENV = 6  # JavaVM's JNIInvokeInterface: GetEnv(vm, void **env, version)
+MAX_REGISTERED = 512
+_TABLES = ("env", "envtab", "vm", "vmtab")
 JNI_LENGTH = {164: "GetStringLength", 168: "GetStringUTFLength", 171: "GetArrayLength"}
 # (env, object, start, len, buf): Java data copied into buf.
 JNI_REGION = {199: "GetBooleanArrayRegion", 200: "GetByteArrayRegion", 201: "GetCharArrayRegion",
@@ -63,7 +67,8 @@ LENGTH_OF = frozenset({"strlen", "strnlen"})
 
 # A value is a tuple whose first item says what it is:
 #   ("int", n) ("addr", vaddr) ("stack", offset from the entry sp) ("bytes", b)
-#   ("env",) ("envtab",) ("jnifn", index) ("arg", n) ("import", name)
+#   ("env",) ("envtab",) ("jnifn", index) ("arg", n) ("import", name) ("class", "a/b/C")
+#   ("vm",) ("vmtab",) ("vmfn", index)   the JavaVM JNI_OnLoad receives
 #   ("input", key, description)  pointer to data from Java; key links it to its length
 #   ("len", key)                 a length of that data
 Value = tuple[Any, ...]
@@ -133,7 +138,7 @@ def analyze_jni(image: ElfImage, budget: int = MAX_INSNS_PER_LIBRARY) -> JniAnal
     if image.machine != EM_AARCH64:
         return out
     names = sorted(n for n in image.functions if n.startswith("Java_"))
-    if not names:
+    if not names and "JNI_OnLoad" not in image.functions:
         return out
     from capstone import CS_ARCH_ARM64, CS_MODE_ARM, Cs
 
@@ -149,7 +154,42 @@ def analyze_jni(image: ElfImage, budget: int = MAX_INSNS_PER_LIBRARY) -> JniAnal
             break
         out.functions += 1
         walker.function(name, addr & ~3, size)
+    if "JNI_OnLoad" in image.functions and out.instructions < walker.budget:
+        _registered_functions(walker, image, {image.functions[n][0] for n in names})
     return out
+
+
+def _registered_functions(walker: _Walker, image: ElfImage, done: set[int]) -> None:
+    """Natives JNI_OnLoad registers (FindClass + RegisterNatives with a table in the
+    library), analysed like exported ones under their JNI name."""
+    addr, size = image.functions["JNI_OnLoad"]
+    st = _State({"x0": ("vm",), "sp": ("stack", 0)})
+    walker._walk("JNI_OnLoad", addr & ~3, size, st)
+    for cls, method, fn in walker.registered:
+        if fn in done or walker.out.instructions >= walker.budget:
+            continue
+        done.add(fn)
+        walker.out.functions += 1
+        walker.function(jni_symbol(cls, method), fn & ~3, 0)
+
+
+def jni_symbol(cls: str, method: str) -> str:
+    """The ``Java_*`` name the JVM would look up for ``cls`` (a/b/C) and ``method``."""
+
+    def mangle(text: str) -> str:
+        out = []
+        for c in text:
+            if c == "/":
+                out.append("_")
+            elif c == "_":
+                out.append("_1")
+            elif c.isascii() and c.isalnum():
+                out.append(c)
+            else:
+                out.append(f"_0{ord(c):04x}")
+        return "".join(out)
+
+    return f"Java_{mangle(cls)}_{mangle(method)}"
 
 
 _CALLEE_SAVED = frozenset(f"x{i}" for i in range(19, 30))
@@ -186,6 +226,7 @@ class _Walker:
     def __init__(self, image: ElfImage, md: Any, out: JniAnalysis, budget: int) -> None:
         self.image, self.md, self.out, self.budget = image, md, out, budget
         self.follows = 0  # helpers followed in the current JNI function
+        self.registered: list[tuple[str, str, int]] = []  # (class, method, address)
         self.plt: dict[int, str | None] = {}
         self.depth = 0  # 1 inside a followed local callee (see _follow)
         self.floor = 0  # there: the caller's stack pointer
@@ -310,6 +351,8 @@ class _Walker:
             target = regs.get(_reg(insn.reg_name(ops[0].reg))[0])
             if target is not None and target[0] == "jnifn":
                 self._jni_call(target[1], insn.address, st)
+            elif target is not None and target[0] == "vmfn":
+                self._vm_call(target[1], st)
             elif target is not None and target[0] == "import":
                 self._call(fname, insn.address, target[1], st)
             else:
@@ -437,9 +480,9 @@ class _Walker:
             if iv is None or iv[0] != "int" or base is None or base[0] not in ("addr", "stack"):
                 return None
             index = iv[1]
-        if base is None or base[0] not in ("addr", "stack", "env", "envtab"):
+        if base is None or base[0] not in ("addr", "stack", *_TABLES):
             return None
-        if base[0] in ("env", "envtab"):
+        if base[0] in _TABLES:
             return (base[0], mem.disp) if not mem.index else None
         return (base[0], base[1] + index + mem.disp)
 
@@ -538,11 +581,12 @@ class _Walker:
         kind = where[0]
         if kind == "input":
             return None
-        if kind == "env":
-            return ("envtab",) if where[1] + pos == 0 else None
-        if kind == "envtab":
+        if kind in ("env", "vm"):
+            return (kind + "tab",) if where[1] + pos == 0 else None
+        if kind in ("envtab", "vmtab"):
             off = where[1] + pos
-            return ("jnifn", off // 8) if off % 8 == 0 and size == 8 else None
+            fn = "jnifn" if kind == "envtab" else "vmfn"
+            return (fn, off // 8) if off % 8 == 0 and size == 8 else None
         addr = where[1] + pos
         if kind == "stack":
             slot = st.slots.get(addr)
@@ -630,9 +674,40 @@ class _Walker:
             buf = regs.get("x4")
             if buf is not None and buf[0] == "stack":
                 st.tainted[buf[1]] = ("input", key, f"{JNI_REGION[index]}({key})")
+        elif index == JNI_FIND_CLASS and obj is not None and obj[0] == "addr":
+            name = self.image.cstring(obj[1])
+            if name:
+                result = ("class", name.decode("utf-8", "replace"))
+        elif index == JNI_REGISTER_NATIVES and obj is not None and obj[0] == "class":
+            self._registered(obj[1], regs.get("x2"), regs.get("x3"))
         self._unknown_call(st)
         if result is not None:
             regs["x0"] = result
+
+    def _vm_call(self, index: int, st: _State) -> None:
+        """``(*vm)->GetEnv(vm, &env, version)``: the slot given receives the JNIEnv."""
+        where = st.regs.get("x1")
+        self._unknown_call(st)
+        if index == VM_GET_ENV and where is not None and where[0] == "stack":
+            self._stack_write(st, where[1], 8, ("env",))
+
+    def _registered(self, cls: str, table: Value | None, count: Value | None) -> None:
+        """The {name, signature, fnPtr} entries of a RegisterNatives table in the library."""
+        if table is None or table[0] != "addr" or count is None or count[0] != "int":
+            return
+        for i in range(min(count[1], MAX_REGISTERED)):
+            entry = table[1] + i * 24
+            name_at, fn = self._pointer(entry), self._pointer(entry + 16)
+            name = self.image.cstring(name_at) if name_at is not None else None
+            if name and fn is not None and self.image.is_code(fn):
+                self.registered.append((cls, name.decode("utf-8", "replace"), fn))
+
+    def _pointer(self, slot: int) -> int | None:
+        """A pointer stored in the library: a RELATIVE relocation's target, else the bytes."""
+        if slot in self.image.pointers:
+            return self.image.pointers[slot]
+        raw = self.image.read(slot, 8)
+        return int.from_bytes(raw, "little") if raw is not None else None
 
     def _call(self, fname: str, at: int, callee: str, st: _State) -> None:
         regs = st.regs

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mobsec.checks.native._jni import java_method
-from mobsec.facts.native_arm64 import MAX_FUNCTION_BYTES, analyze_jni
+from mobsec.facts.native_arm64 import MAX_FUNCTION_BYTES, analyze_jni, jni_symbol
 from mobsec.ingest.elf_image import load_image
 from tests.fixtures.build import build_apk, missing_tools
 
@@ -42,6 +42,15 @@ def test_events_of_the_release_library() -> None:
     copies = {c.function.rsplit("_", 1)[-1] for c in result.copies}
     assert copies == {"greet"}  # not boundedGreet, checkedGreet (length compared), heapGreet
     assert not result.truncated
+
+
+@pytest.mark.toolchain
+def test_natives_registered_from_jni_onload() -> None:
+    result = analyze_jni(load_image(_library("libregister.so")))
+    assert [(c.function, c.constant) for c in result.compares] == [
+        ("Java_com_example_jniinput_Licenses_checkLicense", b"LIC-7731-QX9Z")
+    ]
+    assert result.functions == 2  # both table entries, none exported as Java_*
 
 
 @pytest.mark.toolchain
@@ -132,6 +141,8 @@ def test_jni_name_mangling() -> None:
     )
     assert java_method("Java_a_B_u_000e9t") == ("La/B;", "u\u00e9t")
     assert java_method("JNI_OnLoad") is None
+    for cls, method in (("com/ex_ample/Foo", "bar"), ("a/B", "u\u00e9t")):
+        assert java_method(jni_symbol(cls, method)) == (f"L{cls};", method)
 
 
 def test_operand_kinds_are_capstones() -> None:

@@ -1,19 +1,6 @@
 /* JNI functions that compare or copy what Java passes them, included by checks.c (-O2) and
- * checks_debug.c (-O0). A minimal JNIEnv: only the table slots used here, at the indices
- * the JNI specification fixes (GetStringUTFChars 169, GetByteArrayElements 184). */
-#include <stdlib.h>
-#include <string.h>
-
-typedef void *jobject;
-typedef jobject jstring;
-typedef jobject jbyteArray;
-typedef unsigned char jboolean;
-typedef const struct { void *fn[240]; } *JNIEnv;
-
-typedef const char *(*GetStringUTFChars_t)(JNIEnv *, jstring, jboolean *);
-typedef signed char *(*GetByteArrayElements_t)(JNIEnv *, jbyteArray, jboolean *);
-#define UTF(env, s) (((GetStringUTFChars_t)(*(env))->fn[169])((env), (s), 0))
-#define BYTES(env, a) (((GetByteArrayElements_t)(*(env))->fn[184])((env), (a), 0))
+ * checks_debug.c (-O0). */
+#include "mini_jni.h"
 
 /* A vendor key in .rodata compared with the input. */
 jboolean Java_com_example_jniinput_MainActivity_checkKey(JNIEnv *env, jobject cls, jstring key)
