@@ -8,6 +8,12 @@ Netty's ``ServerBootstrap.bind(port)``) do the same, and so does an unbound ``Se
 later bound to ``new InetSocketAddress(port)``. What the server then exposes is the app's
 own protocol — the finding names the place to review it. A server bound to the loopback
 address is the twin: reachable from this device only.
+
+For ``ServerSocket`` and ``LocalServerSocket`` the connection handling is read too
+(:mod:`mobsec.facts.effects.server`, the walk of the exported-component analysis): when the
+accept loop is seen and reaches no sensitive effect (no PI source, read of app data,
+command, write, settings change...), the finding is an info note naming what it sends
+(RotationAgent's ``println(rotation * 90)``); otherwise it names the first effect.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from mobsec.checks.network._common import GBT_COMMUNICATION
 from mobsec.checks.registry import check
 from mobsec.checks.storage._common import callee_of, int_constants, is_null, site_args, site_flow
 from mobsec.facts.dataflow import Value
+from mobsec.facts.effects.server import server_effects
 from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -72,10 +79,12 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
             ):
                 continue  # bound to an address we cannot tell, or to loopback
             port = _port(ctx, site)
-            yield ctx.code_finding(
+            yield _judged(
+                ctx,
                 site,
-                key=f"server-socket:{proto}",
-                message=Text(
+                SERVER_SOCKET,
+                f"server-socket:{proto}",
+                Text(
                     f"ServerSocket{port} listens on all interfaces (other devices can connect)",
                     f"ServerSocket{port} 监听所有网络接口(其他设备可连接)",
                 ),
@@ -109,14 +118,40 @@ def server_socket_exposed(ctx: CheckContext) -> Iterator[Finding]:
         args = site_args(site)
         names = sorted(t for v in (args[1] if args else ()) if (t := v.text()) is not None)
         shown = f' "{names[0]}"' if len(names) == 1 else ""
-        yield ctx.code_finding(
+        yield _judged(
+            ctx,
             site,
-            key="local-server-socket",
-            message=Text(
+            LOCAL_SERVER_SOCKET,
+            "local-server-socket",
+            Text(
                 f"LocalServerSocket{shown} in the abstract namespace: any app can connect",
                 f"抽象命名空间的 LocalServerSocket{shown}:任何应用都可连接",
             ),
         )
+
+
+def _judged(ctx: CheckContext, site: CodeSite, server: str, key: str, message: Text) -> Finding:
+    """The finding with what its connection handling can do (:mod:`mobsec.facts.effects.
+    server`): a server whose accept loop reaches no sensitive effect is an info note that
+    says what it sends; otherwise the first effect is named, as for exported components."""
+    handled = server_effects(ctx.facts, site, server)
+    severity = None
+    if handled.harmless:
+        sends = handled.exposes() or "nothing the analysis can name"
+        severity = Severity.INFO
+        message = Text(
+            f"{message.en}; its connection handling reaches no sensitive effect and sends "
+            f"only {sends}",
+            f"{message.zh};其连接处理代码未发现敏感操作,仅发送 {sends}",
+        )
+    elif handled.accepts:
+        more = handled.effects.summary()
+        message = Text(message.en + more[0], message.zh + more[1])
+    finding = ctx.code_finding(site, key=key, message=message, severity=severity)
+    shown = handled.effects.evidence() if handled.accepts else ""
+    if shown and not ctx.full:
+        finding.evidence = f"{finding.evidence}\n{shown}" if finding.evidence else shown
+    return finding
 
 
 def _bound_everywhere(ctx: CheckContext) -> Iterator[Finding]:
@@ -144,15 +179,15 @@ def _bound_everywhere(ctx: CheckContext) -> Iterator[Finding]:
             got = addresses(va, va.arg(site, 1))
             if not got or not all(a.wildcard for a in got):
                 continue  # loopback, a named host, or unknown
-            yield ctx.code_finding(
-                site,
-                key=f"bind:{what}",
-                message=Text(
-                    f"{what}.bind({got[0].shown()}) listens on all interfaces "
-                    "(other devices can connect)",
-                    f"{what}.bind({got[0].shown()}) 监听所有网络接口(其他设备可连接)",
-                ),
+            message = Text(
+                f"{what}.bind({got[0].shown()}) listens on all interfaces "
+                "(other devices can connect)",
+                f"{what}.bind({got[0].shown()}) 监听所有网络接口(其他设备可连接)",
             )
+            if cls == SERVER_SOCKET:
+                yield _judged(ctx, site, cls, f"bind:{what}", message)
+            else:
+                yield ctx.code_finding(site, key=f"bind:{what}", message=message)
 
 
 def _netty_handler(site: CodeSite) -> str | None:

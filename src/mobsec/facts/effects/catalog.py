@@ -275,6 +275,20 @@ EFFECTS: tuple[EffectApi, ...] = tuple(
             "截取屏幕(MediaProjection)",
         ),
         *_rows(
+            "Landroid/app/UiAutomation;",
+            ("takeScreenshot",),
+            "act",
+            "captures the screen",
+            "截取屏幕",
+        ),
+        *_rows(
+            "Landroidx/test/uiautomator/UiDevice;",
+            ("takeScreenshot",),
+            "act",
+            "captures the screen",
+            "截取屏幕",
+        ),
+        *_rows(
             "Landroid/view/inputmethod/InputConnection;",
             ("commitText", "sendKeyEvent", "setComposingText"),
             "act",

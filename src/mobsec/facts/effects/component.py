@@ -128,6 +128,8 @@ class _ComponentReach(Reachability):
         hierarchy,
         components: frozenset[str],
         lookups: Reachability | None,
+        entries: tuple[tuple[str, str, str], ...] = (),
+        every_method_of: tuple[str, ...] = (),
     ) -> None:
         self._others = components - {root}
         self.parent: dict[tuple[int, int], tuple[int, int] | None] = {}
@@ -137,7 +139,7 @@ class _ComponentReach(Reachability):
         self._app_instantiated = app_instantiated
         self._hierarchy = hierarchy
         self._typed: set[tuple[str, str, str]] = set()
-        super().__init__(code, [root], [], lookups=lookups)
+        super().__init__(code, [root], every_method_of, entries, lookups=lookups)
         self.complete = not self._work
 
     def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
@@ -303,20 +305,39 @@ def _reflected(site) -> EffectApi | None:
 
 
 def _analyse(facts: AppFacts, component: str) -> ComponentEffects:
+    if facts.manifest is None:
+        return ComponentEffects(component, known=False)
+    kind = next((c.kind for c in facts.manifest.components if c.name == component), "")
+    return walk_effects(facts, component, kind)[0]
+
+
+def walk_effects(
+    facts: AppFacts,
+    component: str,
+    kind: str,
+    entries: tuple[tuple[str, str, str], ...] = (),
+    every_method_of: tuple[str, ...] = (),
+) -> tuple[ComponentEffects, _ComponentReach | None]:
+    """The effects reached from class ``component`` (Java name) created by the framework,
+    plus ``entries`` (methods that run) and every method of ``every_method_of``; ``kind``
+    says which found calls count (:func:`_classify`). The walk is returned for callers
+    that look at more of what it reached (None when it could not run)."""
     desc = java_to_descriptor(component)
     code = facts.code
     out = ComponentEffects(component, known=False)
     if code.find_class(desc) is None or facts.manifest is None:
-        return out
+        return out, None
     reach = facts.reachability
     instantiated = reach.instantiated if reach.known else set()
     components = frozenset(
         java_to_descriptor(c.name) for c in facts.manifest.components if c.kind != "activity-alias"
     )
-    walk = _ComponentReach(code, desc, instantiated, facts.hierarchy, components, reach)
+    walk = _ComponentReach(
+        code, desc, instantiated, facts.hierarchy, components, reach, entries, every_method_of
+    )
     out.methods = len(walk.reachable)
     if not walk.complete:
-        return out
+        return out, walk
     out.known = True
     held = set(facts.manifest.permission_names())
     sites = _sites(facts)
@@ -347,13 +368,15 @@ def _analyse(facts: AppFacts, component: str) -> ComponentEffects:
             found.append(
                 Effect(row.api, row.kind, row.label_en, row.label_zh, perm, walk.path(key))
             )
-    _classify(facts, component, found, out)
-    return out
+    _classify(kind, found, out)
+    return out, walk
 
 
-def _classify(facts: AppFacts, component: str, found: list[Effect], out: ComponentEffects) -> None:
-    """Which of the found calls count as effects for this kind of component."""
-    kind = next((c.kind for c in facts.manifest.components if c.name == component), "")
+def _classify(kind: str, found: list[Effect], out: ComponentEffects) -> None:
+    """Which of the found calls count as effects for this kind of component (``socket``:
+    a server's connection handling, which hands what it reads to the client, like a
+    provider, and may forward the client's bytes to what it starts)."""
+    answers = kind in ("provider", "socket")
     reads = [e for e in found if e.kind in ("read", "pi")]
     inputs = [e for e in found if e.kind == "input"]
     out.caller_data = inputs[0] if inputs else None
@@ -361,9 +384,9 @@ def _classify(facts: AppFacts, component: str, found: list[Effect], out: Compone
         counts = (
             e.kind == "act"
             or (e.kind == "pi" and e.permission != "")
-            or (e.kind == "read" and (kind == "provider" or e.permission != ""))
+            or (e.kind == "read" and (answers or e.permission != ""))
             or (e.kind in ("returns", "display") and bool(reads))
-            or (e.kind == "start" and bool(inputs))
+            or (e.kind == "start" and (bool(inputs) or kind == "socket"))
         )
         if e.kind == "input":
             continue
