@@ -103,3 +103,8 @@ def java_name(function: str) -> str:
     if target is None:
         return function
     return target[0][1:-1].replace("/", ".") + "." + target[1]
+
+
+def input_zh(text: str) -> str:
+    """The zh-CN form of an input description ("GetStringUTFChars(Java parameter 1)")."""
+    return text.replace("Java parameter ", "Java 参数 ").replace("call at ", "调用位置 ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
-from mobsec.checks.native._jni import java_name, jni_analyses, owner_of_function
+from mobsec.checks.native._jni import input_zh, java_name, jni_analyses, owner_of_function
 from mobsec.checks.registry import check
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -63,7 +63,7 @@ def unbounded_copy_of_jni_input(ctx: CheckContext) -> Iterator[Finding]:
                 message=Text(
                     f"{item.name}: native method {method}() copies {c.input_from} into a "
                     f"stack buffer with {c.callee}() without a length limit",
-                    f"{item.name}:本地方法 {method}() 使用 {c.callee}() 将 {c.input_from} "
+                    f"{item.name}:本地方法 {method}() 使用 {c.callee}() 将 {input_zh(c.input_from)} "
                     "复制到栈缓冲区,没有长度限制",
                 ),
             )
