@@ -92,6 +92,7 @@ class UnboundedCopy:
     callee: str
     stack_offset: int  # destination, relative to the stack pointer at entry (negative)
     input_from: str
+    length_of: str = ""  # memcpy: the size is the length of this Java value, unchecked
 
 
 @dataclass
@@ -465,6 +466,9 @@ class _Walker:
             if a is not None and b is not None and a[0] == b[0] == "int":
                 return ("int", (a[1] ^ b[1]) & _mask(width))
             return None
+        if m in ("sxtw", "uxtw", "sxth", "uxth") and n == 2:
+            v = self._operand(insn, ops[1], st)
+            return v if v is not None and v[0] == "len" else None
         if m == "movi" and n == 2 and ops[1].type == _OP_IMM and ops[1].imm == 0:
             return ("bytes", bytes(16))
         return None
@@ -497,6 +501,8 @@ class _Walker:
         base = _reg(insn.reg_name(mem.base))[0]
         old = st.regs.get(base)
         post = ops[-1].imm if ops[-1].type == _OP_IMM else None
+        if post is None and not insn.writeback:
+            return  # a plain [base, #disp]: the base register keeps its value
         if old is None or old[0] not in ("addr", "stack"):
             st.regs.pop(base, None)
         elif post is not None:
@@ -724,9 +730,20 @@ class _Walker:
                     self.out.copies.append(UnboundedCopy(fname, at, callee, dest[1], src[2]))
                 st.tainted[dest[1]] = src
         elif callee in ("strncpy", "memcpy", "memmove", "strlcpy"):
-            dest, src = args[0], self._input(args[1], st)
+            dest, src, n = args[0], self._input(args[1], st), args[2]
             if dest is not None and dest[0] == "stack" and src is not None:
                 st.tainted[dest[1]] = src
+            # memcpy(buf, data, length of that data): the Java caller sets the size
+            if (
+                callee in ("memcpy", "memmove")
+                and dest is not None
+                and dest[0] == "stack"
+                and n is not None
+                and n[0] == "len"
+                and n[1] not in st.checked
+            ):
+                what = src[2] if src is not None else "data"
+                self.out.copies.append(UnboundedCopy(fname, at, callee, dest[1], what, n[1]))
         elif callee in LENGTH_OF:
             src = self._input(args[0], st)
             if src is not None:

@@ -40,7 +40,8 @@ def test_events_of_the_release_library() -> None:
     assert ("checkEncoded", encoded) in compares
     assert not any(fn == "sameText" for fn, _ in compares)
     copies = {c.function.rsplit("_", 1)[-1] for c in result.copies}
-    assert copies == {"greet"}  # not boundedGreet, checkedGreet (length compared), heapGreet
+    # not boundedGreet, checkedGreet (length compared), heapGreet, copyPacketChecked
+    assert copies == {"greet", "copyPacket"}
     assert not result.truncated
 
 

@@ -70,7 +70,7 @@ def is_secret_like(raw: bytes) -> bool:
         "reported (commands and keywords, not secrets).",
         "JNI 函数将从 Java 收到的字符串或字节与库中的常量(数据段中的字符串,或代码逐字节写入栈上的字节)"
         "一起传给 strcmp、strncmp 或 memcmp。该校验所保护的机密就在库中:反汇编即可得到其值,且不更新"
-        "应用就无法更改。通过读取导出的 Java_* 函数的 arm64 机器码发现;单个短单词、路径、URL 前缀或"
+        "应用就无法更改。通过读取 JNI 函数(导出的 Java_* 或由 JNI_OnLoad 注册)的 arm64 机器码发现;单个短单词、路径、URL 前缀或"
         "格式字符串不报告(它们是命令和关键字,不是机密)。",
     ),
     remediation=(

@@ -120,3 +120,23 @@ jboolean Java_com_example_jniinput_MainActivity_checkToken(JNIEnv *env, jobject 
     memcpy(copy, stored, sizeof copy);
     return memcmp(BYTES(env, token), copy, sizeof copy) == 0;
 }
+
+/* A Java array copied into a fixed stack buffer with its own length: Java sets the size. */
+int Java_com_example_jniinput_MainActivity_copyPacket(JNIEnv *env, jobject cls, jbyteArray packet)
+{
+    char buf[16];
+    int n = LENGTH(env, packet);
+    memcpy(buf, BYTES(env, packet), n);
+    return buf[0];
+}
+
+/* Near twin: the length is checked against the buffer first. */
+int Java_com_example_jniinput_MainActivity_copyPacketChecked(JNIEnv *env, jobject cls, jbyteArray packet)
+{
+    char buf[16];
+    int n = LENGTH(env, packet);
+    if (n > (int)sizeof buf)
+        return -1;
+    memcpy(buf, BYTES(env, packet), n);
+    return buf[0];
+}

@@ -22,6 +22,8 @@ public class MainActivity extends Activity {
     static native boolean checkEncoded(byte[] code);
     static native int countHex(byte[] data);
     static native boolean checkToken(byte[] token);
+    static native int copyPacket(byte[] packet);
+    static native int copyPacketChecked(byte[] packet);
 
     @Override
     protected void onCreate(Bundle savedInstanceState) {
