@@ -65,7 +65,10 @@ def test_versions_agree_with_the_apps_own_metadata(corpus_apks: Path, rel: str) 
     validate_report(doc)
     truth = metadata_versions(apk)
     libs = doc["inventory"]["libraries"]
-    with_source = [lib for lib in libs if lib["version_source"]]
+    # versions from metadata files (code-marker versions name a DEX: tested below)
+    with_source = [
+        lib for lib in libs if lib["version_source"] and ".dex: " not in lib["version_source"]
+    ]
     assert with_source, "no library with a version from the metadata files"
     for lib in with_source:
         assert lib["version"] == truth[lib["version_source"]], lib
@@ -77,6 +80,32 @@ def test_versions_agree_with_the_apps_own_metadata(corpus_apks: Path, rel: str) 
     sdks = [lib for lib in libs if lib["kind"] == "sdk" and lib["version"]]
     for sdk in sdks:
         assert sdk["version"] == truth[sdk["version_source"]]
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("vulnapps/ovaa.apk", {"com.squareup.okhttp3:okhttp": "3.8.0"}),
+        ("realworld/uiautomator2-app-uiautomator.apk", {"com.squareup.okhttp3:okhttp": "3.11.0"}),
+        # OkHttp 2.x is another Maven group: the same marker prefix, another package
+        (
+            "realworld/appium-uiautomator2-server-debug-androidTest.apk",
+            {"com.squareup.okhttp:okhttp": "2.7.5"},
+        ),
+        ("vulnapps/InsecureShop.apk", {}),
+    ],
+)
+def test_versions_compiled_into_code(corpus_apks: Path, rel: str, expected: dict) -> None:
+    apk = corpus_apks / rel
+    libs = report_of(apk)["inventory"]["libraries"]
+    from_code = {lib["id"]: lib for lib in libs if ".dex: " in (lib["version_source"] or "")}
+    assert {k: v["version"] for k, v in from_code.items()} == expected
+    # the string the source names is in that DEX, as `unzip -p | grep -a` shows
+    with zipfile.ZipFile(apk) as z:
+        for lib in from_code.values():
+            dex, _, text = lib["version_source"].partition(": ")
+            assert text.strip('"').encode() in z.read(dex)
+            assert text.strip('"').endswith("/" + lib["version"])
 
 
 def test_google_properties_give_maven_coordinates(corpus_apks: Path) -> None:

@@ -8,7 +8,10 @@ Two sources, both already read or cheap to read:
 * every build-metadata file, catalogued or not: ``META-INF/<group>_<artifact>.version``
   (written by the Android Gradle plugin for AndroidX, Material, kotlinx...) and the
   ``<artifact>.properties`` files Google's libraries ship (``version=`` and ``client=``).
-  Each is one library with a Maven coordinate, so an SBOM can name it by purl.
+  Each is one library with a Maven coordinate, so an SBOM can name it by purl;
+* version strings libraries compile into their code (``"okhttp/3.11.0"``,
+  :mod:`.code_versions`), for those that ship no metadata file; ``source`` names the DEX
+  and the string.
 
 Hostile input: names are bounded by the regexes, at most MAX_FILES files are read, each
 at most MAX_BYTES, and a content that is no plausible version is left out.
@@ -21,6 +24,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from mobsec.facts.owners import SdkCatalog, sdk_for_maven_coordinate
+
+from .code_versions import code_marker_artifacts
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
@@ -106,6 +111,10 @@ def library_components(facts: AppFacts) -> list[dict[str, Any]]:
     artifact; an artifact that belongs to a catalogued SDK names it (``sdk_id``)."""
     archive = facts.pkg.archive
     artifacts = build_metadata_artifacts(archive.names(), archive.read)
+    known = {(a["group"], a["artifact"]) for a in artifacts}
+    artifacts += [
+        a for a in code_marker_artifacts(facts.code) if (a["group"], a["artifact"]) not in known
+    ]
     return merge_libraries(facts.sdks_json(), artifacts, facts.sdk_catalog)
 
 
@@ -131,7 +140,10 @@ def merge_libraries(
             }
         )
     for a in artifacts:
-        sdk = sdk_for_maven_coordinate(catalog, f"{a['group']}_{a['artifact']}")
+        # a code marker knows its SDK; a Maven group is not always a package prefix
+        # (com.squareup.okhttp3 is OkHttp's, not that of another com.squareup SDK)
+        sdk = catalog.get(a["sdk_id"]) if a.get("sdk_id") else None
+        sdk = sdk or sdk_for_maven_coordinate(catalog, f"{a['group']}_{a['artifact']}")
         out.append(
             {
                 "kind": "library",

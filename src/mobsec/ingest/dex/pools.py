@@ -146,6 +146,17 @@ class Pools:
             return i
         return None
 
+    def strings_with_prefix(self, prefix: str, limit: int) -> list[int]:
+        """Indexes of the pool's strings that start with ``prefix`` (at most ``limit``):
+        the pool is sorted, so they are one run found by bisection."""
+        n = len(self.string_ids)
+        i = bisect_left(range(n), utf16_key(prefix), key=lambda j: utf16_key(self.string(j)))
+        out: list[int] = []
+        while i < n and len(out) < limit and self.string(i).startswith(prefix):
+            out.append(i)
+            i += 1
+        return out
+
     # ---- types -----------------------------------------------------------------------
 
     def type_desc(self, idx: int) -> str:

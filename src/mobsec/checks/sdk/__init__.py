@@ -1,0 +1,1 @@
+"""Checks on the third-party libraries an app ships (its software composition)."""
