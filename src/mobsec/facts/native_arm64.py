@@ -28,6 +28,7 @@ at worst; bench/bench_native.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,7 @@ BYTE_LOOP = "byte-by-byte loop"
 COMPARES = frozenset({"strcmp", "strncmp", "memcmp", "bcmp", "strcasecmp", "strncasecmp"})
 # (destination, source...) copies with no bound: the source decides how much is written.
 UNBOUNDED = {"strcpy": (1,), "stpcpy": (1,), "strcat": (1,), "sprintf": (2, 3, 4, 5, 6, 7)}
+_FORMAT_STRING = re.compile(rb"%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlLqjzt]*s")
 LENGTH_OF = frozenset({"strlen", "strnlen"})
 
 # A value is a tuple whose first item says what it is:
@@ -726,7 +728,7 @@ class _Walker:
             sources = [self._input(args[i], st) for i in UNBOUNDED[callee]]
             src = next((s for s in sources if s is not None), None)
             if dest is not None and dest[0] == "stack" and src is not None:
-                if src[1] not in st.checked:
+                if src[1] not in st.checked and not self._bounded_format(callee, args[1]):
                     self.out.copies.append(UnboundedCopy(fname, at, callee, dest[1], src[2]))
                 st.tainted[dest[1]] = src
         elif callee in ("strncpy", "memcpy", "memmove", "strlcpy"):
@@ -754,6 +756,16 @@ class _Walker:
             self._stack_write(st, copied[0], len(copied[1]), ("bytes", copied[1]))
         if result is not None:
             regs["x0"] = result
+
+    def _bounded_format(self, callee: str, fmt: Value | None) -> bool:
+        """sprintf with a constant format whose every %s has a precision (``%.20s``)."""
+        if callee != "sprintf" or fmt is None or fmt[0] != "addr":
+            return False
+        text = self.image.cstring(fmt[1], 1024)
+        if text is None:
+            return False
+        strings = _FORMAT_STRING.findall(text.replace(b"%%", b""))
+        return all(b"." in spec for spec in strings)
 
     def _constant_copy(self, callee: str, args: list) -> tuple[int, bytes] | None:
         dest, src, n = args[0], args[1], args[2]

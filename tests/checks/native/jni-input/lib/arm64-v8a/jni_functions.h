@@ -140,3 +140,19 @@ int Java_com_example_jniinput_MainActivity_copyPacketChecked(JNIEnv *env, jobjec
     memcpy(buf, BYTES(env, packet), n);
     return buf[0];
 }
+
+/* The input formatted into a fixed stack buffer with an unbounded %s. */
+int Java_com_example_jniinput_MainActivity_formatGreet(JNIEnv *env, jobject cls, jstring name)
+{
+    char buf[32];
+    sprintf(buf, "Hello, %s!", UTF(env, name));
+    return buf[7] == 'A';
+}
+
+/* Near twin: the %s has a precision that fits the buffer. */
+int Java_com_example_jniinput_MainActivity_formatGreetBounded(JNIEnv *env, jobject cls, jstring name)
+{
+    char buf[32];
+    sprintf(buf, "Hello, %.20s!", UTF(env, name));
+    return buf[7] == 'A';
+}

@@ -3,6 +3,7 @@
  * GetByteArrayElements 184,
  * RegisterNatives 215; JavaVM GetEnv 6). */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef void *jobject;

@@ -24,6 +24,8 @@ public class MainActivity extends Activity {
     static native boolean checkToken(byte[] token);
     static native int copyPacket(byte[] packet);
     static native int copyPacketChecked(byte[] packet);
+    static native int formatGreet(String name);
+    static native int formatGreetBounded(String name);
 
     @Override
     protected void onCreate(Bundle savedInstanceState) {
