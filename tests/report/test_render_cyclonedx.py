@@ -78,3 +78,29 @@ def test_no_inventory_no_sbom(corpus_dir: Path, tmp_path: Path) -> None:
     assert proc.returncode == 4
     assert "inventory" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_sbom_carries_the_vulnerabilities_of_its_components(
+    corpus_apks: Path, tmp_path: Path
+) -> None:
+    """ovaa ships OkHttp 3.8.0 (its user agent "okhttp/3.8.0" in classes.dex): a Maven
+    component, and CVE-2023-0833 (through 4.9.1) affecting it; InsecureShop states no
+    version the table covers: no vulnerabilities."""
+    out = tmp_path / "ovaa.cdx.json"
+    proc = mobsec("scan", "-q", str(corpus_apks / "vulnapps" / "ovaa.apk"), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    sbom = json.loads(out.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(corpus_apks / "vulnapps" / "ovaa.apk") as z:
+        assert b"okhttp/3.8.0" in z.read("classes.dex")
+    by_ref = {c["bom-ref"]: c for c in sbom["components"]}
+    okhttp = by_ref["maven:com.squareup.okhttp3:okhttp"]
+    assert okhttp["purl"] == "pkg:maven/com.squareup.okhttp3/okhttp@3.8.0"
+    vulns = {v["id"]: v for v in sbom["vulnerabilities"]}
+    assert set(vulns) == {"CVE-2023-0833"}
+    v = vulns["CVE-2023-0833"]
+    assert v["affects"] == [{"ref": "maven:com.squareup.okhttp3:okhttp"}]
+    assert v["ratings"][0]["score"] == 4.7 and v["ratings"][0]["severity"] == "medium"
+    out2 = tmp_path / "shop.cdx.json"
+    shop = corpus_apks / "vulnapps" / "InsecureShop.apk"
+    assert mobsec("scan", "-q", str(shop), "-o", str(out2)).returncode == 0
+    assert not json.loads(out2.read_text(encoding="utf-8")).get("vulnerabilities")

@@ -5,7 +5,10 @@
 * ``components``: catalogued SDKs (``sdk:<id>``), build-metadata artifacts with Maven purls
   (``pkg:maven/<group>/<artifact>@<version>``), native libraries (type file, SHA-256) with
   the libraries whose banners they embed as sub-components (``pkg:generic/openssl@...``);
-* ``services``: the hosts the code holds URLs for, with up to five sample endpoints.
+* ``services``: the hosts the code holds URLs for, with up to five sample endpoints;
+* ``vulnerabilities``: the advisories of the offline table
+  (:mod:`mobsec.facts.inventory.advisories`) that cover a Maven component's version, each
+  affecting that component (the same lookup as the check ``android.sdk.vulnerable-library``).
 
 Built with cyclonedx-python-lib and checked by its strict JSON validator before it is
 returned, so an SBOM that would not validate is an error (RenderError), not a file.
@@ -16,17 +19,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from cyclonedx.model import HashAlgorithm, HashType, Property, XsUri
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.service import Service
+from cyclonedx.model.vulnerability import (
+    BomTarget,
+    Vulnerability,
+    VulnerabilityRating,
+    VulnerabilityReference,
+    VulnerabilityScoreSource,
+    VulnerabilitySeverity,
+    VulnerabilitySource,
+)
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 from packageurl import PackageURL
 
+from mobsec.facts.inventory.advisories import Advisory, advisories_for
 from mobsec.report.render import RenderError
 
 _HASHES = (("sha256", HashAlgorithm.SHA_256), ("sha1", HashAlgorithm.SHA_1))
@@ -52,6 +66,10 @@ def render_cyclonedx(doc: dict[str, Any]) -> str:
         bom.components.add(c)
     for h in inventory["hosts"]:
         bom.services.add(_service(h))
+    for lib in inventory["libraries"]:
+        if lib["kind"] == "library":
+            for adv in advisories_for(lib["id"], lib["version"]):
+                bom.vulnerabilities.add(_vulnerability(adv, f"maven:{lib['id']}"))
     bom.register_dependency(app, parts)
     text = JsonV1Dot6(bom).output_as_string(indent=2)
     problem = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
@@ -113,6 +131,42 @@ def _library(lib: dict[str, Any]) -> Component:
         properties=props,
         **who,
     )
+
+
+def _vulnerability(adv: Advisory, ref: str) -> Vulnerability:
+    ratings = []
+    if adv.cvss_score is not None:
+        ratings.append(
+            VulnerabilityRating(
+                score=Decimal(str(adv.cvss_score)),
+                severity=VulnerabilitySeverity(adv.severity),
+                method=VulnerabilityScoreSource.CVSS_V3_1,
+                vector=adv.cvss_vector,
+            )
+        )
+    else:
+        ratings.append(VulnerabilityRating(severity=VulnerabilitySeverity(adv.severity)))
+    return Vulnerability(
+        bom_ref=f"{adv.id}@{ref}",
+        id=adv.id,
+        source=VulnerabilitySource(url=XsUri(adv.reference)),
+        references=[
+            VulnerabilityReference(
+                id=alias, source=VulnerabilitySource(url=XsUri(_alias_url(alias)))
+            )
+            for alias in adv.aliases
+        ],
+        ratings=ratings,
+        description=adv.summary_en,
+        recommendation=f"Upgrade to {adv.fixed} or later." if adv.fixed else None,
+        affects=[BomTarget(ref=ref)],
+    )
+
+
+def _alias_url(alias: str) -> str:
+    if alias.startswith("GHSA-"):
+        return f"https://github.com/advisories/{alias}"
+    return f"https://www.cve.org/CVERecord?id={alias}"
 
 
 def _native(lib: dict[str, Any]) -> Component:
