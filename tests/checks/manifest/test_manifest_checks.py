@@ -151,3 +151,15 @@ def test_intent_validation_before_the_effect_marks_components_guarded() -> None:
     # compared, logged, and stored anyway: the comparison guards nothing
     twin = found[rcv + "LoggedReceiver"]
     assert twin["severity"] == "medium" and "guarded" not in twin["message"]["en"]
+
+
+@pytest.mark.toolchain
+def test_keyguard_dismissal_counts_only_where_it_hides_a_secure_lock_screen() -> None:
+    key = "android.manifest.exported-activity com.example.{}.UnlockActivity"
+    old = _findings("manifest-keyguard-old")[key.format("kgold")]
+    assert old["severity"] == "medium"
+    assert "disables the lock screen" in old["message"]["en"]
+    # minSdk 29: the same call only lifts a swipe lock screen on every device it runs on
+    q = _findings("manifest-keyguard-q")[key.format("kgq")]
+    assert q["severity"] == "info"
+    assert "no sensitive effect found" in q["message"]["en"]

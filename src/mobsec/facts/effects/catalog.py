@@ -44,6 +44,9 @@ class EffectApi:
     label_en: str
     label_zh: str
     permissions: tuple[str, ...] = ()
+    # The effect exists only on Android versions below this API level (0: on every one): an
+    # app whose minSdk is at least this never runs where the call does what the label says.
+    below_sdk: int = 0
 
     @property
     def api(self) -> str:
@@ -70,13 +73,19 @@ def _rows(
     en: str,
     zh: str,
     permissions: tuple[str, ...] = (),
+    below_sdk: int = 0,
 ) -> list[EffectApi]:
-    return [EffectApi(class_desc, m, kind, en, zh, permissions) for m in methods]
+    return [EffectApi(class_desc, m, kind, en, zh, permissions, below_sdk) for m in methods]
 
 
 EFFECTS: tuple[EffectApi, ...] = tuple(
     [
         # -- permission-guarded platform APIs ----------------------------------------------
+        # From Android 10 disableKeyguard "only works if the keyguard is not secure" (API
+        # reference; KeyguardDisableHandler allows apps only a non-secure keyguard): lifting
+        # a swipe lock exposes nothing. Up to Android 9 it also hid a PIN/pattern/password
+        # keyguard unless a device policy required a password (KeyguardViewMediator
+        # .setKeyguardEnabled has no isSecure test there), so it counts where minSdk < 29.
         *_rows(
             "Landroid/app/KeyguardManager$KeyguardLock;",
             ("disableKeyguard",),
@@ -84,6 +93,7 @@ EFFECTS: tuple[EffectApi, ...] = tuple(
             "disables the lock screen",
             "解除锁屏",
             (P + "DISABLE_KEYGUARD",),
+            below_sdk=29,
         ),
         *_rows(
             "Landroid/location/LocationManager;",

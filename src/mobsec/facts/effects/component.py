@@ -340,6 +340,7 @@ def walk_effects(
         return out, walk
     out.known = True
     held = set(facts.manifest.permission_names())
+    min_sdk = facts.manifest.min_sdk
     sites = _sites(facts)
     found: list[Effect] = []
     seen: set[str] = set()
@@ -356,6 +357,8 @@ def walk_effects(
             row = _judged(facts, found_row, site)
             if row is None or row.api in seen:
                 continue
+            if row.below_sdk and min_sdk >= row.below_sdk:
+                continue  # no device the app installs on gives the call this effect
             perm = ""
             if row.permissions:
                 have = [p for p in row.permissions if p in held]
