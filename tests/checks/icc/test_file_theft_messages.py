@@ -51,7 +51,19 @@ def test_messages_speak_their_language(thefts: dict[str, dict]) -> None:
     for f in thefts.values():
         assert not CJK.search(f["message"]["en"]), f["message"]["en"]
         assert not template_english(f), (template_english(f), f["message"]["zh-CN"])
-    assert set(thefts) == {"PickerActivity", "ShareActivity", "PathActivity", "ForwardActivity"}
+    assert set(thefts) == {
+        "PickerActivity",
+        "ShareActivity",
+        "PathActivity",
+        "ForwardActivity",
+        "ContractActivity$1",
+    }
+
+
+def test_an_activity_result_contract_is_named(thefts: dict[str, dict]) -> None:
+    m = thefts["ContractActivity$1"]["message"]
+    assert "ActivityResultContracts.GetContent request (ContractActivity.onCreate)" in m["en"]
+    assert "ActivityResultContracts.GetContent" in m["zh-CN"]
 
 
 def test_a_uri_forwarded_to_an_internal_activity_is_reported_where_it_entered(

@@ -34,6 +34,8 @@ from mobsec.report.model import Confidence, Finding, Severity, Text
 from ._intents import intent_shape
 
 INTENT = "Landroid/content/Intent;"
+ACC_BRIDGE = 0x40
+ACC_SYNTHETIC = 0x1000
 # Who can ask another app for a result: (class, method, intent argument position).
 REQUESTS = (
     (ACTIVITY, "startActivityForResult", 1),
@@ -50,6 +52,20 @@ PLACE_TEXT = {
     MEDIA: ("shared media storage (MediaStore)", "共享媒体存储(MediaStore)"),
 }
 REQUEST_CLASSES = frozenset(c for c, _, _ in REQUESTS)
+# ActivityResult contracts another app answers with a URI of its choosing.
+URI_CONTRACTS = frozenset(
+    f"Landroidx/activity/result/contract/ActivityResultContracts${name};"
+    for name in (
+        "GetContent",
+        "GetMultipleContents",
+        "OpenDocument",
+        "OpenMultipleDocuments",
+        "OpenDocumentTree",
+        "PickVisualMedia",
+        "PickMultipleVisualMedia",
+    )
+)
+REGISTER = "registerForActivityResult"
 ENTRY_KINDS = ("activity", "activity-alias", "service", "receiver")
 
 
@@ -97,7 +113,8 @@ ENTRY_KINDS = ("activity", "activity-alias", "service", "receiver")
 def uri_file_theft(ctx: CheckContext) -> Iterator[Finding]:
     exposed = _exposed_components(ctx)
     requests = _implicit_requests(ctx)
-    if not exposed and not requests:
+    callbacks = _contract_callbacks(ctx)
+    if not exposed and not requests and not callbacks:
         return
     result: UriTheftResult = ctx.facts.memo(
         ("icc", "uri-file-theft"),
@@ -106,6 +123,7 @@ def uri_file_theft(ctx: CheckContext) -> Iterator[Finding]:
             frozenset(exposed),
             frozenset(requests),
             TaintBudget(seconds=ctx.facts.options.taint_seconds),
+            frozenset(callbacks),
         ),
     )
     done: set[tuple[str, str, int]] = set()
@@ -114,7 +132,7 @@ def uri_file_theft(ctx: CheckContext) -> Iterator[Finding]:
         if key in done:
             continue
         done.add(key)
-        finding = _finding(ctx, theft, exposed, requests)
+        finding = _finding(ctx, theft, exposed, requests, callbacks)
         if finding is not None:
             yield finding
 
@@ -166,6 +184,29 @@ def _implicit_requests(ctx: CheckContext) -> dict[str, list[tuple[str, CodeSite]
     return out
 
 
+def _contract_callbacks(ctx: CheckContext) -> dict[str, list[tuple[str, CodeSite]]]:
+    """ActivityResultCallback class -> (contract, registration site) for each
+    ``registerForActivityResult(new GetContent(), callback)``: any app can answer those.
+    By method name: the caller may be an androidx class the framework data does not know."""
+    out: dict[str, list[tuple[str, CodeSite]]] = {}
+    code = ctx.code
+    for dex in code.dexes:
+        for mid in ctx.facts.calls.method_ids_named(dex, REGISTER):
+            for site in code.sites_of(dex, dex.call_sites(mid)):
+                args = site_args(site)
+                if args is None or len(args) < 3:
+                    continue
+                contracts = {v.data for v in args[1] if v.kind == "new"}
+                used = sorted(c for c in contracts if c in URI_CONTRACTS)
+                if not used:
+                    continue
+                for v in args[-1]:
+                    if v.kind == "new" and isinstance(v.data, str):
+                        name = used[0].rsplit("$", 1)[-1].rstrip(";")
+                        out.setdefault(v.data, []).append((f"ActivityResultContracts.{name}", site))
+    return out
+
+
 def _chooser_target(flow: MethodFlow, values: frozenset[Value]) -> frozenset[Value]:
     """``Intent.createChooser(target, title)``: the target Intent is what gets answered."""
     if len(values) != 1:
@@ -205,12 +246,14 @@ def _finding(
     theft: Theft,
     exposed: dict[str, str],
     requests: dict[str, list[tuple[str, CodeSite]]],
+    callbacks: dict[str, list[tuple[str, CodeSite]]],
 ) -> Finding | None:
     src = theft.source
     cls = src.method.split("->", 1)[0]
     if src.pi_type == FROM_RESULT:
-        asked = _requests_of(ctx, cls, requests)
-        actions = sorted({action_name(a) for a, _ in asked})
+        registered = callbacks.get(cls, [])
+        asked = registered or _requests_of(ctx, cls, requests)
+        actions = sorted({a if registered else action_name(a) for a, _ in asked})
         where = sorted({_short(str(s.caller)) for _, s in asked})
         shown = ", ".join(actions[:3])
         origin = (
@@ -263,6 +306,8 @@ def _location(ctx: CheckContext, theft: Theft) -> tuple[DexFile, int, int | None
     """Where the foreign URI is handed on toward the opener, in the method it entered: the
     call of the next method on the path, the opener itself, or the source."""
     path = theft.path
+    while len(path) > 1 and _synthetic(ctx, path[0]):
+        path = path[1:]  # a generic bridge (onActivityResult(Object)): its target has the line
     first = path[0] if path else theft.source.method
     found = _method(ctx, first)
     if found is None:
@@ -280,6 +325,11 @@ def _location(ctx: CheckContext, theft: Theft) -> tuple[DexFile, int, int | None
         if flow_sites:
             offset = flow_sites[0]
     return dex, method.method_idx, offset
+
+
+def _synthetic(ctx: CheckContext, key: str) -> bool:
+    found = _method(ctx, key)
+    return found is not None and bool(found[1].access_flags & (ACC_BRIDGE | ACC_SYNTHETIC))
 
 
 def _calls(ctx: CheckContext, ref: MethodRef, key: str) -> bool:

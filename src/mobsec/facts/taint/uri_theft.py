@@ -47,6 +47,8 @@ INTENT = "Landroid/content/Intent;"
 RESOLVER = "Landroid/content/ContentResolver;"
 CONTEXT = "Landroid/content/Context;"
 ON_RESULT = ("onActivityResult", "(IILandroid/content/Intent;)V")
+# ActivityResultCallback.onActivityResult(O): the answer to registerForActivityResult
+ON_CALLBACK = ("onActivityResult", "(Ljava/lang/Object;)V")
 FROM_INTENT = "intent"  # SourceSite.pi_type of an exported component's Intent
 FROM_RESULT = "activity-result"  # ... of onActivityResult's Intent
 OPEN = "open"  # SinkSite.kind of an opener (run 1)
@@ -219,16 +221,19 @@ def analyse_uri_theft(
     exposed: frozenset[str],
     requesters: frozenset[str],
     budget: TaintBudget | None = None,
+    callbacks: frozenset[str] = frozenset(),
 ) -> UriTheftResult:
     """File thefts of one app.
 
     ``exposed``: descriptors of the components another app can start or bind (exported,
     enabled, not behind a signature permission); ``requesters``: classes whose
-    ``onActivityResult`` gets an answer another app can give (an implicit request).
+    ``onActivityResult`` gets an answer another app can give (an implicit request);
+    ``callbacks``: ActivityResultCallback classes registered for a contract another app
+    answers with a URI (``GetContent``, ``OpenDocument``...).
     """
     budget = budget or TaintBudget()
     out = UriTheftResult()
-    first = ForeignUriEngine(facts, budget, exposed, requesters)
+    first = ForeignUriEngine(facts, budget, exposed, requesters, callbacks)
     opened = [x for x in first.run().leaks if x.sink.kind == OPEN]
     out.complete = first.complete
     kept: list[Leak] = []
@@ -300,6 +305,8 @@ class ForeignUriMethod(MethodTaint):
             }
         if (name, proto) == ON_RESULT and self.e.requests_results(self.cls):
             out[3] = out.get(3, EMPTY) | {self.foreign(None, f"{self.key}#param3", FROM_RESULT, 3)}
+        if (name, proto) == ON_CALLBACK and self.cls in self.e.callbacks:
+            out[1] = out.get(1, EMPTY) | {self.foreign(None, f"{self.key}#param1", FROM_RESULT, 1)}
         return out
 
     def library_call(
@@ -340,23 +347,36 @@ class ForeignUriEngine(_OwnTablesEngine):
         budget: TaintBudget,
         exposed: frozenset[str],
         requesters: frozenset[str],
+        callbacks: frozenset[str] = frozenset(),
     ) -> None:
         self.exposed = exposed
         self.requesters = requesters
+        self.callbacks = callbacks
         self.waiting: dict[str, list[MethodKey]] = {}  # outer class -> roots not started
         super().__init__(facts, budget)
 
     def has_source_in_scope(self) -> bool:
-        if not (self.exposed or self.requesters):
+        if not (self.exposed or self.requesters or self.callbacks):
             return False
         return _calls_in_scope(self, OPENERS)
+
+    def find_roots(self) -> list[MethodKey]:
+        # A callback whose interface the APK itself carries (androidx) has no framework
+        # ancestor, so the engine does not take it for a root on its own.
+        roots = super().find_roots()
+        known = set(roots)
+        for c in sorted(self.callbacks):
+            key = f"{c}->{ON_CALLBACK[0]}{ON_CALLBACK[1]}"
+            if key not in known and self.cg.lookup(key) is not None:
+                roots.append(key)
+        return roots
 
     def first_roots(self, roots: list[MethodKey]) -> list[MethodKey]:
         """Foreign Intents enter only in the exposed components and the requesting classes
         (and their inner classes): start there. Other roots wait until a field or a
         component's Intent channel they read gets a foreign URI (see write_field); a
         whole-app fixpoint for a handful of sources cost a second on Appium's server."""
-        starts = {*self.exposed, *self.requesters}
+        starts = {*self.exposed, *self.requesters, *(_outer(c) for c in self.callbacks)}
         first: list[MethodKey] = []
         for r in roots:
             outer = _outer(r.split("->", 1)[0])
