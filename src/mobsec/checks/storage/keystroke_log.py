@@ -7,6 +7,12 @@ found by index (methods with those names, callers of the ``KeyEvent`` getters), 
 read once: a ``Log.*`` call whose message is built from the key code, the event's character
 or the typed text is reported. A value converted on the way (``(char) code``) is not
 followed: the per-method data flow does not carry a source through arithmetic.
+
+A keyboard listener's ``onKey(primaryCode, ...)`` only receives the codes its layout XML
+declares (``new Keyboard(context, R.xml.keys)``): a log reached, on the method's branches,
+by none of them (the fallback after cases for every declared code) is an info note that
+says so. Layouts that cannot be resolved, codes the branches do not handle, app code calling
+``onKey`` itself and logged text other than the code keep the finding.
 """
 
 from __future__ import annotations
@@ -16,9 +22,12 @@ from collections.abc import Iterator
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
+from mobsec.facts.keyboard_layouts import declared_key_codes
 from mobsec.ingest.dex import DexFile, MethodDef
+from mobsec.ingest.dex.classes import ACC_STATIC
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
+from ._key_branches import reached_by_codes
 from ._meta import GBT_STORAGE
 from .logging import LOG, LOG_METHODS
 
@@ -39,6 +48,8 @@ HANDLERS = {
     ("afterTextChanged", "(Landroid/text/Editable;)V"): (0,),
 }
 MAX_DEPTH = 8
+KEYBOARD_ON_KEY = ("onKey", "(I[I)V")
+KEYBOARD_LISTENER = "Landroid/inputmethodservice/KeyboardView$OnKeyboardActionListener;"
 
 
 @check(
@@ -76,24 +87,76 @@ def keystroke_log(ctx: CheckContext) -> Iterator[Finding]:
         if flow is None:
             continue
         typed = _Typed(flow, params)
+        keyboard = _KeyboardCodes(ctx, dex, method, flow, params)
+        name = dex.method_ref(method.method_idx).name
         for c in flow.invokes():
             if c.callee.class_desc != LOG or c.callee.name not in LOG_METHODS:
                 continue
             args = flow.args_at(c.offset)
             if not any(typed.derived(a) for a in args[1:]):
                 continue
+            message = Text(
+                f"{name} writes what the user types (key code, key character or text) to "
+                f"Log.{c.callee.name}",
+                f"{name} 把用户输入的内容(按键码、按键字符或文本)写入 Log.{c.callee.name}",
+            )
+            severity = None
+            unreached = keyboard.unreached(c.offset, args[1:])
+            if unreached is not None:
+                # No key of the keyboard gets there: only a code the layout never sends would.
+                severity = Severity.INFO
+                message = Text(
+                    f"{name} logs the key code only in a branch no key of its keyboard layout "
+                    f"reaches (every declared code is handled before it: {unreached})",
+                    f"{name} 仅在键盘布局中任何按键都到达不了的分支中记录按键码(布局声明的每个按键码"
+                    f"都已在此之前处理:{unreached})",
+                )
             yield ctx.method_finding(
                 dex,
                 method.method_idx,
                 c.offset,
                 key=f"Log.{c.callee.name}",
-                message=Text(
-                    f"{dex.method_ref(method.method_idx).name} writes what the user types "
-                    f"(key code, key character or text) to Log.{c.callee.name}",
-                    f"{dex.method_ref(method.method_idx).name} 把用户输入的内容(按键码、按键字符"
-                    f"或文本)写入 Log.{c.callee.name}",
-                ),
+                message=message,
+                severity=severity,
             )
+
+
+class _KeyboardCodes:
+    """For a keyboard listener's ``onKey(primaryCode, keyCodes)``: whether a log is
+    reached by no code the app's keyboard layouts declare (:mod:`mobsec.facts.
+    keyboard_layouts`, :mod:`._key_branches`). Anything unknown answers "reached": layouts
+    not resolved, app code calling ``onKey`` itself (any code then), a logged value that is
+    not only the code."""
+
+    def __init__(
+        self,
+        ctx: CheckContext,
+        dex: DexFile,
+        method: MethodDef,
+        flow: MethodFlow,
+        params: tuple[int, ...],
+    ) -> None:
+        ref = dex.method_ref(method.method_idx)
+        self.codes: frozenset[int] | None = None
+        if (ref.name, ref.proto) != KEYBOARD_ON_KEY or method.access_flags & ACC_STATIC:
+            return
+        if ctx.code.call_sites(ref.class_desc, ref.name, ref.proto) or ctx.code.call_sites(
+            KEYBOARD_LISTENER, ref.name, ref.proto
+        ):
+            return  # the app calls it with codes of its own choosing
+        self.codes = declared_key_codes(ctx.facts)
+        self.flow = flow
+        self.others = _Typed(flow, ())  # typed values other than the code parameter
+        cfg = flow.cfg
+        self.register = cfg.registers - cfg.ins + 1  # after ``this``
+
+    def unreached(self, offset: int, args: list[frozenset[Value]]) -> str | None:
+        """The declared codes (text) when none of them reaches the log at ``offset``."""
+        if self.codes is None or any(self.others.derived(a) for a in args):
+            return None
+        if reached_by_codes(self.flow, self.register, sorted(self.codes), offset):
+            return None
+        return ", ".join(str(c) for c in sorted(self.codes)) or "no keys"
 
 
 def _candidates(ctx: CheckContext) -> Iterator[tuple[DexFile, MethodDef, tuple[int, ...]]]:
