@@ -43,3 +43,13 @@ def test_same_fingerprint_either_way() -> None:
         _policy("net-cleartext-loopback")["fingerprint"]
         == (_policy("net-cleartext-remote")["fingerprint"])
     )
+
+
+@pytest.mark.toolchain
+def test_nsc_base_config_loopback_only_is_info_and_its_twin_stays() -> None:
+    check, base = "android.network.nsc-cleartext-permitted", "<base-config>"
+    note = findings_by_name(HERE / "net-nsc-loopback", check, [base])[base]
+    assert note["severity"] == "info"
+    assert "loopback" in note["message"]["en"]
+    weak = findings_by_name(HERE / "net-nsc-weak", check, [base])[base]
+    assert weak["severity"] == "medium"
