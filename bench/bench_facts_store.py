@@ -1,5 +1,6 @@
 """What storing the facts costs a routine platform scan (issue 10 leftovers): every scan job
-now writes ``<sha256>.facts.json.gz`` for rule-only re-scans.
+now writes ``<sha256>.facts`` (format 4; formats 1-3: ``.facts.json.gz``) for rule-only
+re-scans.
 
     .venv/bin/python bench/bench_facts_store.py [--runs 3] [APK ...]
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 
 import pytest
 
 from mobsec.engine import scan
 from mobsec.options import ScanOptions
+from mobsec.rules import factsfile
 from mobsec.rules.loader import load_pack
 from mobsec.rules.stored import (
     FORMAT_VERSION,
@@ -21,6 +23,7 @@ from mobsec.rules.stored import (
     StoredRecords,
     facts_path,
     full_scan_reason,
+    legacy_path,
     load,
     rules_only,
     run_on_stored,
@@ -87,34 +90,74 @@ def test_fallbacks(stored, emergency_apks: dict[str, Path], tmp_path: Path) -> N
     path = facts_path(facts_dir, sha)
     assert path.is_file()
     # another engine's facts are not used
-    doc = json.loads(gzip.decompress(path.read_bytes()))
-    doc["engine"] = "0.0.0+000000000000"
-    path.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    good = path.read_bytes()
+    path.write_bytes(_rewritten(good, header={"engine": "0.0.0+000000000000"}))
     assert load(facts_dir, sha)[0] is None and "engine" in load(facts_dir, sha)[1]
-    # an older format version: a full scan, which stores this version's facts again
-    doc["engine"], doc["version"] = first["engine"], FORMAT_VERSION - 1
-    path.write_bytes(gzip.compress(json.dumps(doc).encode()))
-    assert load(facts_dir, sha)[0] is None and "format 2" in load(facts_dir, sha)[1]
+    # another format version of this container: a full scan
+    path.write_bytes(_rewritten(good, version=FORMAT_VERSION + 1))
+    assert "format 5, this engine reads 4" in load(facts_dir, sha)[1]
+    # a file of format 3 (gzip JSON under the old name): a full scan, which stores this
+    # version's facts and removes the old file
+    path.unlink()
+    old = legacy_path(facts_dir, sha)
+    old.write_bytes(gzip.compress(json.dumps(_FORMAT_3).encode()))
+    assert load(facts_dir, sha)[0] is None and "format 3" in load(facts_dir, sha)[1]
     runnable = _stored_capable(pack, tmp_path / "pack")
     again = rules_only(apk, (runnable,), facts_dir)
-    assert again["mode"] == "full-scan" and "format 2" in again["full_scan_reason"]
+    assert again["mode"] == "full-scan" and "format 3" in again["full_scan_reason"]
     assert again["complete"] and again["findings"] and again["errors"] == []
-    assert load(facts_dir, sha)[0] is not None  # rewritten in this version
+    assert load(facts_dir, sha)[0] is not None and not old.exists()  # rewritten as format 4
+    third = rules_only(apk, (runnable,), facts_dir)
+    assert third["mode"] == "stored-facts"
+    assert sorted(map(_place, third["findings"])) == sorted(map(_place, again["findings"]))
+    # a damaged file of format 3 is still named as damaged, not silently re-scanned
+    path.unlink()
+    old.write_bytes(b"\x1f\x8b not really gzip")
+    with pytest.raises(StoredFactsError, match="unreadable"):
+        load(facts_dir, sha)
+
+
+# The head of a format 3 file (what an engine before format 4 wrote).
+_FORMAT_3 = {"format": "mobsec-stored-facts", "version": 3, "engine": "0.1.0+0123456789ab",
+             "package_sha256": "0" * 64, "permissions": [], "string_texts": "[]"}  # fmt: skip
+
+
+def _rewritten(data: bytes, header: dict | None = None, version: int = FORMAT_VERSION,
+               drop: str = "", replace: dict[str, bytes] | None = None) -> bytes:  # fmt: skip
+    """``data`` (a format 4 file) packed again with these changes."""
+    box = factsfile.Container(data, 1 << 30)
+    sections = {k: box.raw(k) for k in box.sections if k != drop}
+    return factsfile.pack(version, {**box.header, **(header or {})},
+                          {**sections, **(replace or {})})  # fmt: skip
+
+
+def _flipped(data: bytes, section: str) -> bytes:
+    """One byte of ``section``'s compressed bytes inverted."""
+    box = factsfile.Container(data, 1 << 30)
+    off, n, _ = box.sections[section]
+    at = len(data) - len(box._body) + off + n // 2
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
 
 
 def _damaged(good: bytes) -> dict[str, bytes]:
-    doc = json.loads(gzip.decompress(good))
-    no_sites = {k: v for k, v in doc.items() if k != "string_sites"}
-    bad_rows = dict(doc, methods="[[1]]", invokes='[["La;","x",[[0,0,0,0]]]]')
-    bad_rows["string_texts"] = '["x"'
+    import struct
+
+    magic = len(factsfile.MAGIC)
+    n = len(factsfile.Container(good, 1 << 30).raw("string_sites")) // 8
+    bad_sites = struct.pack(f"<{n}i", *[10**6] * n) + bytes(4 * n)  # rows that are not there
+    brace = zlib.compress(b"{")
     return {
         "truncated": good[: len(good) // 2],
-        "not gzip": b"not gzip",
-        "bit flip": good[:-6] + bytes([good[-6] ^ 0xFF]) + good[-5:],
-        "not JSON": gzip.compress(b"{" * 100_000),
-        "not a facts file": gzip.compress(b"[1,2]"),
-        "sections missing": gzip.compress(json.dumps(no_sites).encode()),
-        "malformed content": gzip.compress(json.dumps(bad_rows).encode()),
+        "truncated in the header": good[:200],
+        "not a container": b"not a facts file at all",
+        "bit flip in the names": _flipped(good, "names"),
+        "bit flip in the sites": _flipped(good, "sites"),
+        "header not JSON": good[: magic + 4] + struct.pack("<I", len(brace)) + brace,
+        "not a facts file": _rewritten(good, header={"format": "something-else"}),
+        "sections missing": _rewritten(good, drop="sites"),
+        "header field missing": _rewritten(good, header={"dexes": None}),
+        "malformed content": _rewritten(good, replace={"string_sites": bad_sites}),
+        "other package": _rewritten(good, header={"package_sha256": "1" * 64}),
     }
 
 
@@ -131,6 +174,7 @@ def test_damaged_stored_facts_are_an_error_naming_the_file(
         path.write_bytes(junk)
         with pytest.raises(StoredFactsError) as e:
             rules_only(apk, (pack,), facts_dir)
+            pytest.fail(f"{what}: not refused")
         d = e.value.diagnostic
         assert d.file == str(path) and d.code == "stored_facts.unreadable", what
         assert "stored facts file cannot be used" in d.en and "事实数据" in d.zh, what
@@ -162,7 +206,7 @@ def test_cli_unreadable_package_or_facts_is_an_error(
     assert [(e["code"], e["file"]) for e in doc["errors"]] == [("zip.truncated", "truncated.apk")]
     # a damaged facts file of a readable package
     assert mobsec("scan", str(apk), *base).returncode == 0
-    path = next(facts.glob("*.facts.json.gz"))
+    path = next(facts.glob("*.facts"))
     path.write_bytes(path.read_bytes()[:100])
     out.unlink()
     proc = mobsec("scan", str(apk), *base)
@@ -245,7 +289,7 @@ def test_batch_rules_only_names_what_could_not_be_read(
     twin = emergency_apks["twin"]
     (apps / "twin.apk").write_bytes(twin.read_bytes())
     scan(twin, ScanOptions(threads=1, facts_dir=facts))
-    damaged = next(facts.glob("*.facts.json.gz"))
+    damaged = next(facts.glob("*.facts"))
     damaged.write_bytes(b"\x1f\x8b not really gzip")
     proc = mobsec("scan", str(apps), "--rules", str(pack_dir), "--allow-unsigned",
                   "--rules-only", "--facts-dir", str(facts), "-o", str(out), "--jobs", "1",

@@ -39,7 +39,7 @@ def add_scan_args(s: argparse.ArgumentParser) -> None:
         "--facts-dir",
         metavar="DIR",
         type=Path,
-        help="keep the facts rules need per package here (<sha256>.facts.json.gz), for "
+        help="keep the facts rules need per package here (<sha256>.facts), for "
         "--rules-only re-scans / 保存规则所需的事实数据,供仅规则重扫使用",
     )
     s.add_argument(

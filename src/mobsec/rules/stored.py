@@ -1,13 +1,16 @@
 """Stored facts: what rules need from one scanned package, kept so a rule-only re-scan runs
 without reading the package again (issue 10, point 5).
 
-A full scan with a facts directory writes ``<DIR>/<package sha256>.facts.json.gz``: the
+A full scan with a facts directory writes ``<DIR>/<package sha256>.facts`` (format 4, the
+container of :mod:`mobsec.rules.factsfile`; the code part in :mod:`mobsec.rules.codefacts`): the
 records of :mod:`mobsec.rules.records` (permissions, SDK levels, application flags,
 components, SDKs with versions, code strings with their first live instruction, native
 libraries with their symbols, signing certificates, every invoked method with up to
 MAX_SITES call sites and the supertypes of its class), plus the manifest excerpts and owners
 findings cite. It names the engine build (:func:`mobsec.version.engine_build`): facts of
-another build are not used, the package is scanned again instead.
+another build are not used, the package is scanned again instead. Files of formats 1-3
+(``<sha256>.facts.json.gz``) are read only to name the reason for that full scan, which
+replaces them.
 
 Which constructs run on stored facts and which need a full scan is decided per rule
 (:func:`full_scan_reason`): ``call`` with argument conditions (values from the data flow)
@@ -30,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 from mobsec.checks.context import MANIFEST_FILE, CheckContext, java_name
 from mobsec.diagnostics import InputError
 from mobsec.facts.manifest import manifest_excerpt
-from mobsec.ingest.dex.index import INVOKES
 from mobsec.report.model import Finding, Location, Owner, Text
 
+from . import codefacts, factsfile
 from .records import LiveRecords, urls_in
 from .schema import Cond, Rule
 
@@ -42,10 +45,12 @@ if TYPE_CHECKING:
     from .loader import RulePack
 
 FORMAT = "mobsec-stored-facts"
-FORMAT_VERSION = 3  # 3: string texts and their sites in two sections
-SITE_FIELDS = 4  # a stored site: dex no, caller idx, offset, method row (_MethodTable)
-MAX_SITES = 50  # per invoked method: a rule leaf keeps at most 50 places anyway
-MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (uncompressed) is not trusted
+# 3: gzip JSON, string texts and their sites in two sections; 4: the container of
+# factsfile.py, code facts as columns of numbers and interned names (codefacts.py).
+FORMAT_VERSION = 4
+SUFFIX = ".facts"
+LEGACY_SUFFIX = ".facts.json.gz"  # formats 1-3: read only to say why a full scan is needed
+MAX_FILE_BYTES = 256 << 20  # a stored file bigger than this (unpacked) is not trusted
 
 
 class NeedsFullScan(Exception):
@@ -66,8 +71,8 @@ class StoredFactsError(InputError):
         )
 
 
-# Top-level sections and their JSON types: a file missing one is damaged, not old.
-SECTIONS: dict[str, tuple[type, ...]] = {
+# Header fields and their JSON types: a file missing one is damaged, not old.
+HEADER: dict[str, tuple[type, ...]] = {
     "permissions": (list,),
     "sdk_levels": (dict, type(None)),
     "application": (dict, type(None)),
@@ -78,34 +83,28 @@ SECTIONS: dict[str, tuple[type, ...]] = {
     "natives": (list,),
     "certificates": (list,),
     "dexes": (list,),
-    "string_texts": (str,),
-    "string_sites": (str,),
-    "invokes": (str,),
-    "ancestors": (str,),
-    "methods": (str,),
+    "code_owners": (list,),
 }
 
 
 def facts_path(facts_dir: Path, sha256: str) -> Path:
-    return facts_dir / f"{sha256}.facts.json.gz"
+    return facts_dir / f"{sha256}{SUFFIX}"
+
+
+def legacy_path(facts_dir: Path, sha256: str) -> Path:
+    return facts_dir / f"{sha256}{LEGACY_SUFFIX}"
 
 
 # ---------------------------------------------------------------------------------- writing
 
 
 def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
-    """The stored facts of one scanned Android package."""
+    """The stored facts of one scanned Android package: the header fields and, under
+    ``"sections"``, the code sections as bytes."""
     from mobsec.version import engine_build
 
     live = LiveRecords(facts)
-    table = _MethodTable(facts)
-    invokes, ancestors = _invokes(facts, table)
-    texts, sites = [], []
-    for text, handle in live.strings:
-        site = live.site(handle)
-        if site is not None:
-            texts.append(text)
-            sites += table.site(site)
+    sections, code_owners = codefacts.build(facts)
     lines = {line for _, line in live.permissions}
     lines |= {c["line"] for c in live.components} | {
         f["line"] for c in live.components for f in c["filters"]
@@ -128,83 +127,9 @@ def snapshot(facts: AppFacts, sha256: str) -> dict[str, Any]:
         "natives": live.natives,
         "certificates": live.certificates,
         "dexes": [d.name for d in facts.code.dexes],
-        # Big sections as embedded JSON text: reading the file parses them only when a rule
-        # asks (a pack of manifest rules never builds the call-site lists).
-        # Texts apart from their sites: a rule reads every text, and only its hits' sites.
-        "string_texts": _text(texts),
-        "string_sites": _text(sites),  # SITE_FIELDS numbers per text
-        "invokes": _text(invokes),
-        "ancestors": _text(ancestors),
-        "methods": _text(table.rows),
+        "code_owners": code_owners,
+        "sections": sections,
     }
-
-
-def _text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-class _MethodTable:
-    """Callers interned once: a site is [dex no, caller idx, offset, method row]."""
-
-    def __init__(self, facts: AppFacts) -> None:
-        self.facts = facts
-        self.dex_no = {id(d): i for i, d in enumerate(facts.code.dexes)}
-        self.index: dict[tuple[int, int], int] = {}
-        self.rows: list[list[Any]] = []
-
-    def site(self, site: Any) -> list[int]:
-        d = self.dex_no[id(site.dex)]
-        row = self.row(site.dex, d, site.caller_idx)
-        return [d, site.caller_idx, site.offset, row]
-
-    def row(self, dex: Any, d: int, caller_idx: int) -> int:
-        """The caller's row, made on its first site; -1 for a caller in dead code (its class
-        lost to an earlier definition of the same name, as ``DexSet.sites_of`` skips)."""
-        key = (d, caller_idx)
-        row = self.index.get(key)
-        if row is None:
-            ref = dex.method_ref(caller_idx)
-            found = self.facts.code.find_class(ref.class_desc)
-            if found is not None and found[0] is not dex:
-                row = self.index[key] = -1
-                return row
-            source = found[1].source_file if found else None
-            o = self.facts.owners.owner_of(ref.class_desc)
-            owner = [o.kind, o.sdk.id if o.sdk else None, o.sdk.name.get("en") if o.sdk else None]
-            row = self.index[key] = len(self.rows)
-            self.rows.append([ref.class_desc, f"{ref.name}{ref.proto}", source, owner])
-        return row
-
-
-def _invokes(facts: AppFacts, table: _MethodTable) -> tuple[list[list[Any]], dict[str, list]]:
-    """[class desc, method name, sites] per invoked method ref, and the supertypes of each
-    invoked class (once per class)."""
-    code, hierarchy = facts.code, facts.hierarchy
-    merged: dict[tuple[str, str], list[list[int]]] = {}
-    for d, dex in enumerate(code.dexes):
-        pools, rows = dex.pools, {}  # this dex's caller idx -> method row
-        for idx in dex.refs.referenced_targets(INVOKES):
-            key = (pools.type_desc(pools.method_class_idx(idx)), pools.method_name(idx))
-            sites = merged.setdefault(key, [])
-            if len(sites) >= MAX_SITES:
-                continue
-            # Rows straight from the index: no CodeSite per call (76k on InsecureBankv2).
-            for r in dex.refs.refs_to(INVOKES, idx):
-                row = rows.get(r.caller)
-                if row is None:
-                    row = rows[r.caller] = table.row(dex, d, r.caller)
-                if row >= 0:
-                    sites.append([d, r.caller, r.offset, row])
-                    if len(sites) >= MAX_SITES:
-                        break
-    out, ancestors = [], {}
-    for (cls, name), sites in merged.items():
-        if sites:
-            if cls not in ancestors:
-                above = hierarchy.ancestors(cls) - {cls} if cls[:1] == "L" else set()
-                ancestors[cls] = sorted(above)
-            out.append([cls, name, sites])
-    return out, {k: v for k, v in ancestors.items() if v}
 
 
 def _owner(facts: AppFacts, java: str) -> list[Any]:
@@ -232,19 +157,22 @@ class FactsTooLarge(Exception):
 
 
 def save(facts_dir: Path, doc: dict[str, Any], max_bytes: int = MAX_FILE_BYTES) -> Path:
-    """Write ``doc`` (gzip); refuse what :func:`load` would refuse or ``max_bytes`` packed."""
+    """Write ``doc`` (a :func:`snapshot`); refuse what :func:`load` would refuse or
+    ``max_bytes`` packed. A file of an older format for the same package is removed."""
     from mobsec.cli import write_atomically
 
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
-        raise FactsTooLarge(len(data), MAX_FILE_BYTES, ("uncompressed", "未压缩"))
-    # Level 3: ~2.5x faster than 6 for ~15 % more bytes (1.31 vs 1.12 MB, InsecureBankv2).
-    packed = gzip.compress(data, compresslevel=3)
+    sections = doc["sections"]
+    header = {k: v for k, v in doc.items() if k not in ("sections", "version")}
+    unpacked = sum(map(len, sections.values()))
+    if unpacked > MAX_FILE_BYTES:
+        raise FactsTooLarge(unpacked, MAX_FILE_BYTES, ("uncompressed", "未压缩"))
+    packed = factsfile.pack(FORMAT_VERSION, header, sections)
     if len(packed) > max_bytes:
         raise FactsTooLarge(len(packed), max_bytes, ("compressed", "压缩后"))
     os.makedirs(facts_dir, exist_ok=True)
     path = facts_path(facts_dir, doc["package_sha256"])
     write_atomically(path, packed)
+    legacy_path(facts_dir, doc["package_sha256"]).unlink(missing_ok=True)
     return path
 
 
@@ -255,39 +183,72 @@ def load(facts_dir: Path, sha256: str) -> tuple[dict[str, Any] | None, str]:
     from mobsec.version import engine_build
 
     path = facts_path(facts_dir, sha256)
+    data = _read(path)
+    if data is None:
+        return _legacy(legacy_path(facts_dir, sha256))
+    version = factsfile.version_of(data)
+    if version is None:
+        raise StoredFactsError(path, "unreadable (not a stored facts file, or truncated)",
+                               "无法读取(不是事实数据文件或已被截断)")  # fmt: skip
+    if version != FORMAT_VERSION:
+        return None, f"stored facts format {version}, this engine reads {FORMAT_VERSION}"
     try:
-        if path.is_symlink():
-            raise StoredFactsError(path, "it is a symbolic link", "它是符号链接")
-        with gzip.open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return None, "no stored facts for this package"
-    except (OSError, EOFError) as e:  # gzip.BadGzipFile, a CRC error, a truncated stream
+        box = factsfile.Container(data, MAX_FILE_BYTES)
+    except factsfile.ContainerError as e:
         raise StoredFactsError(path, f"unreadable ({e})", f"无法读取({e})") from e
-    if len(data) > MAX_FILE_BYTES:
-        raise StoredFactsError(
-            path, f"larger than {MAX_FILE_BYTES} bytes", f"超过 {MAX_FILE_BYTES} 字节"
-        )
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError) as e:
-        raise StoredFactsError(path, "not JSON", "不是 JSON") from e
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+    doc = box.header
+    if doc.get("format") != FORMAT:
         raise StoredFactsError(path, "not a stored facts file", "不是事实数据文件")
-    if doc.get("version") != FORMAT_VERSION:
-        return None, f"stored facts format {doc.get('version')}, this engine reads {FORMAT_VERSION}"
     if doc.get("engine") != engine_build():
         return None, f"stored by engine {doc.get('engine')}, this is {engine_build()}"
     if doc.get("package_sha256") != sha256:
         raise StoredFactsError(path, "stored facts of another package", "属于另一个安装包")
-    bad = [k for k, kinds in SECTIONS.items() if not isinstance(doc.get(k), kinds)]
+    bad = [k for k, kinds in HEADER.items() if not isinstance(doc.get(k), kinds)]
+    bad += [k for k in codefacts.SECTIONS if k not in box.sections]
     if bad:
         raise StoredFactsError(
             path,
             f"sections missing or malformed: {', '.join(bad)}",
             f"缺少或损坏的部分:{', '.join(bad)}",
         )
+    doc["version"] = version
+    doc["code"] = codefacts.StoredCode(box, len(doc["dexes"]), len(doc["code_owners"]))
     return doc, ""
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes (bounded), None when there is none."""
+    try:
+        if path.is_symlink():
+            raise StoredFactsError(path, "it is a symbolic link", "它是符号链接")
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise StoredFactsError(path, f"unreadable ({e})", f"无法读取({e})") from e
+    if len(data) > MAX_FILE_BYTES:
+        raise StoredFactsError(
+            path, f"larger than {MAX_FILE_BYTES} bytes", f"超过 {MAX_FILE_BYTES} 字节"
+        )
+    return data
+
+
+def _legacy(path: Path) -> tuple[None, str]:
+    """A file of formats 1-3 (gzip JSON): never used, only named as the reason for a full
+    scan (which writes this format and removes it); a damaged one is an error, as before."""
+    data = _read(path)
+    if data is None:
+        return None, "no stored facts for this package"
+    try:
+        doc = json.loads(gzip.decompress(data))
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile, a CRC error, a truncated stream
+        raise StoredFactsError(path, f"unreadable ({e})", f"无法读取({e})") from e
+    except (ValueError, RecursionError) as e:
+        raise StoredFactsError(path, "not JSON", "不是 JSON") from e
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise StoredFactsError(path, "not a stored facts file", "不是事实数据文件")
+    return None, f"stored facts format {doc.get('version')}, this engine reads {FORMAT_VERSION}"
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -300,6 +261,7 @@ class StoredRecords:
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        self.code: codefacts.StoredCode = doc["code"]
         self.permissions = [tuple(p) for p in doc["permissions"]]
         self.sdk_levels = doc["sdk_levels"]
         self.application = doc["application"]
@@ -311,44 +273,19 @@ class StoredRecords:
     @cached_property
     def strings(self) -> list[tuple[str, Any]]:
         """(text, its number): the number is the handle :meth:`site` looks up."""
-        texts = json.loads(self.doc["string_texts"])
+        texts = self.code.string_texts
         return list(zip(texts, range(len(texts)), strict=True))
-
-    @cached_property
-    def _string_sites(self) -> list[int]:
-        return json.loads(self.doc["string_sites"])  # type: ignore[no-any-return]
 
     @cached_property
     def urls(self) -> list[tuple[str, str, Any]]:
         return urls_in(self.strings)
 
-    @cached_property
-    def methods(self) -> list[list[Any]]:
-        return json.loads(self.doc["methods"])  # type: ignore[no-any-return]
-
-    @cached_property
-    def _invokes(self) -> dict[str, list[list[Any]]]:
-        by_name: dict[str, list[list[Any]]] = {}
-        for entry in json.loads(self.doc["invokes"]):
-            by_name.setdefault(entry[1], []).append(entry)
-        return by_name
-
-    @cached_property
-    def _ancestors(self) -> dict[str, list[str]]:
-        return json.loads(self.doc["ancestors"])  # type: ignore[no-any-return]
-
     def site(self, handle: int) -> list[int]:
-        return self._string_sites[handle * SITE_FIELDS : (handle + 1) * SITE_FIELDS]
+        return self.code.string_site(handle)
 
     def calls(self, class_desc: str, method: str, exact: bool) -> list[Any]:
-        exact = exact or method == "<init>"
-        sites = [
-            s
-            for cls, _, found in self._invokes.get(method, [])
-            if cls == class_desc or (not exact and class_desc in self._ancestors.get(cls, ()))
-            for s in found
-        ]
         dexes = self.doc["dexes"]
+        sites = self.code.calls(class_desc, method, exact)
         return sorted(sites, key=lambda s: (dexes[s[0]], s[1], s[2]))
 
     def native_strings(self, path: str) -> list[str]:
@@ -393,7 +330,8 @@ def run_on_stored(rule: Rule, doc: dict[str, Any], records: StoredRecords) -> li
 def _finding(ctx: CheckContext, doc: dict[str, Any], records: StoredRecords, p: Any) -> Finding:
     if p.kind == "code":
         d, _, offset, row = p.site
-        cls, method, source, owner = records.methods[row]
+        cls, method, source, owner_no = records.code.method(row)
+        owner = doc["code_owners"][owner_no]
         location = Location(
             file=doc["dexes"][d],
             class_name=java_name(cls),

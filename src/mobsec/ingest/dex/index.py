@@ -65,6 +65,15 @@ class CodeRefs:
         for i in range(0, len(t), ROW):
             yield Ref(t[i], t[i + 1], t[i + 2], t[i + 3])
 
+    def table(self, kind: str) -> memoryview | array:
+        """The rows of ``kind`` as one flat u32 sequence (ROW numbers per row)."""
+        return self._rows[kind]
+
+    def csr(self, kind: str) -> tuple[memoryview | array, memoryview | array]:
+        """(offsets, order) of the reverse index: the rows of target t are
+        ``order[offsets[t]:offsets[t + 1]]`` (table order, as :meth:`refs_to` yields them)."""
+        return self._index(kind)
+
     def refs_to(self, kind: str, target: int) -> list[Ref]:
         """Every row of ``kind`` whose target is ``target``, in (caller, offset) order."""
         offsets, order = self._index(kind)

@@ -221,6 +221,12 @@ class Pools:
         cls, proto, name = self._method_id(idx)
         return MethodRef(self.type_desc(cls), self.string(name), self.proto(proto).descriptor)
 
+    def method_id_words(self) -> memoryview | array:
+        """The method_ids table as u32 words, two per method: class_idx | proto_idx << 16,
+        then name_idx (a whole-table pass without a tuple per method)."""
+        n = max(0, min(self.n_methods, (len(self._data) - self._method_off) // 8))
+        return u32_table(self._data, self._method_off, 2 * n)
+
     def method_class_idx(self, idx: int) -> int:
         return self._method_id(idx)[0]
 

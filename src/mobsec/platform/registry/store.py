@@ -33,7 +33,7 @@ def root() -> Path:
 
 
 def facts_dir() -> Path:
-    """Stored facts (``<sha256>.facts.json.gz``, :mod:`mobsec.rules.stored`) of the packages
+    """Stored facts (``<sha256>.facts``, :mod:`mobsec.rules.stored`) of the packages
     here: written by every routine scan, read by rule-only re-scans (incidents)."""
     return Path(getattr(settings, "MOBSEC_FACTS_DIR", None) or Path(settings.DATA_DIR) / "facts")
 
