@@ -48,7 +48,7 @@ class _Builder:
         self.facts = facts
         self.names: dict[str, int] = {}
         self.owners: dict[tuple[Any, ...], int] = {}
-        self.methods = [array("i") for _ in range(METHOD_COLUMNS)]
+        self.methods: list[tuple[int, ...]] = []  # METHOD_COLUMNS numbers per row
         self.classes = facts.code.classes
         self._by_class: dict[int, tuple[int, int]] = {}  # class name -> (source, owner)
 
@@ -116,13 +116,10 @@ class _Dex:
             if not dead:
                 source, owner = self.b.class_info(desc, sid)
                 m = self.b.methods
-                row = len(m[0])
+                row = len(m)
                 name = self.string(self.words[2 * caller + 1])
                 proto = self.proto(self.words[2 * caller] >> 16)
-                for col, v in zip(
-                    m, (self.d, caller, sid, name, proto, source, owner), strict=True
-                ):
-                    col.append(v)
+                m.append((self.d, caller, sid, name, proto, source, owner))
         self.rows[caller] = row
         return row
 
@@ -138,7 +135,11 @@ def build(facts: AppFacts) -> tuple[dict[str, bytes], list[list[Any]]]:
     owners = sorted(b.owners, key=b.owners.__getitem__)
     sections = {
         "names": texts_bytes(names),
-        "methods": _columns_bytes(b.methods),
+        "methods": _columns_bytes(
+            [array("i", col) for col in zip(*b.methods, strict=True)]
+            if b.methods
+            else [array("i")] * METHOD_COLUMNS
+        ),
         "invokes": _columns_bytes(invokes),
         "sites": _columns_bytes(sites),
         "ancestors": le_bytes(ancestors),
