@@ -9,6 +9,8 @@ Two sources, both already read or cheap to read:
   (written by the Android Gradle plugin for AndroidX, Material, kotlinx...) and the
   ``<artifact>.properties`` files Google's libraries ship (``version=`` and ``client=``).
   Each is one library with a Maven coordinate, so an SBOM can name it by purl;
+* ``META-INF/maven/<group>/<artifact>/pom.properties`` (Maven's own, kept when the build
+  does not strip it; ``groupId``/``artifactId`` must agree with the path);
 * version strings libraries compile into their code (``"okhttp/3.11.0"``,
   :mod:`.code_versions`), for those that ship no metadata file; ``source`` names the DEX
   and the string.
@@ -37,6 +39,7 @@ _META_INF = re.compile(r"META-INF/([A-Za-z0-9_.-]{1,200})\.version")
 # Google's libraries: <artifact>.properties at the root with version= and client= lines.
 _PROPERTIES = re.compile(r"([A-Za-z0-9_.-]{1,120})\.properties")
 _MAVEN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,120}")
+_POM = re.compile(r"META-INF/maven/([A-Za-z0-9_.-]{1,120})/([A-Za-z0-9_.-]{1,120})/pom\.properties")
 
 
 def build_metadata_artifacts(
@@ -47,8 +50,9 @@ def build_metadata_artifacts(
     reads = 0
     for name in names:
         meta = _META_INF.fullmatch(name)
-        props = None if meta else _PROPERTIES.fullmatch(name)
-        if meta is None and props is None:
+        pom = None if meta else _POM.fullmatch(name)
+        props = None if meta or pom else _PROPERTIES.fullmatch(name)
+        if meta is None and pom is None and props is None:
             continue
         if reads >= MAX_FILES:
             break
@@ -60,6 +64,11 @@ def build_metadata_artifacts(
         if meta is not None:
             coordinate = _coordinate(meta.group(1))
             version = text.strip()
+        elif pom is not None:
+            fields = _properties(text)
+            version = fields.get("version", "")
+            stated = (fields.get("groupId"), fields.get("artifactId"))
+            coordinate = (pom.group(1), pom.group(2)) if stated == pom.groups() else None
         else:
             fields = _properties(text)
             client = fields.get("client", "")
