@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,7 @@ class TaintEngine:
         self._init_keeps: dict[MethodKey, bool] = {}
         self._const_returns: dict[MethodKey, Range] = {}
         self._has_result_handler: bool | None = None
+        self._onclick: set[str] | None = None
         self.roots: set[MethodKey] = set()
         self._dirty = False
 
@@ -177,11 +179,6 @@ class TaintEngine:
         self, key: MethodKey, dex: DexFile, method: MethodDef, cfg: Cfg
     ) -> MethodTaint:
         return MethodTaint(self, key, dex, method, cfg)
-
-    def first_roots(self, roots: list[MethodKey]) -> list[MethodKey]:
-        """The roots analysed from the start; an analysis whose sources sit in a few classes
-        starts there and enqueues the others when a channel they read gets data."""
-        return roots
 
     def is_analysed(self, desc: str) -> bool:
         if is_library_class(desc):
@@ -252,7 +249,8 @@ class TaintEngine:
 
     # ---- roots -------------------------------------------------------------------------
 
-    def find_roots(self) -> list[MethodKey]:
+    def find_roots(self, only: Callable[[str], bool] | None = None) -> list[MethodKey]:
+        """The methods the framework calls; with ``only``, those of the classes it accepts."""
         roots: list[MethodKey] = []
         # A component the manifest disables (android:enabled="false") never runs.
         m = self.facts.manifest
@@ -261,10 +259,14 @@ class TaintEngine:
         }
         for ep in self.facts.entry_points:
             if java_to_descriptor(ep.component) not in disabled:
-                roots.extend(ep.methods)
-        onclick = layout_onclick_names(self.facts)
+                roots.extend(k for k in ep.methods if only is None or only(k.split("->", 1)[0]))
+        if self._onclick is None:
+            self._onclick = layout_onclick_names(self.facts)
+        onclick = self._onclick
         listeners: dict[str, list[MethodKey]] = {}  # callbacks of non-component classes
         for desc, (dex, cls) in self.code.classes.items():
+            if only is not None and not only(desc):
+                continue
             if not self.is_analysed(desc) or desc in disabled:
                 continue
             framework = has_framework_ancestor(self.code, desc)
@@ -331,7 +333,7 @@ class TaintEngine:
             return result
         roots = self.find_roots()
         self.roots = set(roots)
-        for r in self.first_roots(roots):
+        for r in roots:
             self.enqueue(r)
         analysed: set[MethodKey] = set()
         deadline = started + self.budget.seconds

@@ -28,6 +28,7 @@ Two runs of the taint engine (:mod:`.engine`), each with its own sources and sin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -352,7 +353,7 @@ class ForeignUriEngine(_OwnTablesEngine):
         self.exposed = exposed
         self.requesters = requesters
         self.callbacks = callbacks
-        self.waiting: dict[str, list[MethodKey]] = {}  # outer class -> roots not started
+        self.started: set[str] = set()  # outer classes whose roots are being analysed
         super().__init__(facts, budget)
 
     def has_source_in_scope(self) -> bool:
@@ -360,10 +361,17 @@ class ForeignUriEngine(_OwnTablesEngine):
             return False
         return _calls_in_scope(self, OPENERS)
 
-    def find_roots(self) -> list[MethodKey]:
+    def find_roots(self, only: Callable[[str], bool] | None = None) -> list[MethodKey]:
+        """Foreign Intents enter only in the exposed components and the requesting classes
+        (and their inner classes): the run starts with their roots. The app's other roots
+        are found and analysed when a field or a component's Intent channel they read gets
+        a foreign URI (see write_field); a whole-app fixpoint for a handful of sources cost
+        a second on Appium's server."""
+        starts = {*self.exposed, *self.requesters, *(_outer(c) for c in self.callbacks)}
+        self.started.update(starts)
+        roots = super().find_roots(only or (lambda desc: _outer(desc) in starts))
         # A callback whose interface the APK itself carries (androidx) has no framework
         # ancestor, so the engine does not take it for a root on its own.
-        roots = super().find_roots()
         known = set(roots)
         for c in sorted(self.callbacks):
             key = f"{c}->{ON_CALLBACK[0]}{ON_CALLBACK[1]}"
@@ -371,25 +379,10 @@ class ForeignUriEngine(_OwnTablesEngine):
                 roots.append(key)
         return roots
 
-    def first_roots(self, roots: list[MethodKey]) -> list[MethodKey]:
-        """Foreign Intents enter only in the exposed components and the requesting classes
-        (and their inner classes): start there. Other roots wait until a field or a
-        component's Intent channel they read gets a foreign URI (see write_field); a
-        whole-app fixpoint for a handful of sources cost a second on Appium's server."""
-        starts = {*self.exposed, *self.requesters, *(_outer(c) for c in self.callbacks)}
-        first: list[MethodKey] = []
-        for r in roots:
-            outer = _outer(r.split("->", 1)[0])
-            if outer in starts:
-                first.append(r)
-            else:
-                self.waiting.setdefault(outer, []).append(r)
-        return first
-
     def write_field(self, key: Any, labels: frozenset) -> None:
         before = self.fields.get(key)
         super().write_field(key, labels)
-        if self.fields.get(key) is before or not self.waiting:
+        if self.fields.get(key) is before:
             return
         if key[0] == "icc":  # an Intent to one of the app's components
             self._wake(_outer(key[1]))
@@ -398,7 +391,11 @@ class ForeignUriEngine(_OwnTablesEngine):
                 self._wake(_outer(site.caller.class_desc))
 
     def _wake(self, outer: str) -> None:
-        for r in self.waiting.pop(outer, ()):
+        if outer in self.started:
+            return
+        self.started.add(outer)
+        for r in TaintEngine.find_roots(self, lambda desc: _outer(desc) == outer):
+            self.roots.add(r)
             self.enqueue(r)
 
     def requests_results(self, desc: str) -> bool:
