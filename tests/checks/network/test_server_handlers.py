@@ -16,7 +16,7 @@ def test_server_severity_follows_its_connection_handling() -> None:
     found = findings_by_name(
         HERE / "net-server-handlers",
         CHECK,
-        ("handlers.deviceid", "(port 7070)", "handlers.orientation"),
+        ("handlers.deviceid", "(port 7070)", "(port 7071)", "handlers.orientation"),
     )
     device_id = found["handlers.deviceid"]
     assert device_id["severity"] == "medium"
@@ -24,6 +24,9 @@ def test_server_severity_follows_its_connection_handling() -> None:
     command = found["(port 7070)"]
     assert command["severity"] == "medium"
     assert "Runtime.exec" in command["message"]["en"]
+    android_id = found["(port 7071)"]  # no permission guards it, but the socket sends it
+    assert android_id["severity"] == "medium"
+    assert "android_id" in android_id["message"]["en"]
     orientation = found["handlers.orientation"]
     assert orientation["severity"] == "info"
     assert "reaches no sensitive effect" in orientation["message"]["en"]

@@ -217,12 +217,14 @@ def _sites(facts: AppFacts) -> dict[tuple[int, int], list[tuple[EffectApi, CodeS
                 out.setdefault((id(s.dex), s.caller_idx), []).append((_LOOKUP, s))
         for access in facts.pi_collection.accesses():
             src = access.source
-            if src.kind not in ("method", "content-uri") or not src.permissions:
+            if src.kind not in ("method", "content-uri"):
                 continue
+            # A source no permission guards (ANDROID_ID) is no effect for a component
+            # another app starts, but a socket sends it to whoever connects: "pi-open".
             row = EffectApi(
                 src.class_desc or "Landroid/content/ContentResolver;",
                 src.method or "query",
-                "pi",
+                "pi" if src.permissions else "pi-open",
                 f"reads {src.name.en}",
                 f"读取{src.name.zh}",
                 tuple(p.name for p in src.permissions),
@@ -354,6 +356,8 @@ def walk_effects(
         ):
             continue  # a library's own work, reached only through library superclass methods
         for found_row, site in sites[key]:
+            if found_row.kind == "pi-open" and kind != "socket":
+                continue  # nothing for a caller that starts a component (see _sites)
             row = _judged(facts, found_row, site)
             if row is None or row.api in seen:
                 continue
@@ -387,6 +391,7 @@ def _classify(kind: str, found: list[Effect], out: ComponentEffects) -> None:
         counts = (
             e.kind == "act"
             or (e.kind == "pi" and e.permission != "")
+            or (e.kind == "pi-open" and kind == "socket")
             or (e.kind == "read" and (answers or e.permission != ""))
             or (e.kind in ("returns", "display") and bool(reads))
             or (e.kind == "start" and (bool(inputs) or kind == "socket"))

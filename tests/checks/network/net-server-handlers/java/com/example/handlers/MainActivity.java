@@ -4,7 +4,7 @@ import android.app.Activity;
 import android.os.Bundle;
 import android.telephony.TelephonyManager;
 
-/** Starts the three servers; what each one does for a client is in its own class. */
+/** Starts the servers; what each one does for a client is in its own class. */
 public class MainActivity extends Activity {
     static final int ROTATION_0 = 0;
 
@@ -13,6 +13,7 @@ public class MainActivity extends Activity {
         super.onCreate(state);
         new DeviceIdServer((TelephonyManager) getSystemService(TELEPHONY_SERVICE)).start();
         new CommandServer().start();
+        new AndroidIdServer(getContentResolver()).start();
         new OrientationServer(ROTATION_0).start();
     }
 }
