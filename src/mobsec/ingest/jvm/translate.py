@@ -651,6 +651,9 @@ def _emit(
                 payload += [key & 0xFFFF, (key >> 16) & 0xFFFF]
             payload += [(pc + off, 0) for _, off in rest]
         e.payloads.append((start + 1, start, payload))
+        # A Dalvik switch falls through when no case matches; the JVM one jumps to its
+        # default: without this goto the default branch would be unreachable.
+        e.branch(0x2A, pc + cases[0][1], 32)
     elif 0xAC <= op <= 0xB0:
         k = "IJFDA"[op - 0xAC]
         w = len(_slots(k))
