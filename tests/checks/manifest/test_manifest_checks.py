@@ -133,6 +133,47 @@ def test_exported_component_without_an_effect_is_a_note() -> None:
 
 
 @pytest.mark.toolchain
+def test_effects_behind_a_registered_receiver_or_a_consent_token_are_not_the_components() -> None:
+    found = _findings("manifest-effects-receivers")
+    act = "android.manifest.exported-activity com.example.receivers."
+    svc = "android.manifest.exported-service com.example.receivers."
+    # one weakness, one place: the open receiver it registers is the finding, named here
+    reg = found[act + "RegisterActivity"]
+    assert reg["severity"] == "info"
+    assert (
+        "reported at its own place (android.icc.dynamic-receiver-exported in "
+        "RegisterActivity.onCreate)" in reg["message"]["en"]
+    )
+    assert "android.icc.dynamic-receiver-exported" in reg["message"]["zh-CN"]
+    assert "on a broadcast only: RegisterActivity$Saver" in reg["evidence"]
+    # the twin stores its own caller's extra: its own effect, stays
+    twin = found[act + "RegisterStoreActivity"]
+    assert twin["severity"] == "medium"
+    assert "changes stored preferences" in twin["message"]["en"]
+    # a receiver for a system broadcast: the upload follows the system's event
+    watch = found[svc + "WatchService"]
+    assert watch["severity"] == "info"
+    assert "no sensitive effect found" in watch["message"]["en"]
+    assert "on a broadcast only: WatchService$1" in watch["evidence"]
+    assert found[svc + "PostService"]["severity"] == "medium"
+    assert "sends over the network" in found[svc + "PostService"]["message"]["en"]
+    # the MediaProjection token comes in the caller's Intent: the user's consent, not the caller's
+    proj = found[svc + "ProjectionService"]
+    assert proj["severity"] == "info"
+    assert "MediaProjectionManager.getMediaProjection" in proj["evidence"]
+    assert "consent token of the caller's Intent" in proj["evidence"]
+    mic = found[svc + "MicService"]
+    assert mic["severity"] == "medium"
+    assert "records audio (AudioRecord.startRecording)" in mic["message"]["en"]
+    # the concrete effect is named first, not the broadcast it also sends
+    track = found[svc + "TrackService"]
+    assert (
+        "its code tracks the device location (LocationManager.requestLocationUpdates)"
+        in (track["message"]["en"])
+    )
+
+
+@pytest.mark.toolchain
 def test_intent_validation_before_the_effect_marks_components_guarded() -> None:
     found = _findings("manifest-guards")
     rcv = "android.manifest.exported-receiver com.example.guards."

@@ -19,6 +19,7 @@ from mobsec.checks.storage._common import (
 from mobsec.checks.storage._meta import GBT_COMPONENT
 from mobsec.facts.dataflow import MethodFlow, Value, method_flow
 from mobsec.facts.values import ValueAnalysis
+from mobsec.ingest.dex import CodeSite
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 STICKY = ("sendStickyBroadcast", "sendStickyBroadcastAsUser", "sendStickyOrderedBroadcast",
@@ -126,6 +127,28 @@ SYSTEM_ACTION_PREFIXES = (
     gbt_34975=[GBT_COMPONENT],
 )
 def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
+    for site, actions in unprotected_registrations(ctx):
+        shown = ", ".join(sorted(actions)) if actions else "actions not known"
+        shown_zh = ", ".join(sorted(actions)) if actions else "action 未知"
+        yield ctx.code_finding(
+            site,
+            key="registerReceiver",
+            message=Text(
+                f"registerReceiver without permission or RECEIVER_NOT_EXPORTED ({shown})",
+                f"registerReceiver 未指定权限或 RECEIVER_NOT_EXPORTED({shown_zh})",
+            ),
+        )
+
+
+def unprotected_registrations(ctx: CheckContext) -> list[tuple[CodeSite, set[str] | None]]:
+    """The registerReceiver calls other apps can send to, with their actions (None: not
+    known); also asked by the exported-component checks (the receiver an exported
+    component registers is reported here, at its own place)."""
+    return ctx.facts.memo(("icc", "unprotected-registrations"), lambda: _unprotected(ctx))
+
+
+def _unprotected(ctx: CheckContext) -> list[tuple[CodeSite, set[str] | None]]:
+    out: list[tuple[CodeSite, set[str] | None]] = []
     sites = [(s, 2) for s in ctx.facts.calls.of(CONTEXT, "registerReceiver")]
     sites += [(s, 3) for s in ctx.code.call_sites(CONTEXT_COMPAT, "registerReceiver")]
     for site, skip in sites:  # skip: parameters up to the IntentFilter (plus the Context)
@@ -159,16 +182,8 @@ def dynamic_receiver_exported(ctx: CheckContext) -> Iterator[Finding]:
             and all(a.startswith(SYSTEM_ACTION_PREFIXES) for a in actions)
         ):
             continue
-        shown = ", ".join(sorted(actions)) if actions else "actions not known"
-        shown_zh = ", ".join(sorted(actions)) if actions else "action 未知"
-        yield ctx.code_finding(
-            site,
-            key="registerReceiver",
-            message=Text(
-                f"registerReceiver without permission or RECEIVER_NOT_EXPORTED ({shown})",
-                f"registerReceiver 未指定权限或 RECEIVER_NOT_EXPORTED({shown_zh})",
-            ),
-        )
+        out.append((site, actions))
+    return out
 
 
 def _helper_filter_actions(ctx: CheckContext, values: frozenset[Value]) -> set[str] | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mobsec.checks.context import CheckContext
+from mobsec.checks.icc.broadcasts import unprotected_registrations
 from mobsec.checks.manifest._common import (
     COMPONENT_KIND_TEXT,
     GBT_COMPONENTS,
@@ -26,7 +27,7 @@ from mobsec.checks.manifest._guards import caller_guard
 from mobsec.checks.manifest._intent_guard import intent_guard
 from mobsec.checks.manifest._receiver_input import reads_intent_data
 from mobsec.checks.registry import check
-from mobsec.facts.effects.component import component_effects
+from mobsec.facts.effects.component import ComponentEffects, component_effects
 from mobsec.facts.manifest import Component, Manifest
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
@@ -80,7 +81,20 @@ def _finding(
             f"({checked[1]}) and returns before acting otherwise",
             f"{extra[1]};代码中有 Intent 校验:入口方法先校验 Intent({checked[1]}),不符合时直接返回",
         )
-    if effects.harmless:
+    opened = _registered_here(ctx, effects) if effects.harmless else []
+    if opened:
+        # One weakness, one place: what another app can drive is the receiver this
+        # component registers, reported where it is registered.
+        severity = Severity.INFO
+        where = ", ".join(opened)
+        extra = (
+            f"{extra[0]}; exported, but its own code reaches no sensitive effect: what another "
+            f"app can drive through it is the receiver it registers at run time, reported at "
+            f"its own place (android.icc.dynamic-receiver-exported in {where})",
+            f"{extra[1]};虽已导出,但其自身代码未发现敏感操作:其他应用能借此操纵的是它在运行时注册的"
+            f"接收器,已在注册处单独报告(android.icc.dynamic-receiver-exported,位于 {where})",
+        )
+    elif effects.harmless:
         # Exposure with nothing behind it: another app can start it, but its code reaches no
         # permission-guarded API, write, command, code load or data it hands back.
         severity = Severity.INFO
@@ -107,6 +121,19 @@ def _finding(
     if shown and not ctx.full:
         finding.evidence = f"{finding.evidence}\n{shown}" if finding.evidence else shown
     return finding
+
+
+def _registered_here(ctx: CheckContext, effects: ComponentEffects) -> list[str]:
+    """``Class.method`` of the unprotected registerReceiver calls the component's code
+    reaches, when what the component leads to lies only behind receivers it registers."""
+    if not effects.through_receivers:
+        return []
+    out = []
+    for site, _actions in unprotected_registrations(ctx):
+        if (id(site.dex), site.caller_idx) in effects.reached:
+            ref = site.dex.method_ref(site.caller_idx)
+            out.append(f"{ref.class_desc[1:-1].rsplit('/', 1)[-1]}.{ref.name}")
+    return list(dict.fromkeys(out))
 
 
 def _component_check(ctx: CheckContext, kinds: tuple[str, ...]) -> Iterator[Finding]:

@@ -564,3 +564,17 @@ RETURNS_CALLER_INTENT = EffectApi(
     "returns the caller's own Intent (its URI grants are honoured with this app's rights)",
     "把调用方自己的 Intent 返回(以本应用的权限兑现其中的 URI 授权)",
 )
+# ``getMediaProjection(code, data)``: ``data`` must carry the token the system's consent
+# dialog returns to the app the device's user agreed to. When it comes from the Intent another
+# app sent, that app brings (or lacks) the user's consent: starting the component gives it
+# nothing it does not already have (this marker: found, not counted, named in the evidence).
+CONSENT_TOKEN = EffectApi(
+    "Landroid/media/projection/MediaProjectionManager;",
+    "getMediaProjection",
+    "consent",
+    "",
+    "",
+)
+# An AudioRecord built with AudioRecord.Builder.setAudioPlaybackCaptureConfig records what
+# other apps play, through a MediaProjection (the user's consent), not the microphone.
+PLAYBACK_CAPTURE = ("Landroid/media/AudioRecord$Builder;", "setAudioPlaybackCaptureConfig")

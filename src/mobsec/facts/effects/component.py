@@ -13,6 +13,14 @@ method run (a singleton built by the Application). The walk is bounded
 The call sites of the effect table (:mod:`.catalog`) and of the PI catalogue's sources
 (:mod:`mobsec.facts.privacy`) inside the reached methods are the component's effects, each
 with the call chain that reaches it (for the finding's evidence).
+
+A broadcast receiver the component creates (``registerReceiver(new R(), filter)``) runs when
+a matching broadcast arrives, not when the caller starts the component: the walk first
+finishes without entering such receivers (what the caller's start makes happen), then
+enters them. What only they reach is kept apart (:attr:`ComponentEffects.through_receivers`):
+a receiver another app can send to is reported where it is registered
+(``android.icc.dynamic-receiver-exported``), one for system or local broadcasts only runs
+on events the caller does not control.
 """
 
 from __future__ import annotations
@@ -23,8 +31,10 @@ from typing import TYPE_CHECKING
 
 from mobsec.facts.dataflow import method_flow
 from mobsec.facts.effects.catalog import (
+    CONSENT_TOKEN,
     CONSTANT_ARGUMENT_HARMLESS,
     EFFECTS,
+    PLAYBACK_CAPTURE,
     REFLECTED,
     RETURNS_CALLER_INTENT,
     SECRET_WORDS,
@@ -44,6 +54,15 @@ MAX_METHODS = 6000  # reached methods per component before the answer is "unknow
 MAX_SUBTYPES = 64  # app overrides followed for one call naming an app type
 MAX_PATH = 5  # methods shown in a "via" chain
 SHOWN = 4  # effects spelled out in the evidence
+RECEIVER = "Landroid/content/BroadcastReceiver;"
+# Entry methods whose Intent parameter is the one another app sent.
+INTENT_ENTRIES = frozenset(
+    ("onStartCommand", "onStart", "onHandleIntent", "onBind", "onRebind", "onReceive",
+     "onNewIntent", "onUnbind", "onTaskRemoved")
+)  # fmt: skip
+# The order effects are named in (the message names the first): a permission-guarded act
+# says more than "writes files", which says more than "starts a component".
+_RANK = {"act": 0, "pi": 1, "pi-open": 1, "returns": 3, "display": 4, "read": 5, "start": 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +73,7 @@ class Effect:
     label_zh: str
     permission: str  # the held permission that makes it work, or ""
     path: tuple[str, ...]  # "Class.method" from the entry method to the caller
+    depth: int = 0  # calls from the entry method (the shortest chain is named first)
 
 
 @dataclass(slots=True)
@@ -65,6 +85,12 @@ class ComponentEffects:
     other: list[Effect] = field(default_factory=list)  # found but not counting (why: kind)
     caller_data: Effect | None = None
     not_held: list[tuple[str, str]] = field(default_factory=list)  # (api, permission)
+    # Effects reached only inside receivers the component creates (they run on a broadcast).
+    through_receivers: list[Effect] = field(default_factory=list)
+    receivers: list[str] = field(default_factory=list)  # simple names of those receivers
+    # (id(dex), method_idx) of the methods the caller's start reaches (receivers not entered)
+    reached: frozenset[tuple[int, int]] = frozenset()
+    consent: list[Effect] = field(default_factory=list)  # capture that needs the user's token
 
     @property
     def harmless(self) -> bool:
@@ -73,7 +99,11 @@ class ComponentEffects:
     def only_from(self, method: str) -> bool:
         """Every effect is reached through the entry method named ``method`` (a guard
         there comes before all of them); unknown effects are not."""
-        return self.known and all(e.path and e.path[0].endswith("." + method) for e in self.effects)
+        return (
+            self.known
+            and bool(self.effects)
+            and all(e.path and e.path[0].endswith("." + method) for e in self.effects)
+        )
 
     def evidence(self) -> str:
         """The lines appended to the finding's evidence."""
@@ -99,6 +129,19 @@ class ComponentEffects:
             )
         for api, perm in self.not_held[:2]:
             lines.append(f"not counted: {api} needs {perm.rsplit('.', 1)[-1]}, not requested")
+        for e in self.consent[:2]:
+            lines.append(
+                f"not counted: {e.api} via {' -> '.join(e.path)} uses the MediaProjection "
+                "consent token of the caller's Intent (only the device's user can grant it)"
+            )
+        if self.through_receivers:
+            e = self.through_receivers[0]
+            more = len(self.through_receivers) - 1
+            tail = f" and {more} more" if more > 0 else ""
+            lines.append(
+                f"on a broadcast only: {', '.join(self.receivers[:3])} (registered by its code) "
+                f"{e.label_en} ({e.api}){tail} via {' -> '.join(e.path)}"
+            )
         return "\n".join(lines)
 
     def summary(self) -> tuple[str, str]:
@@ -139,8 +182,19 @@ class _ComponentReach(Reachability):
         self._app_instantiated = app_instantiated
         self._hierarchy = hierarchy
         self._typed: set[tuple[str, str, str]] = set()
+        self._root = root
+        self._deferred: list[str] = []  # receivers created here, entered after the first walk
+        self._second = False
         super().__init__(code, [root], every_method_of, entries, lookups=lookups)
         self.complete = not self._work
+        self.own = frozenset(self.names)  # what the caller's start reaches
+        self.receivers = list(dict.fromkeys(self._deferred))
+        if self.complete and self.receivers:
+            self._second = True
+            self._current = None  # their chains start at the receiver's callback
+            for d in self.receivers:
+                self._activate(d)
+            self._run()
 
     def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
         key = (id(dex), m.method_idx)
@@ -155,6 +209,10 @@ class _ComponentReach(Reachability):
         # Another manifest component named here (``new Intent(this, Other.class)``) runs
         # with its own exposure when started: its effects are its own finding's.
         if desc in self._others:
+            return
+        if not self._second and desc != self._root and RECEIVER in self._supers(desc):
+            # runs on a broadcast, not on the caller's start: entered in the second walk
+            self._deferred.append(desc)
             return
         super()._activate(desc, every_method)
 
@@ -248,6 +306,10 @@ def _judged(facts: AppFacts, row: EffectApi, site: CodeSite) -> EffectApi | None
     screen that is only constants and the caller's own data shows the caller nothing new."""
     if row is _LOOKUP:
         return _reflected(site)
+    if (row.class_desc, row.method) == (CONSENT_TOKEN.class_desc, CONSENT_TOKEN.method):
+        return CONSENT_TOKEN if _callers_intent(facts, site, 2) else row
+    if (row.class_desc, row.method) == ("Landroid/media/AudioRecord;", "startRecording"):
+        return None if _playback_capture_only(facts, site) else row
     if (row.class_desc, row.method) in CONSTANT_ARGUMENT_HARMLESS:
         return None if _texts(facts, site, 1)[0] else row
     if row.kind == "returns" and _returns_callers_intent(facts, site):
@@ -262,6 +324,43 @@ def _judged(facts: AppFacts, row: EffectApi, site: CodeSite) -> EffectApi | None
     if constant or kinds <= {IPC}:
         return None
     return row
+
+
+def _callers_intent(facts: AppFacts, site: CodeSite, position: int) -> bool:
+    """Argument ``position`` is the Intent another app sent (the parameter of an entry
+    method such as ``onStartCommand``, or ``getIntent()``), followed across methods."""
+    for r in facts.values.arg(site, position):
+        v = r.value
+        if v.kind == "result" and getattr(v.data, "name", "") == "getIntent":
+            return True
+        if v.kind != "param" or r.made_in is None:
+            continue
+        dex, idx = r.made_in
+        ref = dex.method_ref(idx)
+        params = ref.proto[1:].split(")", 1)[0]
+        if ref.name in INTENT_ENTRIES and "Landroid/content/Intent;" in params:
+            return True
+    return False
+
+
+def _playback_capture_only(facts: AppFacts, site: CodeSite) -> bool:
+    """Every AudioRecord the site's class (with its nested classes) builds captures other
+    apps' playback (``setAudioPlaybackCaptureConfig``), none records the microphone."""
+    outer = _outer(site.dex.method_ref(site.caller_idx).class_desc)
+
+    def in_class(sites) -> bool:
+        return any(_outer(s.dex.method_ref(s.caller_idx).class_desc) == outer for s in sites)
+
+    calls = facts.calls
+    return (
+        in_class(calls.of(*PLAYBACK_CAPTURE))
+        and not in_class(calls.of("Landroid/media/AudioRecord;", "<init>"))
+        and not in_class(calls.of("Landroid/media/AudioRecord$Builder;", "setAudioSource"))
+    )
+
+
+def _outer(desc: str) -> str:
+    return desc.split("$", 1)[0] + (";" if "$" in desc else "")
 
 
 def _returns_callers_intent(facts: AppFacts, site: CodeSite) -> bool:
@@ -341,10 +440,13 @@ def walk_effects(
     if not walk.complete:
         return out, walk
     out.known = True
+    out.reached = walk.own
+    out.receivers = [_simple(d) for d in walk.receivers]
     held = set(facts.manifest.permission_names())
     min_sdk = facts.manifest.min_sdk
     sites = _sites(facts)
-    found: list[Effect] = []
+    own: list[Effect] = []
+    later: list[Effect] = []
     seen: set[str] = set()
     owners = facts.owners
     for key in walk.names:
@@ -355,6 +457,13 @@ def walk_effects(
             for k in walk.chain(key)
         ):
             continue  # a library's own work, reached only through library superclass methods
+        if any(
+            walk.names[k].endswith(".<clinit>") and owners.owner_of(walk.descs[k]).kind == "sdk"
+            for k in walk.chain(key)
+        ):
+            # A library class's static initialiser builds its constants; what the walk
+            # reaches past it comes from resolving its virtual calls over every created type.
+            continue
         for found_row, site in sites[key]:
             if found_row.kind == "pi-open" and kind != "socket":
                 continue  # nothing for a caller that starts a component (see _sites)
@@ -363,6 +472,10 @@ def walk_effects(
                 continue
             if row.below_sdk and min_sdk >= row.below_sdk:
                 continue  # no device the app installs on gives the call this effect
+            if row is CONSENT_TOKEN:
+                seen.add(row.api)
+                out.consent.append(Effect(row.api, "act", "", "", "", walk.path(key)))
+                continue
             perm = ""
             if row.permissions:
                 have = [p for p in row.permissions if p in held]
@@ -372,10 +485,21 @@ def walk_effects(
                     continue
                 perm = have[0]
             seen.add(row.api)
-            found.append(
-                Effect(row.api, row.kind, row.label_en, row.label_zh, perm, walk.path(key))
+            effect = Effect(
+                row.api,
+                row.kind,
+                row.label_en,
+                row.label_zh,
+                perm,
+                walk.path(key),
+                len(walk.chain(key)),
             )
-    _classify(kind, found, out)
+            (own if key in walk.own else later).append(effect)
+    _classify(kind, own, out)
+    if later:
+        on_broadcast = ComponentEffects(component, known=True)
+        _classify(kind, later, on_broadcast)
+        out.through_receivers = on_broadcast.effects
     return out, walk
 
 
@@ -399,3 +523,4 @@ def _classify(kind: str, found: list[Effect], out: ComponentEffects) -> None:
         if e.kind == "input":
             continue
         (out.effects if counts else out.other).append(e)
+    out.effects.sort(key=lambda e: (_RANK.get(e.kind, 2) - (e.permission != ""), e.depth))
