@@ -122,7 +122,8 @@ def uri_file_theft(ctx: CheckContext) -> Iterator[Finding]:
             ctx.facts,
             frozenset(exposed),
             frozenset(requests),
-            TaintBudget(seconds=ctx.facts.options.taint_seconds),
+            # two runs: together no longer than the PI analysis may take
+            TaintBudget(seconds=ctx.facts.options.taint_seconds / 2),
             frozenset(callbacks),
         ),
     )

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 INTENT = "Landroid/content/Intent;"
 RESOLVER = "Landroid/content/ContentResolver;"
 CONTEXT = "Landroid/content/Context;"
+ACTIVITY = "Landroid/app/Activity;"
 ON_RESULT = ("onActivityResult", "(IILandroid/content/Intent;)V")
 # ActivityResultCallback.onActivityResult(O): the answer to registerForActivityResult
 ON_CALLBACK = ("onActivityResult", "(Ljava/lang/Object;)V")
@@ -354,6 +355,7 @@ class ForeignUriEngine(_OwnTablesEngine):
         self.requesters = requesters
         self.callbacks = callbacks
         self.started: set[str] = set()  # outer classes whose roots are being analysed
+        self._intent_readers: set[str] | None = None
         super().__init__(facts, budget)
 
     def has_source_in_scope(self) -> bool:
@@ -366,8 +368,10 @@ class ForeignUriEngine(_OwnTablesEngine):
         (and their inner classes): the run starts with their roots. The app's other roots
         are found and analysed when a field or a component's Intent channel they read gets
         a foreign URI (see write_field); a whole-app fixpoint for a handful of sources cost
-        a second on Appium's server."""
-        starts = {*self.exposed, *self.requesters, *(_outer(c) for c in self.callbacks)}
+        a second on Appium's server. An exposed component that never reads its Intent makes
+        no source: it starts only when woken like the others."""
+        readers = {c for c in self.exposed if self._reads_intent(c)}
+        starts = {*readers, *self.requesters, *(_outer(c) for c in self.callbacks)}
         self.started.update(starts)
         roots = super().find_roots(only or (lambda desc: _outer(desc) in starts))
         # A callback whose interface the APK itself carries (androidx) has no framework
@@ -378,6 +382,21 @@ class ForeignUriEngine(_OwnTablesEngine):
             if key not in known and self.cg.lookup(key) is not None:
                 roots.append(key)
         return roots
+
+    def _reads_intent(self, comp: str) -> bool:
+        """``getIntent()`` called in the component or its inner classes (R8 may name it on
+        ``Activity``), or an Intent-taking entry method (onNewIntent, onReceive...) there."""
+        if self._intent_readers is None:
+            sites = self.facts.calls.of(ACTIVITY, "getIntent")
+            self._intent_readers = {_outer(x.caller.class_desc) for x in sites}
+        if comp in self._intent_readers:
+            return True
+        inner = comp[:-1] + "$"
+        for desc in (comp, *(d for d in self.code.classes if d.startswith(inner))):
+            for name, proto in self.cg.members(desc):
+                if name in INTENT_PARAMS and INTENT in proto:
+                    return True
+        return False
 
     def write_field(self, key: Any, labels: frozenset) -> None:
         before = self.fields.get(key)
