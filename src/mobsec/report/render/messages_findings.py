@@ -28,6 +28,7 @@ FINDINGS_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "area.binary": ("Binary hardening", "二进制加固"),
     "area.platform": ("Platform APIs", "平台接口"),
     "area.resilience": ("Resilience (anti-tampering)", "抗逆向与防篡改"),
+    "area.sdk": ("Third-party libraries", "第三方库"),
     "scope.label": ("Code", "代码范围"),
     "scope.all": ("all code", "全部代码"),
     "scope.app": ("app's own code", "应用自身代码"),
