@@ -16,7 +16,7 @@ from mobsec.checks.registry import check
 from mobsec.diagnostics import FormatError
 from mobsec.facts.dataflow import Value, arg_registers, method_flow
 from mobsec.facts.values import Reached, provenance, provenance_zh, texts
-from mobsec.facts.values.maps import reads_map
+from mobsec.facts.values.maps import ENTRY_PARTS, VALUE_READS, reads_map
 from mobsec.facts.values.path import java_method
 from mobsec.ingest.dex import CodeSite, DexFile
 from mobsec.report.model import Confidence, Finding, Severity, Text
@@ -506,12 +506,15 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
         for s in ctx.code.call_sites(cls, name)
     }
     wanted: dict[tuple[str, int], bool] = {}
+    callees = _Callees()
     for cls, name in COMPARES:
         for site in ctx.code.call_sites(cls, name):
             method = (site.dex.name, site.caller_idx)
             if method not in wanted:
                 wanted[method] = (
-                    method in readers or _reads_credential_field(site) or _reads_map(site)
+                    method in readers
+                    or callees.reads_credential_field(site)
+                    or callees.reads_map(site)
                 )
             if not wanted[method]:
                 continue
@@ -545,9 +548,46 @@ COMPARES = (
 )
 
 
-def _reads_map(site: CodeSite) -> bool:
-    dex = site.dex
-    return any(reads_map(dex.method_ref(r.target)) for r in dex.invokes_in(site.caller_idx))
+# The names reads_map accepts: a callee with another name is decided without decoding its
+# class and proto.
+_MAP_READ_NAMES = frozenset(name for _cls, name in (*VALUE_READS, *ENTRY_PARTS))
+
+
+class _Callees:
+    """What the methods comparing strings call and read, decided once per callee or field
+    for one run of the check (thousands of such methods share a few hundred of them)."""
+
+    def __init__(self) -> None:
+        self._map_reads: dict[tuple[str, int], bool] = {}
+        self._credential_fields: dict[tuple[str, int], bool] = {}
+
+    def reads_map(self, site: CodeSite) -> bool:
+        dex = site.dex
+        return any(self._is_map_read(dex, r.target) for r in dex.invokes_in(site.caller_idx))
+
+    def reads_credential_field(self, site: CodeSite) -> bool:
+        dex = site.dex
+        return any(
+            self._is_credential_field(dex, r.target) for r in dex.field_reads_in(site.caller_idx)
+        )
+
+    def _is_map_read(self, dex: DexFile, method_idx: int) -> bool:
+        key = (dex.name, method_idx)
+        got = self._map_reads.get(key)
+        if got is None:
+            got = dex.pools.method_name(method_idx) in _MAP_READ_NAMES and reads_map(
+                dex.method_ref(method_idx)
+            )
+            self._map_reads[key] = got
+        return got
+
+    def _is_credential_field(self, dex: DexFile, field_idx: int) -> bool:
+        key = (dex.name, field_idx)
+        got = self._credential_fields.get(key)
+        if got is None:
+            got = bool(CREDENTIAL_FIELD.match(dex.pools.field_ref(field_idx).name))
+            self._credential_fields[key] = got
+        return got
 
 
 def _credential_like(text: str) -> bool:
@@ -638,13 +678,6 @@ def _mask_keys(path: str, keys: set[str]) -> str:
     for k in sorted(keys, key=len, reverse=True):
         path = path.replace(f'"{k}"', f'"{mask(k)}"')
     return path
-
-
-def _reads_credential_field(site: CodeSite) -> bool:
-    return any(
-        CREDENTIAL_FIELD.match(site.dex.pools.field_ref(r.target).name)
-        for r in site.dex.field_reads_in(site.caller_idx)
-    )
 
 
 def _zh_source(source: str) -> str:
