@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mobsec.checks.context import CheckContext
 from mobsec.checks.registry import check
-from mobsec.ingest.dex import CodeSite, MethodRef
+from mobsec.ingest.dex import CodeSite, DexFile, MethodRef
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._common import callee_of, param_types, site_args, words
@@ -54,9 +54,10 @@ STRING = "Ljava/lang/String;"
 )
 def sensitive_log(ctx: CheckContext) -> Iterator[Finding]:
     checked: dict[tuple[int, int], bool] = {}
+    decided: dict[tuple[int, int, int], bool] = {}
     for name in LOG_METHODS:
         for site in ctx.code.call_sites(LOG, name):
-            if not _may_hold_secret(site, checked):
+            if not _may_hold_secret(site, checked, decided):
                 continue
             args = site_args(site)
             if args is None:
@@ -103,24 +104,50 @@ def _constant(values: frozenset) -> bool:
     return bool(values) and all(v.is_constant() for v in values)
 
 
-def _may_hold_secret(site: CodeSite, memo: dict[tuple[int, int], bool]) -> bool:
+def _may_hold_secret(
+    site: CodeSite, memo: dict[tuple[int, int], bool], decided: dict[tuple[int, int, int], bool]
+) -> bool:
     """Cheap pre-filter from the method's reference lists: a sensitive-looking string,
     field or call must occur in the method before data flow is worth computing (apps log
-    from thousands of methods; most mention nothing sensitive)."""
+    from thousands of methods; most mention nothing sensitive). ``memo`` keeps the answer
+    per method, ``decided`` per string, field and callee (methods share most of them)."""
     key = (id(site.dex), site.caller_idx)
     if key in memo:
         return memo[key]
     dex = site.dex
     found = (
-        any(text_labels_secret(dex.string(r.target)[:200]) for r in dex.strings_in(site.caller_idx))
+        any(
+            _decided(decided, dex, 1, r.target, lambda i: text_labels_secret(dex.string(i)[:200]))
+            for r in dex.strings_in(site.caller_idx)
+        )
         or any(
-            name_is_sensitive(dex.pools.field_ref(r.target).name)
+            _decided(
+                decided, dex, 2, r.target, lambda i: name_is_sensitive(dex.pools.field_ref(i).name)
+            )
             for r in dex.field_reads_in(site.caller_idx)
         )
-        or any(_sensitive_call(dex.method_ref(r.target)) for r in dex.invokes_in(site.caller_idx))
+        or any(
+            _decided(decided, dex, 3, r.target, lambda i: _sensitive_call(dex.method_ref(i)))
+            for r in dex.invokes_in(site.caller_idx)
+        )
     )
     memo[key] = found
     return found
+
+
+def _decided(
+    decided: dict[tuple[int, int, int], bool],
+    dex: DexFile,
+    kind: int,
+    idx: int,
+    decide: Callable[[int], bool],
+) -> bool:
+    """``decide(idx)`` for a string (1), field (2) or callee (3) of ``dex``, once."""
+    key = (id(dex), kind, idx)
+    got = decided.get(key)
+    if got is None:
+        got = decided[key] = decide(idx)
+    return got
 
 
 def _sensitive_call(ref: MethodRef) -> bool:
