@@ -525,6 +525,8 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
             if len(args) != 2:
                 continue
             for const_side, other in ((args[0], args[1]), (args[1], args[0])):
+                if not _may_be_input(flow, other):
+                    continue  # most compares: skip resolving the constant side across methods
                 secrets = _compared_constants(ctx, site, const_side)
                 if not secrets:
                     continue
@@ -638,6 +640,12 @@ def _input_of(
         if source is not None:
             return source, r
     return None
+
+
+def _may_be_input(flow, values: frozenset[Value]) -> bool:
+    """What :func:`_input_of` needs, without looking across methods: user input read here,
+    or a parameter (which a caller may fill with it)."""
+    return _user_input(flow, values) is not None or any(v.kind == "param" for v in values)
 
 
 def _credential_finding(
