@@ -69,6 +69,9 @@ def sql_injection(ctx: CheckContext) -> Iterator[Finding]:
             built = [r for r in ctx.facts.values.arg(site, pos) if has_variable_part(r.value)]
             if not built:
                 continue
+            # The value analysis returns its answers in set order; the message names the
+            # first, so order them or the same APK gets a different message on each run.
+            built.sort(key=lambda r: (_shape(r.value), provenance(r)))
             shown = _shape(built[0].value)
             kinds = frozenset().union(*(input_kinds(r, ctx.facts.hierarchy) for r in built))
             source_en, source_zh = describe_kinds(kinds)
