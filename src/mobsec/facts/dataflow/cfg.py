@@ -73,6 +73,7 @@ def decode_all(dex: DexFile, code: CodeItem) -> list[Insn]:
     out: list[Insn] = []
     pc = 0
     decode = _dexcore.decode
+    new = tuple.__new__  # Insn(...) without the named tuple's Python-level __new__
     while pc < n:
         try:
             op, fmt, size, regs, lit, idx, _idx2, target, payload = decode(data, off, n, pc)
@@ -83,7 +84,7 @@ def decode_all(dex: DexFile, code: CodeItem) -> list[Insn]:
         elif fmt in ("3rc", "4rcc"):
             first, count = regs[0]
             regs = tuple(range(first, first + count))
-        out.append(Insn(pc, op, size, regs, lit, idx, target, payload))
+        out.append(new(Insn, (pc, op, size, regs, lit, idx, target, payload)))
         pc += size
     return out
 
