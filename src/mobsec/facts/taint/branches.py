@@ -105,6 +105,119 @@ def dead_edges(
     return range_facts(cfg, resolve, method_ref, const_return).dead
 
 
+def may_decide(
+    cfg: object,
+    resolve: Callable[[int, object], tuple[MethodKey, ...]],
+    method_ref: Callable[[int], object],
+    const_return: Callable[[MethodKey], Range],
+) -> bool:
+    """Whether the interval pass can decide any branch of the method: a cheap pre-check,
+    since most methods compare only unknown values and skipping the pass for them gives the
+    same (empty) set of dead edges.
+
+    A branch is decided only when its operands have known ranges. Within the branch's
+    block the last write of an operand says whether it can: a constant, a move, a
+    ``new-array`` or literal arithmetic from a register that can, or the ``move-result``
+    of a call that can return a known range (``Random.nextInt``, an app method with a
+    constant return); any other write is unknown (see :func:`_step`). An operand not written
+    in the block can be known if any instruction of the method makes that register known
+    (flow-insensitive: the entry state is all unknown).
+    """
+    insns = cfg.insns  # type: ignore[attr-defined]
+    blocks, block_of = cfg.blocks, cfg.block_of  # type: ignore[attr-defined]
+    branches = [k for k, i in enumerate(insns) if i.op in (0x2B, 0x2C) or 0x32 <= i.op <= 0x3D]
+    if not branches:
+        return False
+    slot = cfg.registers  # type: ignore[attr-defined]
+    call_known: dict[int, bool] = {}
+
+    def call_may_know(k: int) -> bool:
+        """Whether the call at insn ``k`` can leave a known range in the result slot."""
+        got = call_known.get(k)
+        if got is None:
+            insn = insns[k]
+            ref = method_ref(insn.idx)
+            got = False
+            if (ref.class_desc, ref.name, ref.proto) == RANDOM_INT:
+                got = True
+            elif ref.proto.endswith(")I") or ref.proto.endswith(")Z"):
+                targets = resolve(insn.op, ref)
+                got = len(targets) == 1 and const_return(targets[0]) is not None
+            call_known[k] = got
+        return got
+
+    result_known: bool | None = None  # whether any call can; computed when needed
+
+    def any_call_may_know() -> bool:
+        nonlocal result_known
+        if result_known is None:
+            result_known = any(call_may_know(k) for k, i in enumerate(insns) if i.op in INVOKES)
+        return result_known
+
+    known: set[int] | None = None  # registers any instruction may make known
+
+    def entry_known(reg: int) -> bool:
+        """Whether ``reg`` can hold a known range at a block's entry (flow-insensitive)."""
+        nonlocal known
+        if known is None:
+            known = {i.regs[0] for i in insns if i.op in CONSTS}
+            if any_call_may_know():
+                known.update(i.regs[0] for i in insns if i.op == 0x0A and i.regs)
+            copies = [(i.regs[1], i.regs[0]) for i in insns if _copies(i)]
+            changed = True
+            while changed:
+                changed = False
+                for src, dst in copies:
+                    if src in known and dst not in known:
+                        known.add(dst)
+                        changed = True
+        return reg in known
+
+    def may_know(reg: int, before: int) -> bool:
+        """Whether ``reg`` can hold a known range right before insn ``before``."""
+        start = blocks[block_of[before]].start
+        k = before - 1
+        while k >= start:
+            insn = insns[k]
+            op, regs = insn.op, insn.regs
+            if op in INVOKES:
+                if reg == slot:
+                    return call_may_know(k)
+            elif op == 0x0A and regs and regs[0] == reg:
+                reg = slot  # the result of the call before it
+            elif op in CONSTS and regs[0] == reg:
+                return True
+            elif _copies(insn) and regs[0] == reg:
+                reg = regs[1]
+            elif (
+                op not in NO_DEST
+                and regs
+                and (regs[0] == reg or (op in WIDE_DEST and regs[0] + 1 == reg))
+            ):
+                return False  # any other write: unknown
+            k -= 1
+        return any_call_may_know() if reg == slot else entry_known(reg)
+
+    for k in branches:
+        insn = insns[k]
+        if not insn.regs:
+            continue
+        if 0x32 <= insn.op <= 0x37:
+            if len(insn.regs) > 1 and may_know(insn.regs[0], k) and may_know(insn.regs[1], k):
+                return True
+        elif may_know(insn.regs[0], k):
+            return True
+    return False
+
+
+def _copies(insn: object) -> bool:
+    """An instruction whose result is known when its source register is (see _step)."""
+    op, regs = insn.op, insn.regs  # type: ignore[attr-defined]
+    return (op in MOVES or op == NEW_ARRAY or op in (0xD0, 0xD8) or op in LIT_FOLD) and len(
+        regs
+    ) > 1
+
+
 def range_facts(
     cfg: object,
     resolve: Callable[[int, object], tuple[MethodKey, ...]],

@@ -33,6 +33,10 @@ class CallGraph:
         self._resolved: dict[tuple[int, MethodRef], tuple[MethodKey, ...]] = {}
         self.defs: dict[MethodKey, tuple[DexFile, MethodDef]] = {}
         self._framework: dict[str, str] = {}
+        # define() answers, and the superclass chains it walks: virtual calls ask the same
+        # (class, name, proto) again for every caller, and the chain walk is not cached
+        self._defined: dict[tuple[str, str, str], MethodKey | None] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
 
     def members(self, desc: str) -> dict[tuple[str, str], tuple[DexFile, MethodDef]]:
         """(name, proto) -> definition, for the methods the class itself defines."""
@@ -50,7 +54,17 @@ class CallGraph:
 
     def define(self, desc: str, name: str, proto: str) -> MethodKey | None:
         """The app method that a call to ``desc->name proto`` runs (walking up superclasses)."""
-        for d in (desc, *self.code.superclasses(desc)):
+        sig = (desc, name, proto)
+        if sig in self._defined:
+            return self._defined[sig]
+        got = self._defined[sig] = self._define(desc, name, proto)
+        return got
+
+    def _define(self, desc: str, name: str, proto: str) -> MethodKey | None:
+        chain = self._chains.get(desc)
+        if chain is None:
+            chain = self._chains[desc] = (desc, *self.code.superclasses(desc))
+        for d in chain:
             hit = self.members(d).get((name, proto))
             if hit is not None:
                 _dex, m = hit

@@ -38,7 +38,7 @@ from mobsec.ingest.dex import DexFile, FieldRef, MethodDef, MethodRef
 from mobsec.ingest.dex.classes import ACC_PRIVATE, ACC_STATIC
 
 from . import exceptions, library, local, slots, specs
-from .branches import Range, RangeFacts, range_facts, returned_range
+from .branches import Range, RangeFacts, may_decide, range_facts, returned_range
 from .callgraph import CallGraph, MethodKey
 from .icc import IccModel
 from .lifecycle import (
@@ -122,9 +122,11 @@ def is_taint(label: Label) -> bool:
 
 
 def taint_of(labels: frozenset) -> frozenset:
-    if all(isinstance(x, int) or x[0] == "a" for x in labels):
-        return labels
-    return frozenset(x for x in labels if isinstance(x, int) or x[0] == "a")
+    # a plain loop: this runs for every operand of every instruction
+    for x in labels:
+        if not (isinstance(x, int) or x[0] == "a"):
+            return frozenset(x for x in labels if isinstance(x, int) or x[0] == "a")
+    return labels
 
 
 class TaintEngine:
@@ -151,6 +153,10 @@ class TaintEngine:
         self._queue: deque[MethodKey] = deque()
         self._queued: set[MethodKey] = set()
         self._cfgs: dict[MethodKey, Cfg | None] = {}
+        self._mrefs: dict[DexFile, dict[int, MethodRef]] = {}
+        self._frefs: dict[DexFile, dict[int, FieldRef]] = {}
+        self._call_regs: dict[tuple[str, tuple[int, ...], bool], tuple[int, ...]] = {}
+        self._field_names: dict[str, frozenset[str]] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
         self._ranges: dict[MethodKey, RangeFacts] = {}
@@ -205,9 +211,13 @@ class TaintEngine:
                 found = self.code.find_class(d)
                 if found is None:
                     break
-                dex, cls = found
-                names = {dex.pools.field_ref(f.field_idx).name for f in (
-                    *cls.static_fields, *cls.instance_fields)}  # fmt: skip
+                names = self._field_names.get(d)
+                if names is None:  # a class's fields are decoded once, not once per field
+                    dex, cls = found
+                    names = self._field_names[d] = frozenset(
+                        dex.pools.field_ref(f.field_idx).name
+                        for f in (*cls.static_fields, *cls.instance_fields)
+                    )
                 if ref.name in names:
                     owner = d
                     break
@@ -384,12 +394,46 @@ class TaintEngine:
         cfg = self._cfgs[key]
         return None if cfg is None else (dex, method, cfg)
 
+    def call_registers(self, proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
+        """``arg_registers`` of a call, remembered: the same calls are stepped many times."""
+        key = (proto, regs, is_static)
+        got = self._call_regs.get(key)
+        if got is None:
+            got = self._call_regs[key] = arg_registers(proto, regs, is_static)
+        return got
+
+    def method_refs(self, dex: DexFile) -> dict[int, MethodRef]:
+        """Method index -> reference of ``dex``, filled as the analyses decode them (the
+        pools do not keep them, and a method is analysed many times)."""
+        got = self._mrefs.get(dex)
+        if got is None:
+            got = self._mrefs[dex] = {}
+        return got
+
+    def field_refs(self, dex: DexFile) -> dict[int, FieldRef]:
+        """Field index -> reference of ``dex`` (see method_refs)."""
+        got = self._frefs.get(dex)
+        if got is None:
+            got = self._frefs[dex] = {}
+        return got
+
+    def method_ref_of(self, dex: DexFile) -> Callable[[int], MethodRef]:
+        refs = self.method_refs(dex)
+
+        def method_ref(idx: int) -> MethodRef:
+            got = refs.get(idx)
+            if got is None:
+                got = refs[idx] = dex.method_ref(idx)
+            return got
+
+        return method_ref
+
     def ranges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> RangeFacts:
         """Dead CFG edges and operand ranges of ``key`` (see :mod:`.branches`)."""
         got = self._ranges.get(key)
         if got is None:
             got = self._ranges[key] = range_facts(
-                cfg, self.cg.resolve, dex.method_ref, self.const_return
+                cfg, self.cg.resolve, self.method_ref_of(dex), self.const_return
             )
         return got
 
@@ -397,8 +441,9 @@ class TaintEngine:
         """CFG edges of ``key`` that no execution takes (see :mod:`.branches`)."""
         got = self._dead.get(key)
         if got is None:
-            branches = any(0x2B <= i.op <= 0x3D for i in cfg.insns)
-            got = self._dead[key] = self.ranges(key, dex, cfg).dead if branches else frozenset()
+            refs = self.method_ref_of(dex)
+            decidable = may_decide(cfg, self.cg.resolve, refs, self.const_return)
+            got = self._dead[key] = self.ranges(key, dex, cfg).dead if decidable else frozenset()
         return got
 
     def handler_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> dict[int, tuple[int, ...]]:
@@ -477,7 +522,7 @@ class TaintEngine:
             got = self.cfg_of(key)
             if got is not None:
                 self._const_returns[key] = returned_range(
-                    got[2], self.cg.resolve, got[0].method_ref, self.const_return
+                    got[2], self.cg.resolve, self.method_ref_of(got[0]), self.const_return
                 )
         return self._const_returns[key]
 
@@ -532,7 +577,8 @@ class MethodTaint:
         self.slot = cfg.registers
         self.summary = Summary()
         self.exc: frozenset = EMPTY
-        self._method_refs: dict[int, MethodRef] = {}
+        self._method_refs = engine.method_refs(dex)
+        self._field_refs = engine.field_refs(dex)
         self._ret_types: set[str] | None = set()
 
     # ---- fixpoint ----------------------------------------------------------------------
@@ -641,6 +687,12 @@ class MethodTaint:
 
     # ---- transfer ----------------------------------------------------------------------
 
+    def fref(self, idx: int) -> FieldRef:
+        got = self._field_refs.get(idx)
+        if got is None:
+            got = self._field_refs[idx] = self.dex.pools.field_ref(idx)
+        return got
+
     def mref(self, idx: int) -> MethodRef:
         got = self._method_refs.get(idx)
         if got is None:
@@ -696,7 +748,7 @@ class MethodTaint:
                 slot = slots.index_slot(self.index_range(insn))
                 self.mutate(st, regs[1], got | slots.stored(got, slot))
         elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
-            ref = self.dex.pools.field_ref(insn.idx)
+            ref = self.fref(insn.idx)
             key = self.e.field_key(ref)
             got = self.e.read_field(key, self.key) | {("F", key)}
             if op <= 0x58 and local.fresh(st[regs[1]]):
@@ -707,7 +759,7 @@ class MethodTaint:
                 got = got | {self.e.source_label(site)}
             st[regs[0]] = got
         elif 0x59 <= op <= 0x5F or 0x67 <= op <= 0x6D:
-            ref = self.dex.pools.field_ref(insn.idx)
+            ref = self.fref(insn.idx)
             key = self.e.field_key(ref)
             self.escape(st, regs[0])
             if op <= 0x5F and local.fresh(st[regs[1]]):
@@ -790,7 +842,7 @@ class MethodTaint:
     def invoke(self, st: list[frozenset], insn: Any) -> None:
         ref = self.mref(insn.idx)
         is_static = insn.op in STATIC_INVOKES
-        aregs = arg_registers(ref.proto, insn.regs, is_static)
+        aregs = self.e.call_registers(ref.proto, insn.regs, is_static)
         private_init = (
             insn.op in (0x70, 0x76) and ref.name == "<init>" and self.e.init_keeps_this(ref)
         )
@@ -848,7 +900,8 @@ class MethodTaint:
         """Targets of a virtual call narrowed to the receiver's known classes (VirtualDispatch:
         ``createB().getString()`` runs B's method, not every implementation CHA finds)."""
         types = self.receiver_types(receiver)
-        if types is None:
+        # the call's own class among them: its targets are all kept (saves resolving them again)
+        if types is None or ref.class_desc in types:
             return targets
         narrowed: set[MethodKey] = set()
         for t in types:

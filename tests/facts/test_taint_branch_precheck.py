@@ -1,0 +1,53 @@
+"""The interval pass's pre-check (taint.branches.may_decide) only skips methods the pass
+would find no dead edge in: checked on every app method of DroidBench apps with branches
+decided by constants, Random.nextInt and constant-returning methods, and on others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mobsec.diagnostics import Diagnostics
+from mobsec.facts.app import AppFacts
+from mobsec.facts.taint.branches import may_decide, range_facts
+from mobsec.facts.taint.engine import TaintEngine
+from mobsec.ingest.apk import read_apk
+from mobsec.ingest.archive import Archive
+from mobsec.options import ScanOptions
+from mobsec.phases import PhaseRunner
+
+APPS = (
+    "UnreachableCode__UnreachableBoth",
+    "UnreachableCode__SimpleUnreachable1",
+    "ArraysAndLists__ArrayAccess1",
+    "GeneralJava__Exceptions3",
+    "GeneralJava__Loop1",
+    "Callbacks__Button1",
+)
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_skipped_methods_have_no_dead_edges(corpus_apks: Path, name: str) -> None:
+    apk = corpus_apks / "droidbench" / f"{name}.apk"
+    diags = Diagnostics()
+    options = ScanOptions()
+    archive = Archive.open(apk, diags, options.limits, display_name=apk.name)
+    assert archive is not None
+    with archive:
+        pkg = read_apk(archive, diags, PhaseRunner(diags, None), options.limits, 1)
+        engine = TaintEngine(AppFacts(pkg, diags))
+        decided = 0
+        for desc in engine.code.classes:
+            for mname, proto in engine.cg.members(desc):
+                hit = engine.cfg_of(f"{desc}->{mname}{proto}")
+                if hit is None:
+                    continue
+                dex, _method, cfg = hit
+                refs = engine.method_ref_of(dex)
+                dead = range_facts(cfg, engine.cg.resolve, refs, engine.const_return).dead
+                if may_decide(cfg, engine.cg.resolve, refs, engine.const_return):
+                    decided += 1
+                else:
+                    assert dead == frozenset(), f"{desc}->{mname}{proto}"
+        assert decided > 0
