@@ -33,9 +33,8 @@ class CallGraph:
         self._resolved: dict[tuple[int, MethodRef], tuple[MethodKey, ...]] = {}
         self.defs: dict[MethodKey, tuple[DexFile, MethodDef]] = {}
         self._framework: dict[str, str] = {}
-        # define() answers, and the superclass chains it walks: virtual calls ask the same
-        # (class, name, proto) again for every caller, and the chain walk is not cached
-        self._defined: dict[tuple[str, str, str], MethodKey | None] = {}
+        # the superclass chains define() walks (the DexSet does not keep them): a virtual
+        # call walks the chain of every subtype
         self._chains: dict[str, tuple[str, ...]] = {}
 
     def members(self, desc: str) -> dict[tuple[str, str], tuple[DexFile, MethodDef]]:
@@ -54,13 +53,6 @@ class CallGraph:
 
     def define(self, desc: str, name: str, proto: str) -> MethodKey | None:
         """The app method that a call to ``desc->name proto`` runs (walking up superclasses)."""
-        sig = (desc, name, proto)
-        if sig in self._defined:
-            return self._defined[sig]
-        got = self._defined[sig] = self._define(desc, name, proto)
-        return got
-
-    def _define(self, desc: str, name: str, proto: str) -> MethodKey | None:
         chain = self._chains.get(desc)
         if chain is None:
             chain = self._chains[desc] = (desc, *self.code.superclasses(desc))

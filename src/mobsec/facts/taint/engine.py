@@ -25,7 +25,7 @@ Implicit flows (a branch on PI deciding what is sent) are out of scope.
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,7 @@ INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78)
 STATIC_INVOKES = (0x71, 0x77)
 VIRTUAL_INVOKES = frozenset((0x6E, 0x72, 0x74, 0x78))
 VISITS_PER_BLOCK = 30
+CFG_CACHE = 512  # CFGs kept per engine (see TaintEngine._cfgs)
 MAX_LABELS = 64  # per register; more keeps the set as is (labels are finite anyway)
 INTENT_PARAMS = {
     "onReceive": 2,
@@ -152,7 +153,11 @@ class TaintEngine:
         self.leaks: dict[tuple[int, SinkSite], Leak] = {}
         self._queue: deque[MethodKey] = deque()
         self._queued: set[MethodKey] = set()
-        self._cfgs: dict[MethodKey, Cfg | None] = {}
+        # CFGs of the methods analysed last (a CFG is rebuilt identically when needed again:
+        # keeping every one of them held ~10 MB on Appium's server); methods without
+        # analysable code
+        self._cfgs: OrderedDict[MethodKey, Cfg] = OrderedDict()
+        self._no_cfg: set[MethodKey] = set()
         self._mrefs: dict[DexFile, dict[int, MethodRef]] = {}
         self._frefs: dict[DexFile, dict[int, FieldRef]] = {}
         self._call_regs: dict[tuple[str, tuple[int, ...], bool], tuple[int, ...]] = {}
@@ -378,21 +383,27 @@ class TaintEngine:
         if hit is None:
             return None
         dex, method = hit
-        if key not in self._cfgs:
-            cfg: Cfg | None = None
-            try:
-                code = dex.code_item(method)
-                if code is not None and code.insns_size <= MAX_CODE_UNITS:
-                    cfg = build_cfg(dex, code)
-                    if code.ins_size > code.registers_size or (
-                        cfg.max_register >= code.registers_size
-                    ):
-                        cfg = None
-            except (FormatError, BrokenCode):
-                cfg = None
-            self._cfgs[key] = cfg
-        cfg = self._cfgs[key]
-        return None if cfg is None else (dex, method, cfg)
+        cfg = self._cfgs.get(key)
+        if cfg is not None:
+            self._cfgs.move_to_end(key)
+            return dex, method, cfg
+        if key in self._no_cfg:
+            return None
+        try:
+            code = dex.code_item(method)
+            if code is not None and code.insns_size <= MAX_CODE_UNITS:
+                cfg = build_cfg(dex, code)
+                if code.ins_size > code.registers_size or (cfg.max_register >= code.registers_size):
+                    cfg = None
+        except (FormatError, BrokenCode):
+            cfg = None
+        if cfg is None:
+            self._no_cfg.add(key)
+            return None
+        self._cfgs[key] = cfg
+        if len(self._cfgs) > CFG_CACHE:
+            self._cfgs.popitem(last=False)
+        return dex, method, cfg
 
     def call_registers(self, proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
         """``arg_registers`` of a call, remembered: the same calls are stepped many times."""
