@@ -467,11 +467,14 @@ class TaintEngine:
         for block in cfg.blocks:
             if not block.handlers:
                 continue
-            if operands is None:
-                operands = self.ranges(key, dex, cfg).operands
             for i in range(block.start, block.end):
                 insn = cfg.insns[i]
-                if not exceptions.can_throw(insn, operands.get(i)):
+                ops = None
+                if insn.op in exceptions.RANGED:  # the interval pass only when it can matter
+                    if operands is None:
+                        operands = self.ranges(key, dex, cfg).operands
+                    ops = operands.get(i)
+                if not exceptions.can_throw(insn, ops):
                     continue
                 hs = tuple(
                     h

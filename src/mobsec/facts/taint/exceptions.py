@@ -44,6 +44,8 @@ VM_ONLY = frozenset(
 VM_RAISERS = frozenset((*ARRAY_OPS, NEW_ARRAY, 0x24, 0x25, 0x26, THROW)) | (
     frozenset((0x93, 0x94, 0x9E, 0x9F, 0xB3, 0xB4, 0xBE, 0xBF)) | DIV_REM_LIT
 )
+# the instructions whose operand ranges can_throw reads
+RANGED = frozenset((*DIV_REM, NEW_ARRAY, *ARRAY_OPS))
 RAISING_LIBRARY = frozenset((("Ljava/lang/System;", "arraycopy"),))
 MAX_DEPTH = 4
 
