@@ -37,7 +37,7 @@ def test_skipped_methods_have_no_dead_edges(corpus_apks: Path, name: str) -> Non
     with archive:
         pkg = read_apk(archive, diags, PhaseRunner(diags, None), options.limits, 1)
         engine = TaintEngine(AppFacts(pkg, diags))
-        decided = 0
+        with_dead = 0
         for desc in engine.code.classes:
             for mname, proto in engine.cg.members(desc):
                 hit = engine.cfg_of(f"{desc}->{mname}{proto}")
@@ -46,8 +46,8 @@ def test_skipped_methods_have_no_dead_edges(corpus_apks: Path, name: str) -> Non
                 dex, _method, cfg = hit
                 refs = engine.method_ref_of(dex)
                 dead = range_facts(cfg, engine.cg.resolve, refs, engine.const_return).dead
-                if may_decide(cfg, engine.cg.resolve, refs, engine.const_return):
-                    decided += 1
-                else:
+                with_dead += bool(dead)
+                if not may_decide(cfg, engine.cg.resolve, refs, engine.const_return):
                     assert dead == frozenset(), f"{desc}->{mname}{proto}"
-        assert decided > 0
+        if name.startswith("UnreachableCode"):  # the pass does prune here
+            assert with_dead > 0
