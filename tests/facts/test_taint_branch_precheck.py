@@ -7,15 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.facts.test_taint_cases import _facts_run
 
-from mobsec.diagnostics import Diagnostics
-from mobsec.facts.app import AppFacts
 from mobsec.facts.taint.branches import may_decide, range_facts
 from mobsec.facts.taint.engine import TaintEngine
-from mobsec.ingest.apk import read_apk
-from mobsec.ingest.archive import Archive
-from mobsec.options import ScanOptions
-from mobsec.phases import PhaseRunner
 
 APPS = (
     "UnreachableCode__UnreachableBoth",
@@ -30,24 +25,18 @@ APPS = (
 @pytest.mark.parametrize("name", APPS)
 def test_skipped_methods_have_no_dead_edges(corpus_apks: Path, name: str) -> None:
     apk = corpus_apks / "droidbench" / f"{name}.apk"
-    diags = Diagnostics()
-    options = ScanOptions()
-    archive = Archive.open(apk, diags, options.limits, display_name=apk.name)
-    assert archive is not None
-    with archive:
-        pkg = read_apk(archive, diags, PhaseRunner(diags, None), options.limits, 1)
-        engine = TaintEngine(AppFacts(pkg, diags))
-        with_dead = 0
-        for desc in engine.code.classes:
-            for mname, proto in engine.cg.members(desc):
-                hit = engine.cfg_of(f"{desc}->{mname}{proto}")
-                if hit is None:
-                    continue
-                dex, _method, cfg = hit
-                refs = engine.method_ref_of(dex)
-                dead = range_facts(cfg, engine.cg.resolve, refs, engine.const_return).dead
-                with_dead += bool(dead)
-                if not may_decide(cfg, engine.cg.resolve, refs, engine.const_return):
-                    assert dead == frozenset(), f"{desc}->{mname}{proto}"
-        if name.startswith("UnreachableCode"):  # the pass does prune here
-            assert with_dead > 0
+    engine = _facts_run(apk, TaintEngine)
+    with_dead = 0
+    for desc in engine.code.classes:
+        for mname, proto in engine.cg.members(desc):
+            hit = engine.cfg_of(f"{desc}->{mname}{proto}")
+            if hit is None:
+                continue
+            dex, _method, cfg = hit
+            refs = engine.method_ref_of(dex)
+            dead = range_facts(cfg, engine.cg.resolve, refs, engine.const_return).dead
+            with_dead += bool(dead)
+            if not may_decide(cfg, engine.cg.resolve, refs, engine.const_return):
+                assert dead == frozenset(), f"{desc}->{mname}{proto}"
+    if name.startswith("UnreachableCode"):  # the pass does prune here
+        assert with_dead > 0
