@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mobsec.diagnostics import Diagnostics, InputError
+from mobsec.gc_pacing import scan_gc_pacing
 from mobsec.ingest.archive import Archive
 from mobsec.ingest.detect import SNIFF_BYTES, Detection, classify_archive, describe_non_zip, sniff
 from mobsec.options import ScanOptions
@@ -27,6 +28,11 @@ from mobsec.report.model import PackageIdentity, Report
 
 
 def scan(path: str | os.PathLike[str], options: ScanOptions | None = None) -> Report:
+    with scan_gc_pacing():
+        return _scan(path, options)
+
+
+def _scan(path: str | os.PathLike[str], options: ScanOptions | None) -> Report:
     options = options or ScanOptions()
     path = Path(path)
     diags = Diagnostics()
