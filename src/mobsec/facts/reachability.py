@@ -37,20 +37,22 @@ count as roots.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Iterable
 
 from mobsec.facts.deserialization import gadget_classes, outside_reader
 from mobsec.facts.entry_points import java_to_descriptor
-from mobsec.ingest.dex import DexFile, DexSet, MethodDef
+from mobsec.ingest.dex import DexFile, DexSet
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
-from mobsec.ingest.dex.index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES
+from mobsec.ingest.dex.index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES, targets_in
 
 STATIC_INVOKES = frozenset((0x71, 0x77))
 DIRECT_INVOKES = frozenset((0x70, 0x76, 0x6F, 0x75))  # direct and super
 VIRTUAL_INVOKES = frozenset((0x6E, 0x72, 0x74, 0x78))  # virtual and interface
 NEW_INSTANCE = 0x22
 CONST_CLASS = 0x1C
+CREATES = frozenset((NEW_INSTANCE, CONST_CLASS))  # the type's object exists from here
 STATIC_FIELD_OPS = frozenset(range(0x60, 0x6E))  # sget*, sput*
 MAX_HIERARCHY = 256
 
@@ -128,12 +130,19 @@ DESERIALISATION_HOOKS = (
 JS_INTERFACE = ("addJavascriptInterface", "(Ljava/lang/Object;Ljava/lang/String;)V")
 
 
-def _sig_key(desc: str, name: str, proto: str) -> str:
-    return f"{desc}->{name}{proto}"
+CLINIT = ("<clinit>", "()V")
+
+VIRTUAL, WALKED = 1, 2  # bits of a member: a virtual method; one with code to walk
 
 
 class Reachability:
-    """The app's reachable methods; ``is_reachable`` answers for one method."""
+    """The app's reachable methods; ``is_reachable`` answers for one method.
+
+    The graph is keyed by numbers, not by decoded names: a method's (name, prototype) is
+    interned once per scan as a *signature number* (the same in every DEX file), and each
+    method a class defines gets a *member number* when the class is first looked at (its
+    file, method_idx and kind are kept in flat tables); ``reachable`` holds member
+    numbers."""
 
     limit = 1 << 62  # reachable methods after which the walk stops (subclasses bound it)
 
@@ -150,28 +159,35 @@ class Reachability:
         one reuses (they depend on the code only, not on the roots)."""
         self.code = code
         self.known = True
-        self.reachable: set[str] = set()
+        self.reachable: set[int] = set()  # member numbers (see _members_of)
         self.instantiated: set[str] = set()
         self._activated: set[str] = set()
         self._initialized: set[str] = set()
-        self._called: set[tuple[str, str]] = set()
-        self._pending: dict[tuple[str, str], list[tuple[str, DexFile, MethodDef]]] = {}
+        self._called: set[int] = set()  # signature numbers of virtual calls made
+        self._pending: dict[int, list[tuple[str, int]]] = {}  # signature -> (class, member)
         if lookups is not None and lookups.known:
             # the same code: what was looked up once need not be looked up again
-            self._members, self._resolved = lookups._members, lookups._resolved
-            self._foreign, self._java_names = lookups._foreign, lookups._java_names
-            self._strings, self._fields = lookups._strings, lookups._fields
-            self._protos, self._chains = lookups._protos, lookups._chains
+            self._members, self._foreign = lookups._members, lookups._foreign
+            self._lines = lookups._lines
+            self._sigs, self._sig_names = lookups._sigs, lookups._sig_names
+            self._sig_of, self._dex_no = lookups._sig_of, lookups._dex_no
+            self._words = lookups._words
+            self._m_where, self._m_bits = lookups._m_where, lookups._m_bits
         else:
-            self._members: dict[str, dict[tuple[str, str], tuple[DexFile, MethodDef]]] = {}
-            self._resolved: dict[tuple[int, int], tuple[str, str, str]] = {}
+            self._members: dict[str, dict[int, int]] = {}  # class -> signature -> member
             self._foreign: dict[str, int] = {}
-            self._java_names = {d[1:-1].replace("/", "."): d for d in code.classes}
-            self._strings: dict[tuple[int, int], str | None] = {}
-            self._fields: dict[tuple[int, int], str] = {}
-            self._protos: dict[tuple[int, int], str] = {}
-            self._chains: dict[str, list[str]] = {}
-        self._work: deque[tuple[DexFile, MethodDef]] = deque()
+            self._lines: dict[str, tuple[str, ...]] = {}
+            self._sigs: dict[tuple[str, str], int] = {}  # (name, proto) -> signature number
+            self._sig_names: list[tuple[str, str]] = []  # signature number -> (name, proto)
+            # per DEX file: method_idx -> signature number, -1 until first asked
+            self._sig_of = [array("i", [-1]) * d.pools.n_methods for d in code.dexes]
+            self._dex_no = {id(d): i for i, d in enumerate(code.dexes)}
+            self._words = [d.pools.method_id_words() for d in code.dexes]
+            # member number -> its DEX file's number << 32 | its method_idx; VIRTUAL | WALKED
+            self._m_where = array("q")
+            self._m_bits = bytearray()
+        self._clinit = self._intern(CLINIT)
+        self._work: deque[int] = deque()  # member numbers to walk
         self._current: tuple[int, int] | None = None  # (id(dex), method_idx) being walked
         for desc in roots:
             self._framework_created(desc)
@@ -179,12 +195,13 @@ class Reachability:
             self._framework_created(desc, every_method=True)
         for desc, name, proto in static_entries:
             self._init_class(desc)
-            self._define(desc, name, proto)
+            self._define(desc, self._intern((name, proto)))
         serial, parcel = deserialised
+        hooks = [self._intern(h) for h in DESERIALISATION_HOOKS]
         for desc in serial:  # built from another app's bytes: its hooks run
             self._activate(desc)
-            for name, proto in DESERIALISATION_HOOKS:
-                self._define(desc, name, proto)
+            for sig in hooks:
+                self._define(desc, sig)
         for desc in parcel:  # unparcelling reads CREATOR: <clinit>, then createFromParcel
             self._init_class(desc)
         self._run()
@@ -204,7 +221,10 @@ class Reachability:
         """``method`` is "name(proto)ret", as in a finding's location."""
         if not self.known:
             return True
-        return _sig_key(class_desc, *_split(method)) in self.reachable
+        sig = self._sigs.get(_split(method))
+        if sig is None:
+            return False
+        return self._members_of(class_desc).get(sig, -1) in self.reachable
 
     def class_reachable(self, class_desc: str) -> bool:
         """Some method of the class can run (for findings about a class as a whole)."""
@@ -219,61 +239,90 @@ class Reachability:
             "instantiated_classes": len(self.instantiated),
         }
 
-    # -- graph ------------------------------------------------------------------------------
+    # -- names and members ------------------------------------------------------------------
 
-    def _members_of(self, desc: str) -> dict[tuple[str, str], tuple[DexFile, MethodDef]]:
+    def _intern(self, sig: tuple[str, str]) -> int:
+        got = self._sigs.get(sig)
+        if got is None:
+            got = self._sigs[sig] = len(self._sig_names)
+            self._sig_names.append(sig)
+        return got
+
+    def _sig(self, no: int, dex: DexFile, idx: int) -> int:
+        """The signature number of method_id ``idx`` of ``dex``, DEX file number ``no``
+        (decoded once per scan)."""
+        table = self._sig_of[no]
+        got = table[idx] if 0 <= idx < len(table) else -1
+        if got < 0:
+            got = self._decode_sig(no, dex, idx)
+        return got
+
+    def _decode_sig(self, no: int, dex: DexFile, idx: int) -> int:
+        pools, table, words = dex.pools, self._sig_of[no], self._words[no]
+        if 0 <= idx < len(table) and 2 * idx + 1 < len(words):
+            # method_id row: class_idx | proto_idx << 16, name_idx
+            key = (pools.string(words[2 * idx + 1]), pools.proto_descriptor(words[2 * idx] >> 16))
+            got = table[idx] = self._intern(key)
+        else:  # a bad index has placeholder names: not kept
+            got = self._intern((pools.method_name(idx), pools.method_proto(idx)))
+        return got
+
+    def _members_of(self, desc: str) -> dict[int, int]:
+        """Signature number -> member number of the methods the class defines."""
         got = self._members.get(desc)
         if got is None:
             got = {}
             found = self.code.find_class(desc)
             if found is not None:
                 dex, cls = found
-                pools = dex.pools
+                no = self._dex_no[id(dex)]
+                table, where, bits = self._sig_of[no], self._m_where, self._m_bits
                 for m in cls.methods:
-                    got[(pools.method_name(m.method_idx), self._proto(dex, m.method_idx))] = (
-                        dex,
-                        m,
-                    )
+                    idx = m.method_idx
+                    sig = table[idx] if 0 <= idx < len(table) else -1
+                    got[sig if sig >= 0 else self._decode_sig(no, dex, idx)] = len(bits)
+                    where.append(no << 32 | idx)
+                    walked = m.code_off and not m.access_flags & (ACC_ABSTRACT | ACC_NATIVE)
+                    bits.append((VIRTUAL if m.virtual else 0) | (WALKED if walked else 0))
             self._members[desc] = got
         return got
 
-    def _proto(self, dex: DexFile, idx: int) -> str:
-        key = (id(dex), idx)
-        got = self._protos.get(key)
+    def _line(self, desc: str) -> tuple[str, ...]:
+        """``desc`` and its superclass chain."""
+        got = self._lines.get(desc)
         if got is None:
-            got = self._protos[key] = dex.pools.method_proto(idx)
+            got = self._lines[desc] = (desc, *self.code.superclasses(desc))
         return got
 
-    def _supers(self, desc: str) -> list[str]:
-        got = self._chains.get(desc)
-        if got is None:
-            got = self._chains[desc] = self.code.superclasses(desc)
-        return got
+    def _supers(self, desc: str) -> tuple[str, ...]:
+        return self._line(desc)[1:]
 
-    def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
-        key = _sig_key(desc, name, proto)
-        if key in self.reachable:
+    # -- graph ------------------------------------------------------------------------------
+
+    def _reach(self, desc: str, sig: int, number: int) -> None:
+        if number in self.reachable:
             return
-        self.reachable.add(key)
-        if m.code_off and not m.access_flags & (ACC_ABSTRACT | ACC_NATIVE):
-            self._work.append((dex, m))
+        self.reachable.add(number)
+        if self._m_bits[number] & WALKED:
+            self._work.append(number)
 
-    def _define(self, desc: str, name: str, proto: str) -> None:
-        """Reach the definition a direct/static call of desc->name proto runs."""
-        for d in (desc, *self._supers(desc)):
-            hit = self._members_of(d).get((name, proto))
+    def _define(self, desc: str, sig: int) -> None:
+        """Reach the definition a direct/static call of desc->sig runs."""
+        for d in self._line(desc):
+            hit = self._members_of(d).get(sig)
             if hit is not None:
-                self._reach(d, name, proto, *hit)
+                self._reach(d, sig, hit)
                 return
 
     def _init_class(self, desc: str) -> None:
         if desc in self._initialized:
             return
         self._initialized.add(desc)
-        for d in (desc, *self._supers(desc)):
-            hit = self._members_of(d).get(("<clinit>", "()V"))
+        clinit = self._clinit
+        for d in self._line(desc):
+            hit = self._members_of(d).get(clinit)
             if hit is not None:
-                self._reach(d, "<clinit>", "()V", *hit)
+                self._reach(d, clinit, hit)
 
     def _foreign_kind(self, desc: str) -> int:
         """0: only Object above the app's classes; 1: plain java types; 2: framework types."""
@@ -309,107 +358,152 @@ class Reachability:
         self.instantiated.add(desc)
         self._init_class(desc)
         kind = self._foreign_kind(desc)
-        for d in (desc, *self._supers(desc)):
+        names, bits = self._sig_names, self._m_bits
+        for d in self._line(desc):
             if d in self._activated and not every_method:
                 continue
             self._activated.add(d)
-            for (name, proto), (dex, m) in self._members_of(d).items():
+            for sig, hit in self._members_of(d).items():
                 if every_method:
-                    self._reach(d, name, proto, dex, m)
+                    self._reach(d, sig, hit)
                     continue
-                if not m.virtual:
+                if not bits[hit] & VIRTUAL:
                     continue
-                sig = (name, proto)
                 if (
                     sig in self._called
                     or kind == 2
-                    or (kind == 1 and (name in JAVA_CALLBACKS or _on_name(name)))
+                    or (kind == 1 and _java_callback(names[sig][0]))
                 ):
-                    self._reach(d, name, proto, dex, m)
+                    self._reach(d, sig, hit)
                 else:
-                    self._pending.setdefault(sig, []).append((d, dex, m))
+                    self._pending.setdefault(sig, []).append((d, hit))
 
     def _framework_created(self, desc: str, every_method: bool = False) -> None:
         """The framework creates the object (manifest, layout, reflection): constructors too."""
         if self.code.find_class(desc) is None:
             return
         self._activate(desc, every_method)
-        for (name, proto), (dex, m) in self._members_of(desc).items():
-            if name == "<init>":
-                self._reach(desc, name, proto, dex, m)
+        names = self._sig_names
+        for sig, hit in self._members_of(desc).items():
+            if names[sig][0] == "<init>":
+                self._reach(desc, sig, hit)
 
-    def _virtual_call(self, name: str, proto: str, desc: str = "") -> None:
-        sig = (name, proto)
+    def _virtual_call(self, sig: int, desc: str = "") -> None:
         if sig in self._called:
             return
         self._called.add(sig)
-        for d, dex, m in self._pending.pop(sig, ()):
-            self._reach(d, name, proto, dex, m)
-
-    def _resolve(self, dex: DexFile, idx: int) -> tuple[str, str, str]:
-        key = (id(dex), idx)
-        got = self._resolved.get(key)
-        if got is None:
-            ref = dex.method_ref(idx)
-            got = self._resolved[key] = (ref.class_desc, ref.name, ref.proto)
-        return got
+        for d, hit in self._pending.pop(sig, ()):
+            self._reach(d, sig, hit)
 
     def _run(self) -> None:
-        work = self._work
+        # A reference already followed in this walk changes nothing when met again (every
+        # step below is idempotent), so each is followed once per walk: per DEX file, one
+        # flag per invoked method id (by kind of call), type, field and string.
+        seen: dict[int, _Seen] = {}
+        work, dexes = self._work, self.code.dexes
         while work and len(self.reachable) < self.limit:
-            dex, m = work.popleft()
-            midx = m.method_idx
+            number = work.popleft()
+            no, midx = divmod(self._m_where[number], 1 << 32)
+            dex = dexes[no]
             self._current = (id(dex), midx)
-            refs, n = dex.refs, dex.pools.n_methods
+            f = seen.get(no)
+            if f is None:
+                f = seen[no] = _Seen(dex)
+            if midx >= f.n_methods:
+                continue
+            pools = dex.pools
             exposes_js = False
-            targets, ops = refs.targets_from(INVOKES, midx, n)
+            invoked = f.invoked
+            off, order, table = f.invokes
+            targets, ops = targets_in(order, table, off[midx], off[midx + 1])
             for target, op in zip(targets, ops, strict=True):
-                desc, name, proto = self._resolve(dex, target)
                 if op in VIRTUAL_INVOKES:
-                    self._virtual_call(name, proto, desc)
-                    if (name, proto) == JS_INTERFACE:
+                    if target in f.js_interface:
                         exposes_js = True
+                    bit = 4
                 elif op in STATIC_INVOKES:
-                    self._init_class(desc)
-                    self._define(desc, name, proto)
+                    bit = 1
                 elif op in DIRECT_INVOKES:
-                    self._define(desc, name, proto)
-            created: list[str] = []
-            targets, ops = refs.targets_from(TYPES, midx, n)
-            for target, op in zip(targets, ops, strict=True):
-                if op in (NEW_INSTANCE, CONST_CLASS):
-                    t = dex.type_desc(target)
-                    created.append(t)
-                    self._activate(t)
-            for kind in (FIELD_READS, FIELD_WRITES):
-                targets, ops = refs.targets_from(kind, midx, n)
+                    bit = 2
+                else:
+                    continue
+                if invoked[target] & bit:
+                    continue
+                invoked[target] |= bit
+                desc = pools.type_desc(pools.method_class_idx(target))
+                sig = self._sig(no, dex, target)
+                if bit == 4:
+                    self._virtual_call(sig, desc)
+                elif bit == 1:
+                    self._init_class(desc)
+                    self._define(desc, sig)
+                else:
+                    self._define(desc, sig)
+            off, order, table = f.types
+            targets, ops = targets_in(order, table, off[midx], off[midx + 1])
+            if not CREATES.isdisjoint(ops):  # not only casts and instanceof
+                types = f.types_seen
                 for target, op in zip(targets, ops, strict=True):
-                    if op in STATIC_FIELD_OPS:
-                        self._init_class(self._field_class(dex, target))
-            for target in refs.targets_from(STRINGS, midx, n)[0]:
-                t = self._class_named(dex, target)
-                if t is not None:
-                    self._framework_created(t, every_method=True)
+                    if op in CREATES and not types[target]:
+                        types[target] = 1
+                        self._activate(pools.type_desc(target))
+            fields = f.fields_seen
+            for off, order, table in (f.field_reads, f.field_writes):
+                if off[midx] != off[midx + 1]:
+                    targets, ops = targets_in(order, table, off[midx], off[midx + 1])
+                    if STATIC_FIELD_OPS.isdisjoint(ops):
+                        continue  # instance fields only
+                    for target, op in zip(targets, ops, strict=True):
+                        if op in STATIC_FIELD_OPS and not fields[target]:
+                            fields[target] = 1
+                            self._init_class(pools.field_ref(target).class_desc)
+            off, order, table = f.strings
+            if off[midx] != off[midx + 1]:
+                strings = f.strings_seen
+                for target in targets_in(order, table, off[midx], off[midx + 1])[0]:
+                    if strings[target]:
+                        continue
+                    strings[target] = 1
+                    t = self._class_named(pools.string(target))
+                    if t is not None:
+                        self._framework_created(t, every_method=True)
             if exposes_js:
-                for t in created:
-                    self._framework_created(t, every_method=True)
+                off, order, table = f.types
+                targets, ops = targets_in(order, table, off[midx], off[midx + 1])
+                for target, op in zip(targets, ops, strict=True):
+                    if op in CREATES:
+                        self._framework_created(pools.type_desc(target), every_method=True)
 
-    def _field_class(self, dex: DexFile, idx: int) -> str:
-        key = (id(dex), -1 - idx)
-        got = self._fields.get(key)
-        if got is None:
-            got = self._fields[key] = dex.pools.field_ref(idx).class_desc
-        return got
-
-    def _class_named(self, dex: DexFile, idx: int) -> str | None:
+    def _class_named(self, text: str) -> str | None:
         """The class a string constant names (``"com.x.Y"``), for reflection."""
-        key = (id(dex), idx)
-        if key in self._strings:
-            return self._strings[key]
-        text = dex.string(idx)
-        got = self._java_names.get(text) if "." in text and len(text) < 300 else None
-        self._strings[key] = got
-        return got
+        if "." not in text or len(text) >= 300:
+            return None
+        desc = f"L{text.replace('.', '/')};"
+        # the spelling must come back from the descriptor ("a/b.C" names no class)
+        if self.code.find_class(desc) is None or desc[1:-1].replace("/", ".") != text:
+            return None
+        return desc
+
+
+class _Seen:
+    """One DEX file's code index as a walk reads it, and what the walk already followed
+    there (one byte per pool entry)."""
+
+    def __init__(self, dex: DexFile) -> None:
+        p, refs = dex.pools, dex.refs
+        self.n_methods = n = p.n_methods
+        self.invokes = refs.forward(INVOKES, n)
+        self.types = refs.forward(TYPES, n)
+        self.field_reads = refs.forward(FIELD_READS, n)
+        self.field_writes = refs.forward(FIELD_WRITES, n)
+        self.strings = refs.forward(STRINGS, n)
+        self.invoked = bytearray(n)  # 1 static, 2 direct/super, 4 virtual call
+        self.types_seen = bytearray(p.n_types)
+        self.fields_seen = bytearray(p.n_fields)
+        self.strings_seen = bytearray(p.n_strings)
+        self.js_interface = {
+            i for i in p.method_ids_named(JS_INTERFACE[0]) if p.method_proto(i) == JS_INTERFACE[1]
+        }
 
 
 def _split(method: str) -> tuple[str, str]:
@@ -417,8 +511,9 @@ def _split(method: str) -> tuple[str, str]:
     return (method, "") if i < 0 else (method[:i], method[i:])
 
 
-def _on_name(name: str) -> bool:
-    return len(name) > 2 and name.startswith("on") and name[2].isupper()
+def _java_callback(name: str) -> bool:
+    """A name the Java runtime calls back, or an ``onXxx`` listener method."""
+    return name in JAVA_CALLBACKS or (len(name) > 2 and name.startswith("on") and name[2].isupper())
 
 
 # -- building the roots from the app's facts ---------------------------------------------------

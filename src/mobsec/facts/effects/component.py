@@ -45,7 +45,7 @@ from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.facts.reachability import Reachability
 from mobsec.facts.taint.reflection import fold_strings
 from mobsec.facts.values.sources import IPC, input_kinds
-from mobsec.ingest.dex import CodeSite, DexFile, DexSet, MethodDef
+from mobsec.ingest.dex import CodeSite, DexFile, DexSet
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
@@ -181,7 +181,7 @@ class _ComponentReach(Reachability):
         self.where: dict[tuple[int, int], DexFile] = {}
         self._app_instantiated = app_instantiated
         self._hierarchy = hierarchy
-        self._typed: set[tuple[str, str, str]] = set()
+        self._typed: set[tuple[str, int]] = set()
         self._root = root
         self._deferred: list[str] = []  # receivers created here, entered after the first walk
         self._second = False
@@ -196,14 +196,16 @@ class _ComponentReach(Reachability):
                 self._activate(d)
             self._run()
 
-    def _reach(self, desc: str, name: str, proto: str, dex: DexFile, m: MethodDef) -> None:
-        key = (id(dex), m.method_idx)
+    def _reach(self, desc: str, sig: int, number: int) -> None:
+        no, idx = divmod(self._m_where[number], 1 << 32)
+        dex = self.code.dexes[no]
+        key = (id(dex), idx)
         if key not in self.names:
-            self.names[key] = f"{_simple(desc)}.{name}"
+            self.names[key] = f"{_simple(desc)}.{self._sig_names[sig][0]}"
             self.descs[key] = desc
             self.where[key] = dex
             self.parent[key] = getattr(self, "_current", None)
-        super()._reach(desc, name, proto, dex, m)
+        super()._reach(desc, sig, number)
 
     def _activate(self, desc: str, every_method: bool = False) -> None:
         # Another manifest component named here (``new Intent(this, Other.class)``) runs
@@ -216,15 +218,15 @@ class _ComponentReach(Reachability):
             return
         super()._activate(desc, every_method)
 
-    def _virtual_call(self, name: str, proto: str, desc: str = "") -> None:
-        super()._virtual_call(name, proto, desc)
-        if not desc or (desc, name, proto) in self._typed or self.code.find_class(desc) is None:
+    def _virtual_call(self, sig: int, desc: str = "") -> None:
+        super()._virtual_call(sig, desc)
+        if not desc or (desc, sig) in self._typed or self.code.find_class(desc) is None:
             return
-        self._typed.add((desc, name, proto))
+        self._typed.add((desc, sig))
         # The receiver is an app type: an instance created anywhere in the app may be it.
         for sub in self._hierarchy.subtypes(desc)[:MAX_SUBTYPES]:
             if sub in self._app_instantiated:
-                self._define(sub, name, proto)
+                self._define(sub, sig)
 
     def chain(self, key: tuple[int, int]) -> list[tuple[int, int]]:
         """``key`` and the methods that reached it, back to an entry method."""

@@ -88,15 +88,9 @@ class CodeRefs:
 
     def refs_from(self, kind: str, caller: int, n_methods: int) -> list[Ref]:
         """Every row of ``kind`` inside method ``caller`` (a method_idx), in offset order."""
-        built = self._forward.get(kind)
-        if built is None:
-            offsets, order = _dexcore.csr(self._raw[kind], n_methods, 0)
-            built = (_u32(offsets), _u32(order))
-            self._forward[kind] = built
-        offsets, order = built
+        offsets, order, t = self.forward(kind, n_methods)
         if not 0 <= caller < len(offsets) - 1:
             return []
-        t = self._rows[kind]
         out = []
         for r in order[offsets[caller] : offsets[caller + 1]]:
             b = r * ROW
@@ -108,22 +102,22 @@ class CodeRefs:
     ) -> tuple[memoryview | array | list[int], memoryview | array | list[int]]:
         """(targets, opcodes) of the rows of ``kind`` inside method ``caller``, without a
         Python object per row (for whole-program passes such as reachability)."""
-        built = self._forward.get(kind)
-        if built is None:
-            self.refs_from(kind, caller, n_methods)
-            built = self._forward[kind]
-        offsets, order = built
+        offsets, order, t = self.forward(kind, n_methods)
         if not 0 <= caller < len(offsets) - 1:
             return (), ()
-        rows = order[offsets[caller] : offsets[caller + 1]]
-        t = self._rows[kind]
-        if not rows:
-            return (), ()
-        first, n = rows[0], len(rows)
-        if rows[n - 1] == first + n - 1:  # one method's rows are contiguous: slice them
-            b, e = first * ROW, (first + n) * ROW
-            return t[b + 2 : e : ROW], t[b + 3 : e : ROW]
-        return [t[r * ROW + 2] for r in rows], [t[r * ROW + 3] for r in rows]
+        return targets_in(order, t, offsets[caller], offsets[caller + 1])
+
+    def forward(
+        self, kind: str, n_methods: int
+    ) -> tuple[memoryview | array, memoryview | array, memoryview | array]:
+        """(offsets, order, table) of the forward index: the rows inside method m are
+        ``order[offsets[m]:offsets[m + 1]]`` of ``table`` (for :func:`targets_in`)."""
+        built = self._forward.get(kind)
+        if built is None:
+            offsets, order = _dexcore.csr(self._raw[kind], n_methods, 0)
+            built = (_u32(offsets), _u32(order))
+            self._forward[kind] = built
+        return built[0], built[1], self._rows[kind]
 
     def referenced_targets(self, kind: str) -> Iterator[int]:
         """Every target index of ``kind`` that at least one row refers to, ascending."""
@@ -139,3 +133,17 @@ class CodeRefs:
             built = (_u32(offsets), _u32(order))
             self._csr[kind] = built
         return built
+
+
+def targets_in(
+    order: memoryview | array, table: memoryview | array, lo: int, hi: int
+) -> tuple[memoryview | array | list[int], memoryview | array | list[int]]:
+    """(targets, opcodes) of rows ``order[lo:hi]`` of a forward index (:meth:`CodeRefs.forward`)."""
+    if lo >= hi:
+        return (), ()
+    first, n = order[lo], hi - lo
+    if order[hi - 1] == first + n - 1:  # one method's rows are contiguous: slice them
+        b, e = first * ROW, (first + n) * ROW
+        return table[b + 2 : e : ROW], table[b + 3 : e : ROW]
+    rows = order[lo:hi]
+    return [table[r * ROW + 2] for r in rows], [table[r * ROW + 3] for r in rows]

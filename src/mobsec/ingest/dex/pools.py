@@ -84,6 +84,7 @@ class Pools:
         self._method_off = h.method_ids_off
         self._strings: dict[int, str] = {}
         self._protos: dict[int, Proto] = {}
+        self._descriptors: dict[int, str] = {}  # proto idx -> "(params)ret", one string each
 
     @property
     def n_strings(self) -> int:
@@ -201,6 +202,15 @@ class Pools:
         self._protos[idx] = p
         return p
 
+    def proto_descriptor(self, idx: int) -> str:
+        """The descriptor of proto ``idx`` (cached: every method of that proto shares it)."""
+        got = self._descriptors.get(idx)
+        if got is None:
+            got = self.proto(idx).descriptor
+            if 0 <= idx < self.n_protos:
+                self._descriptors[idx] = got
+        return got
+
     def _field_id(self, idx: int) -> tuple[int, int, int]:
         return _FIELD_OR_METHOD_ID.unpack_from(self._data, self._field_off + 8 * idx)
 
@@ -219,7 +229,7 @@ class Pools:
             bad = self._bad("method", idx, "index out of range")
             return MethodRef(bad, bad, bad)
         cls, proto, name = self._method_id(idx)
-        return MethodRef(self.type_desc(cls), self.string(name), self.proto(proto).descriptor)
+        return MethodRef(self.type_desc(cls), self.string(name), self.proto_descriptor(proto))
 
     def method_id_words(self) -> memoryview | array:
         """The method_ids table as u32 words, two per method: class_idx | proto_idx << 16,
@@ -279,7 +289,7 @@ class Pools:
         """The proto descriptor of method_id ``idx`` (without decoding its class or name)."""
         if not 0 <= idx < self.n_methods:
             return self._bad("method", idx, "index out of range")
-        return self.proto(self._method_id(idx)[1]).descriptor
+        return self.proto_descriptor(self._method_id(idx)[1])
 
     def find_field_ids(
         self, class_desc: str, name: str | None = None, type_desc: str | None = None
