@@ -55,6 +55,23 @@ CONST_CLASS = 0x1C
 CREATES = frozenset((NEW_INSTANCE, CONST_CLASS))  # the type's object exists from here
 STATIC_FIELD_OPS = frozenset(range(0x60, 0x6E))  # sget*, sput*
 MAX_HIERARCHY = 256
+# invoke opcode -> the kind of call as a bit (0: not followed, invoke-polymorphic/custom)
+STATIC_CALL, DIRECT_CALL, VIRTUAL_CALL = 1, 2, 4
+
+
+def _call_bits() -> bytes:
+    bits = bytearray(256)
+    for ops, bit in (
+        (STATIC_INVOKES, STATIC_CALL),
+        (DIRECT_INVOKES, DIRECT_CALL),
+        (VIRTUAL_INVOKES, VIRTUAL_CALL),
+    ):
+        for op in ops:
+            bits[op] = bit
+    return bytes(bits)
+
+
+CALL_BIT = _call_bits()
 
 # Names the framework or the Java runtime calls on objects it was handed, for classes whose
 # only foreign supertypes are java.*/kotlin.* types (Runnable, Comparator, Iterable...).
@@ -141,8 +158,8 @@ class Reachability:
     The graph is keyed by numbers, not by decoded names: a method's (name, prototype) is
     interned once per scan as a *signature number* (the same in every DEX file), and each
     method a class defines gets a *member number* when the class is first looked at (its
-    file, method_idx and kind are kept in flat tables); ``reachable`` holds member
-    numbers."""
+    file, method_idx and kind are kept in flat tables); ``reached`` has one byte per
+    member number, ``reachable_count`` counts the ones set."""
 
     limit = 1 << 62  # reachable methods after which the walk stops (subclasses bound it)
 
@@ -159,7 +176,8 @@ class Reachability:
         one reuses (they depend on the code only, not on the roots)."""
         self.code = code
         self.known = True
-        self.reachable: set[int] = set()  # member numbers (see _members_of)
+        self.reachable_count = 0  # methods reached
+        self._reached = bytearray()  # member number -> 1 once reached (see _members_of)
         self.instantiated: set[str] = set()
         self._activated: set[str] = set()
         self._initialized: set[str] = set()
@@ -211,7 +229,7 @@ class Reachability:
         """No entry points could be found: every method may run."""
         self = cls.__new__(cls)
         self.known = False
-        self.reachable = set()
+        self.reachable_count = 0
         self.instantiated = set()
         return self
 
@@ -224,7 +242,8 @@ class Reachability:
         sig = self._sigs.get(_split(method))
         if sig is None:
             return False
-        return self._members_of(class_desc).get(sig, -1) in self.reachable
+        number = self._members_of(class_desc).get(sig, -1)
+        return 0 <= number < len(self._reached) and self._reached[number] == 1
 
     def class_reachable(self, class_desc: str) -> bool:
         """Some method of the class can run (for findings about a class as a whole)."""
@@ -235,7 +254,7 @@ class Reachability:
     def to_json(self) -> dict[str, object]:
         return {
             "known": self.known,
-            "reachable_methods": len(self.reachable),
+            "reachable_methods": self.reachable_count,
             "instantiated_classes": len(self.instantiated),
         }
 
@@ -300,9 +319,13 @@ class Reachability:
     # -- graph ------------------------------------------------------------------------------
 
     def _reach(self, desc: str, sig: int, number: int) -> None:
-        if number in self.reachable:
+        reached = self._reached
+        if number >= len(reached):  # members made since: one byte each
+            reached.extend(bytes(len(self._m_bits) - len(reached)))
+        elif reached[number]:
             return
-        self.reachable.add(number)
+        reached[number] = 1
+        self.reachable_count += 1
         if self._m_bits[number] & WALKED:
             self._work.append(number)
 
@@ -401,7 +424,7 @@ class Reachability:
         # flag per invoked method id (by kind of call), type, field and string.
         seen: dict[int, _Seen] = {}
         work, dexes = self._work, self.code.dexes
-        while work and len(self.reachable) < self.limit:
+        while work and self.reachable_count < self.limit:
             number = work.popleft()
             no, midx = divmod(self._m_where[number], 1 << 32)
             dex = dexes[no]
@@ -417,24 +440,17 @@ class Reachability:
             off, order, table = f.invokes
             targets, ops = targets_in(order, table, off[midx], off[midx + 1])
             for target, op in zip(targets, ops, strict=True):
-                if op in VIRTUAL_INVOKES:
-                    if target in f.js_interface:
-                        exposes_js = True
-                    bit = 4
-                elif op in STATIC_INVOKES:
-                    bit = 1
-                elif op in DIRECT_INVOKES:
-                    bit = 2
-                else:
-                    continue
-                if invoked[target] & bit:
-                    continue
+                bit = CALL_BIT[op]
+                if not bit or invoked[target] & bit:
+                    continue  # no call we follow, or followed already
+                if bit == VIRTUAL_CALL and target in f.js_interface:
+                    exposes_js = True
                 invoked[target] |= bit
                 desc = pools.type_desc(pools.method_class_idx(target))
                 sig = self._sig(no, dex, target)
-                if bit == 4:
+                if bit == VIRTUAL_CALL:
                     self._virtual_call(sig, desc)
-                elif bit == 1:
+                elif bit == STATIC_CALL:
                     self._init_class(desc)
                     self._define(desc, sig)
                 else:
@@ -497,7 +513,7 @@ class _Seen:
         self.field_reads = refs.forward(FIELD_READS, n)
         self.field_writes = refs.forward(FIELD_WRITES, n)
         self.strings = refs.forward(STRINGS, n)
-        self.invoked = bytearray(n)  # 1 static, 2 direct/super, 4 virtual call
+        self.invoked = bytearray(n)  # the kinds of call (CALL_BIT) followed per method id
         self.types_seen = bytearray(p.n_types)
         self.fields_seen = bytearray(p.n_fields)
         self.strings_seen = bytearray(p.n_strings)

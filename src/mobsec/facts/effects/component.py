@@ -438,7 +438,7 @@ def walk_effects(
     walk = _ComponentReach(
         code, desc, instantiated, facts.hierarchy, components, reach, entries, every_method_of
     )
-    out.methods = len(walk.reachable)
+    out.methods = walk.reachable_count
     if not walk.complete:
         return out, walk
     out.known = True
