@@ -436,17 +436,21 @@ class Reachability:
                 continue
             pools = dex.pools
             exposes_js = False
-            invoked = f.invoked
+            invoked, words = f.invoked, self._words[no]
             off, order, table = f.invokes
             targets, ops = targets_in(order, table, off[midx], off[midx + 1])
             for target, op in zip(targets, ops, strict=True):
                 bit = CALL_BIT[op]
+                if bit == VIRTUAL_CALL and target in f.js_interface:
+                    exposes_js = True  # this method's call, even if another made it first
                 if not bit or invoked[target] & bit:
                     continue  # no call we follow, or followed already
-                if bit == VIRTUAL_CALL and target in f.js_interface:
-                    exposes_js = True
                 invoked[target] |= bit
-                desc = pools.type_desc(pools.method_class_idx(target))
+                row = 2 * target  # method_id row: class_idx | proto_idx << 16, name_idx
+                if row < len(words):
+                    desc = pools.type_desc(words[row] & 0xFFFF)
+                else:  # a bad index: its placeholder name
+                    desc = pools.method_ref(target).class_desc
                 sig = self._sig(no, dex, target)
                 if bit == VIRTUAL_CALL:
                     self._virtual_call(sig, desc)
