@@ -145,10 +145,7 @@ DESERIALISATION_HOOKS = (
     ("finalize", "()V"),
 )
 JS_INTERFACE = ("addJavascriptInterface", "(Ljava/lang/Object;Ljava/lang/String;)V")
-
-
 CLINIT = ("<clinit>", "()V")
-
 VIRTUAL, WALKED = 1, 2  # bits of a member: a virtual method; one with code to walk
 
 
@@ -277,6 +274,7 @@ class Reachability:
         return got
 
     def _decode_sig(self, no: int, dex: DexFile, idx: int) -> int:
+        """:meth:`_sig` the first time: name and prototype decoded, then interned."""
         pools, table, words = dex.pools, self._sig_of[no], self._words[no]
         if 0 <= idx < len(table) and 2 * idx + 1 < len(words):
             # method_id row: class_idx | proto_idx << 16, name_idx
