@@ -482,7 +482,9 @@ class Reachability:
                     if strings[target]:
                         continue
                     strings[target] = 1
-                    t = self._class_named(pools.string(target))
+                    # most constants name no class: looked at without filling the pool cache
+                    text = pools.peek_string(target)
+                    t = self._class_named(pools.string(target) if text is None else text)
                     if t is not None:
                         self._framework_created(t, every_method=True)
             if exposes_js:

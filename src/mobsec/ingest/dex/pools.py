@@ -24,6 +24,7 @@ from .mutf8 import decode_mutf8, utf16_key
 MAX_POOL_DIAGNOSTICS = 50
 _FIELD_OR_METHOD_ID = struct.Struct("<HHI")
 _PROTO_ID = struct.Struct("<III")
+_OUTSIDE = "string data outside the file"
 
 
 class Proto(NamedTuple):
@@ -117,13 +118,38 @@ class Pools:
             return cached
         if not 0 <= idx < len(self.string_ids):
             return self._bad("string", idx, "index out of range")
+        start, end, problem = self._string_span(idx)
+        if problem == _OUTSIDE:
+            return self._bad("string", idx, problem)
+        if problem:
+            self._bad("string", idx, problem)
+        text = decode_mutf8(self._data[start:end])
+        self._strings[idx] = text
+        return text
+
+    def peek_string(self, idx: int) -> str | None:
+        """The string at ``idx`` without keeping it, for a pass that looks at many strings
+        once (most never asked for again); None unless it is well-formed plain ASCII (then
+        ask :meth:`string`, which reports what is wrong)."""
+        cached = self._strings.get(idx)
+        if cached is not None:
+            return cached
+        if not 0 <= idx < len(self.string_ids):
+            return None
+        start, end, problem = self._string_span(idx)
+        raw = self._data[start:end]
+        return None if problem or not raw.isascii() else raw.decode("ascii")
+
+    def _string_span(self, idx: int) -> tuple[int, int, str]:
+        """(start, end, problem) of the MUTF-8 bytes of string ``idx`` (in range); problem
+        is "" for a well-formed string."""
         data = self._data
         pos = self.string_ids[idx]
         n = len(data)
         utf16_len = 0
         for shift in range(0, 35, 7):  # ULEB128, at most 5 bytes
             if pos >= n:
-                return self._bad("string", idx, "string data outside the file")
+                return 0, 0, _OUTSIDE
             b = data[pos]
             pos += 1
             utf16_len |= (b & 0x7F) << shift
@@ -132,11 +158,8 @@ class Pools:
         limit = min(n, pos + 3 * utf16_len + 1)
         end = data.find(b"\x00", pos, limit)
         if end < 0:
-            self._bad("string", idx, "no terminating NUL within the declared length")
-            end = limit
-        text = decode_mutf8(data[pos:end])
-        self._strings[idx] = text
-        return text
+            return pos, limit, "no terminating NUL within the declared length"
+        return pos, end, ""
 
     def find_string(self, text: str) -> int | None:
         """Index of ``text`` in the sorted string pool, or None."""
