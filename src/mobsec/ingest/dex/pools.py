@@ -86,6 +86,7 @@ class Pools:
         self._strings: dict[int, str] = {}
         self._protos: dict[int, Proto] = {}
         self._descriptors: dict[int, str] = {}  # proto idx -> "(params)ret", one string each
+        self._found: dict[str, int | None] = {}  # find_string answers: each probe decodes
 
     @property
     def n_strings(self) -> int:
@@ -163,6 +164,13 @@ class Pools:
 
     def find_string(self, text: str) -> int | None:
         """Index of ``text`` in the sorted string pool, or None."""
+        if text in self._found:  # member lookups ask for the same class names many times
+            return self._found[text]
+        found = self._find_string(text)
+        self._found[text] = found
+        return found
+
+    def _find_string(self, text: str) -> int | None:
         key = utf16_key(text)
         n = len(self.string_ids)
         i = bisect_left(range(n), key, key=lambda j: utf16_key(self.string(j)))
