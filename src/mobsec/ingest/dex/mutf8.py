@@ -8,6 +8,12 @@ U+FFFD), so a hostile string cannot stop the reader.
 
 from __future__ import annotations
 
+import re
+
+# A UTF-16 surrogate code unit (what "surrogatepass" leaves for MUTF-8's paired 3-byte
+# sequences); one regex scan instead of a Python-level loop over every character.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 
 def decode_mutf8(raw: bytes) -> str:
     """Decode the bytes of one string_data_item (without the terminating NUL)."""
@@ -17,7 +23,7 @@ def decode_mutf8(raw: bytes) -> str:
         text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         return _decode_lenient(raw)
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+    if _SURROGATE.search(text):
         # join surrogate pairs; lone surrogates stay as they are
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     return text
