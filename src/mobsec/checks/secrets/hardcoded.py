@@ -515,7 +515,7 @@ def hardcoded_credential_check(ctx: CheckContext) -> Iterator[Finding]:
                     method in readers
                     or callees.reads_credential_field(site)
                     or callees.reads_map(site)
-                )
+                ) and callees.may_hold_input(site)
             if not wanted[method]:
                 continue
             flow = flow_at(site)
@@ -550,6 +550,9 @@ COMPARES = (
 )
 
 
+# The callee names _user_input takes as input (of any class).
+_INPUT_NAMES = USER_INPUT | NAMED_INPUT
+
 # The names reads_map accepts: a callee with another name is decided without decoding its
 # class and proto.
 _MAP_READ_NAMES = frozenset(name for _cls, name in (*VALUE_READS, *ENTRY_PARTS))
@@ -572,6 +575,19 @@ class _Callees:
         return any(
             self._is_credential_field(dex, r.target) for r in dex.field_reads_in(site.caller_idx)
         )
+
+    def may_hold_input(self, site: CodeSite) -> bool:
+        """Whether a value in this method can pass :func:`_may_be_input`, decided from the
+        code index instead of the data flow: the flow makes ``param`` values only from the
+        method's parameters, and the ``result``/``field`` values _user_input accepts only
+        from calls named like an input read and credential field reads in the method."""
+        dex = site.dex
+        if not dex.pools.method_proto(site.caller_idx).startswith("()"):
+            return True
+        if self.reads_credential_field(site):
+            return True
+        names = dex.pools.method_name
+        return any(names(r.target) in _INPUT_NAMES for r in dex.invokes_in(site.caller_idx))
 
     def _is_map_read(self, dex: DexFile, method_idx: int) -> bool:
         key = (dex.name, method_idx)
