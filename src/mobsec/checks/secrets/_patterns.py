@@ -154,10 +154,11 @@ def looks_random(value: str) -> bool:
     n = len(value)
     if not MIN_ENTROPY_LEN <= n <= MAX_ENTROPY_LEN or not TOKEN_ALPHABET.match(value):
         return False
-    if shannon_entropy(value) < min(4.2, math.log2(n) * 0.85):
-        return False
+    # The cheap shape tests before the entropy (which counts every character).
     if DOTTED_NAME.match(value) or value.startswith(("http", "/")) or "/" in value[1:-2]:
         return False  # class/package/action names and paths, not keys
+    if shannon_entropy(value) < min(4.2, math.log2(n) * 0.85):
+        return False
     if _made_of_words(value):
         return False  # identifiers made of words: "getAccessTokenForUser"
     classes = sum(
