@@ -7,7 +7,7 @@ let a reviewer find the key, never use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from mobsec.checks.code._flow import flow_at
@@ -19,6 +19,7 @@ from mobsec.facts.values import Reached, provenance, provenance_zh, texts
 from mobsec.facts.values.maps import ENTRY_PARTS, VALUE_READS, reads_map
 from mobsec.facts.values.path import java_method
 from mobsec.ingest.dex import CodeSite, DexFile
+from mobsec.ingest.dex.index import FIELD_READS, INVOKES
 from mobsec.report.model import Confidence, Finding, Severity, Text
 
 from ._patterns import (
@@ -560,21 +561,42 @@ _MAP_READ_NAMES = frozenset(name for _cls, name in (*VALUE_READS, *ENTRY_PARTS))
 
 class _Callees:
     """What the methods comparing strings call and read, decided once per callee or field
-    for one run of the check (thousands of such methods share a few hundred of them)."""
+    for one run of the check (thousands of such methods share a few hundred of them).
+
+    The callees and fields of a method are read from the code index as bare indexes (no
+    Ref per row); the decisions are kept per DEX, by index.
+    """
 
     def __init__(self) -> None:
-        self._map_reads: dict[tuple[str, int], bool] = {}
-        self._credential_fields: dict[tuple[str, int], bool] = {}
+        self._map_reads: dict[str, dict[int, bool]] = {}
+        self._input_calls: dict[str, dict[int, bool]] = {}
+        self._credential_fields: dict[str, dict[int, bool]] = {}
 
     def reads_map(self, site: CodeSite) -> bool:
         dex = site.dex
-        return any(self._is_map_read(dex, r.target) for r in dex.invokes_in(site.caller_idx))
+        known = self._map_reads.setdefault(dex.name, {})
+        for target in _targets(dex, INVOKES, site.caller_idx):
+            got = known.get(target)
+            if got is None:
+                got = dex.pools.method_name(target) in _MAP_READ_NAMES and reads_map(
+                    dex.method_ref(target)
+                )
+                known[target] = got
+            if got:
+                return True
+        return False
 
     def reads_credential_field(self, site: CodeSite) -> bool:
         dex = site.dex
-        return any(
-            self._is_credential_field(dex, r.target) for r in dex.field_reads_in(site.caller_idx)
-        )
+        known = self._credential_fields.setdefault(dex.name, {})
+        for target in _targets(dex, FIELD_READS, site.caller_idx):
+            got = known.get(target)
+            if got is None:
+                got = bool(CREDENTIAL_FIELD.match(dex.pools.field_ref(target).name))
+                known[target] = got
+            if got:
+                return True
+        return False
 
     def may_hold_input(self, site: CodeSite) -> bool:
         """Whether a value in this method can pass :func:`_may_be_input`, decided from the
@@ -586,26 +608,19 @@ class _Callees:
             return True
         if self.reads_credential_field(site):
             return True
-        names = dex.pools.method_name
-        return any(names(r.target) in _INPUT_NAMES for r in dex.invokes_in(site.caller_idx))
+        known = self._input_calls.setdefault(dex.name, {})
+        for target in _targets(dex, INVOKES, site.caller_idx):
+            got = known.get(target)
+            if got is None:
+                got = known[target] = dex.pools.method_name(target) in _INPUT_NAMES
+            if got:
+                return True
+        return False
 
-    def _is_map_read(self, dex: DexFile, method_idx: int) -> bool:
-        key = (dex.name, method_idx)
-        got = self._map_reads.get(key)
-        if got is None:
-            got = dex.pools.method_name(method_idx) in _MAP_READ_NAMES and reads_map(
-                dex.method_ref(method_idx)
-            )
-            self._map_reads[key] = got
-        return got
 
-    def _is_credential_field(self, dex: DexFile, field_idx: int) -> bool:
-        key = (dex.name, field_idx)
-        got = self._credential_fields.get(key)
-        if got is None:
-            got = bool(CREDENTIAL_FIELD.match(dex.pools.field_ref(field_idx).name))
-            self._credential_fields[key] = got
-        return got
+def _targets(dex: DexFile, kind: str, method_idx: int) -> Iterable[int]:
+    """The callee (or field) indexes of the ``kind`` rows inside a method, in code order."""
+    return dex.refs.targets_from(kind, method_idx, dex.pools.n_methods)[0]
 
 
 def _credential_like(text: str) -> bool:
