@@ -45,6 +45,7 @@ from mobsec.facts.deserialization import gadget_classes, outside_reader
 from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, DexSet
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
+from mobsec.ingest.dex.dexfile import MREC as METHOD_RECORD
 from mobsec.ingest.dex.index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES, targets_in
 
 STATIC_INVOKES = frozenset((0x71, 0x77))
@@ -294,13 +295,17 @@ class Reachability:
                 dex, cls = found
                 no = self._dex_no[id(dex)]
                 table, where, bits = self._sig_of[no], self._m_where, self._m_bits
-                for m in cls.methods:
-                    idx = m.method_idx
+                # the method records read in place (no MethodDef per method): class_def,
+                # method_idx, access_flags, code_off, virtual
+                m, size = dex.method_table, METHOD_RECORD
+                records = cls.method_records
+                for b in range(records.start * size, records.stop * size, size):
+                    idx = m[b + 1]
                     sig = table[idx] if 0 <= idx < len(table) else -1
                     got[sig if sig >= 0 else self._decode_sig(no, dex, idx)] = len(bits)
                     where.append(no << 32 | idx)
-                    walked = m.code_off and not m.access_flags & (ACC_ABSTRACT | ACC_NATIVE)
-                    bits.append((VIRTUAL if m.virtual else 0) | (WALKED if walked else 0))
+                    walked = m[b + 3] and not m[b + 2] & (ACC_ABSTRACT | ACC_NATIVE)
+                    bits.append((VIRTUAL if m[b + 4] else 0) | (WALKED if walked else 0))
             self._members[desc] = got
         return got
 
@@ -434,12 +439,12 @@ class Reachability:
                 continue
             pools = dex.pools
             exposes_js = False
-            invoked, words = f.invoked, self._words[no]
+            invoked, words, js_interface = f.invoked, self._words[no], f.js_interface
             off, order, table = f.invokes
             targets, ops = targets_in(order, table, off[midx], off[midx + 1])
             for target, op in zip(targets, ops, strict=True):
                 bit = CALL_BIT[op]
-                if bit == VIRTUAL_CALL and target in f.js_interface:
+                if js_interface and bit == VIRTUAL_CALL and target in js_interface:
                     exposes_js = True  # this method's call, even if another made it first
                 if not bit or invoked[target] & bit:
                     continue  # no call we follow, or followed already

@@ -110,6 +110,14 @@ class ClassDef:
         return [self._dex.field_def(r) for r in range(start, start + n_instance)]
 
     @property
+    def method_records(self) -> range:
+        """Positions of the class's methods (direct, then virtual) in the DexFile's method
+        record table (:meth:`DexFile.method_table`), for passes that read the records
+        without a :class:`MethodDef` per method."""
+        first, n_direct, n_virtual, _, _, _ = self._members
+        return range(first, first + n_direct + n_virtual)
+
+    @property
     def method_count(self) -> int:
         return self._members[1] + self._members[2]
 

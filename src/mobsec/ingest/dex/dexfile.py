@@ -264,6 +264,13 @@ class DexFile:
     def field_count(self) -> int:
         return len(self._fields) // FREC
 
+    @property
+    def method_table(self) -> memoryview | array:
+        """The method records as one flat u32 sequence, METHOD_RECORD numbers per record:
+        class_def, method_idx, access_flags, code_off, virtual (what :meth:`method_def`
+        reads)."""
+        return self._methods
+
     def method_def(self, record: int) -> MethodDef:
         b = record * MREC
         m = self._methods
