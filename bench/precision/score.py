@@ -142,6 +142,25 @@ def main() -> int:
             a, b = judged[k], second[k]
             if a["verdict"] != b["verdict"]:
                 print(f"  {k[0]} {a['check_id']}: {a['verdict']} vs {b['verdict']} — {b['reason']}")
+        # The decision asks for a fifth of *the scored sample* re-judged: count it there.
+        scored = {
+            (e["apk"], e["fingerprint"])
+            for e in entries
+            if e["sampled"] and e["where"] == "findings" and e["severity"] != "info"
+        }
+        in_sample = [k for k in both if k in scored]
+        agree = sum(1 for k in in_sample if second[k]["verdict"] == judged[k]["verdict"])
+        realworld = {(e["apk"], e["fingerprint"]) for e in entries if e["group"] == "realworld"}
+        print(
+            f"in today's scored sample: {len(in_sample)} of {len(scored)} re-judged "
+            f"({sum(1 for k in in_sample if k in realworld)} realworld), "
+            f"agreement {pct(agree, len(in_sample))}"
+        )
+        w = score(entries, {**judged, **{k: second[k] for k in in_sample}})
+        print(
+            f"if the second verdicts replaced the first: realworld {pct(*w['realworld'])}, "
+            f"app-owned {pct(*w['app_owned'])}, all sampled {pct(*w['all'])}"
+        )
     return 1 if s["missing"] else 0
 
 
