@@ -7,7 +7,7 @@ let a reviewer find the key, never use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from mobsec.checks.code._flow import flow_at
@@ -574,29 +574,21 @@ class _Callees:
 
     def reads_map(self, site: CodeSite) -> bool:
         dex = site.dex
-        known = self._map_reads.setdefault(dex.name, {})
-        for target in _targets(dex, INVOKES, site.caller_idx):
-            got = known.get(target)
-            if got is None:
-                got = dex.pools.method_name(target) in _MAP_READ_NAMES and reads_map(
-                    dex.method_ref(target)
-                )
-                known[target] = got
-            if got:
-                return True
-        return False
+        return _any_target(
+            self._map_reads,
+            site,
+            INVOKES,
+            lambda t: dex.pools.method_name(t) in _MAP_READ_NAMES and reads_map(dex.method_ref(t)),
+        )
 
     def reads_credential_field(self, site: CodeSite) -> bool:
         dex = site.dex
-        known = self._credential_fields.setdefault(dex.name, {})
-        for target in _targets(dex, FIELD_READS, site.caller_idx):
-            got = known.get(target)
-            if got is None:
-                got = bool(CREDENTIAL_FIELD.match(dex.pools.field_ref(target).name))
-                known[target] = got
-            if got:
-                return True
-        return False
+        return _any_target(
+            self._credential_fields,
+            site,
+            FIELD_READS,
+            lambda t: bool(CREDENTIAL_FIELD.match(dex.pools.field_ref(t).name)),
+        )
 
     def may_hold_input(self, site: CodeSite) -> bool:
         """Whether a value in this method can pass :func:`_may_be_input`, decided from the
@@ -608,14 +600,30 @@ class _Callees:
             return True
         if self.reads_credential_field(site):
             return True
-        known = self._input_calls.setdefault(dex.name, {})
-        for target in _targets(dex, INVOKES, site.caller_idx):
-            got = known.get(target)
-            if got is None:
-                got = known[target] = dex.pools.method_name(target) in _INPUT_NAMES
-            if got:
-                return True
-        return False
+        return _any_target(
+            self._input_calls,
+            site,
+            INVOKES,
+            lambda t: dex.pools.method_name(t) in _INPUT_NAMES,
+        )
+
+
+def _any_target(
+    decided: dict[str, dict[int, bool]],
+    site: CodeSite,
+    kind: str,
+    decide: Callable[[int], bool],
+) -> bool:
+    """Whether ``decide`` holds for a ``kind`` target of the site's method; each target is
+    decided once per DEX (``decided`` keeps the answers by DEX name and index)."""
+    known = decided.setdefault(site.dex.name, {})
+    for target in _targets(site.dex, kind, site.caller_idx):
+        got = known.get(target)
+        if got is None:
+            got = known[target] = decide(target)
+        if got:
+            return True
+    return False
 
 
 def _targets(dex: DexFile, kind: str, method_idx: int) -> Iterable[int]:

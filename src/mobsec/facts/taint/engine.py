@@ -413,23 +413,15 @@ class TaintEngine:
             got = self._call_regs[key] = arg_registers(proto, regs, is_static)
         return got
 
-    def method_refs(self, dex: DexFile) -> dict[int, MethodRef]:
-        """Method index -> reference of ``dex``, filled as the analyses decode them (the
-        pools do not keep them, and a method is analysed many times)."""
-        got = self._mrefs.get(dex)
-        if got is None:
-            got = self._mrefs[dex] = {}
-        return got
-
     def field_refs(self, dex: DexFile) -> dict[int, FieldRef]:
-        """Field index -> reference of ``dex`` (see method_refs)."""
-        got = self._frefs.get(dex)
-        if got is None:
-            got = self._frefs[dex] = {}
-        return got
+        """Field index -> reference of ``dex``, filled as the analyses decode them (see
+        method_ref_of)."""
+        return self._frefs.setdefault(dex, {})
 
     def method_ref_of(self, dex: DexFile) -> Callable[[int], MethodRef]:
-        refs = self.method_refs(dex)
+        """``dex.method_ref``, remembered per engine (the pools do not keep references, and
+        a method is analysed many times)."""
+        refs = self._mrefs.setdefault(dex, {})
 
         def method_ref(idx: int) -> MethodRef:
             got = refs.get(idx)
@@ -591,7 +583,7 @@ class MethodTaint:
         self.slot = cfg.registers
         self.summary = Summary()
         self.exc: frozenset = EMPTY
-        self._method_refs = engine.method_refs(dex)
+        self.mref: Callable[[int], MethodRef] = engine.method_ref_of(dex)
         self._field_refs = engine.field_refs(dex)
         self._ret_types: set[str] | None = set()
 
@@ -705,12 +697,6 @@ class MethodTaint:
         got = self._field_refs.get(idx)
         if got is None:
             got = self._field_refs[idx] = self.dex.pools.field_ref(idx)
-        return got
-
-    def mref(self, idx: int) -> MethodRef:
-        got = self._method_refs.get(idx)
-        if got is None:
-            got = self._method_refs[idx] = self.dex.method_ref(idx)
         return got
 
     def step(self, st: list[frozenset], insn: Any) -> None:
