@@ -134,22 +134,12 @@ def _may_hold_at(dex: Any, limit: int) -> list[int] | None:
         if out:
             lo = max(lo, out[-1] + 1)  # marks ascend: earlier strings are in already
         out.extend(range(lo, bisect_right(offs, p)))
-    return [i for i in out if not _long_text(data, offs[i])]
+    return [i for i in out if not _long_text(dex.pools, i)]
 
 
-def _long_text(data: bytes, off: int) -> bool:
-    """The string at ``off`` is well formed (as ``Pools.string`` reads it: ULEB128 UTF-16
-    length, text up to a NUL within 3 bytes per unit) and its text has more bytes than an
-    e-mail address can. Decoding a long non-ASCII text costs; a broken one is still decoded
-    so its diagnostic is reported as before."""
-    n, pos, units = len(data), off, 0
-    for shift in range(0, 35, 7):
-        if pos >= n:
-            return False
-        b = data[pos]
-        pos += 1
-        units |= (b & 0x7F) << shift
-        if not b & 0x80:
-            break
-    nul = data.find(b"\x00", pos, min(n, pos + 3 * units + 1))
-    return nul - pos > _MAX_EMAIL_BYTES
+def _long_text(pools: Any, idx: int) -> bool:
+    """String ``idx`` is well formed (as ``Pools.string`` reads it) and its text has more
+    bytes than an e-mail address can. Decoding a long non-ASCII text costs; a broken one is
+    still decoded so its diagnostic is reported as before."""
+    start, end, problem = pools.string_span(idx)
+    return not problem and end - start > _MAX_EMAIL_BYTES

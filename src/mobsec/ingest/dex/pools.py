@@ -119,7 +119,7 @@ class Pools:
             return cached
         if not 0 <= idx < len(self.string_ids):
             return self._bad("string", idx, "index out of range")
-        start, end, problem = self._string_span(idx)
+        start, end, problem = self.string_span(idx)
         if problem == _OUTSIDE:
             return self._bad("string", idx, problem)
         if problem:
@@ -137,11 +137,11 @@ class Pools:
             return cached
         if not 0 <= idx < len(self.string_ids):
             return None
-        start, end, problem = self._string_span(idx)
+        start, end, problem = self.string_span(idx)
         raw = self._data[start:end]
         return None if problem or not raw.isascii() else raw.decode("ascii")
 
-    def _string_span(self, idx: int) -> tuple[int, int, str]:
+    def string_span(self, idx: int) -> tuple[int, int, str]:
         """(start, end, problem) of the MUTF-8 bytes of string ``idx`` (in range); problem
         is "" for a well-formed string."""
         data = self._data
