@@ -28,6 +28,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import le
 from typing import TYPE_CHECKING, Any
 
 from mobsec.diagnostics import FormatError
@@ -62,6 +63,11 @@ EMPTY: frozenset = frozenset()
 INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
 STATIC_INVOKES = (0x71, 0x77)
 VIRTUAL_INVOKES = frozenset((0x6E, 0x72, 0x74, 0x78))
+# Opcodes MethodTaint.step leaves the registers alone for (nop, return-void, monitors,
+# check-cast, fill-array-data, goto, switch, if-*, unused): tested first, as they are common.
+INERT = frozenset((0x00, 0x0E, 0x1D, 0x1E, 0x1F, 0x26, 0x73, 0x79, 0x7A)).union(
+    range(0x28, 0x2D), range(0x32, 0x44), range(0xE3, 0xFA)
+)
 VISITS_PER_BLOCK = 30
 CFG_CACHE = 512  # CFGs kept per engine (see TaintEngine._cfgs)
 MAX_LABELS = 64  # per register; more keeps the set as is (labels are finite anyway)
@@ -115,6 +121,9 @@ class Summary:
 
 
 EMPTY_SUMMARY = Summary()
+# An invoke's (reference, is static, constructor keeps `this`, app targets, result identity
+# or None), see TaintEngine.call_site.
+CallSite = tuple[MethodRef, bool, bool, tuple[str, ...], frozenset | None]
 UNTYPED = ("U",)  # an object whose class is not known (array element, exception, ...)
 
 
@@ -158,9 +167,9 @@ class TaintEngine:
         # analysable code
         self._cfgs: OrderedDict[MethodKey, Cfg] = OrderedDict()
         self._no_cfg: set[MethodKey] = set()
-        self._mrefs: dict[DexFile, dict[int, MethodRef]] = {}
         self._frefs: dict[DexFile, dict[int, FieldRef]] = {}
         self._call_regs: dict[tuple[str, tuple[int, ...], bool], tuple[int, ...]] = {}
+        self._sites: dict[DexFile, dict[int, CallSite]] = {}  # see call_site
         self._field_names: dict[str, frozenset[str]] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
@@ -286,7 +295,7 @@ class TaintEngine:
                 continue
             framework = has_framework_ancestor(self.code, desc)
             for m in cls.methods:
-                ref = dex.method_ref(m.method_idx)
+                ref = self.cg.method_ref(dex, m.method_idx)
                 if ref.name == "<clinit>":
                     roots.append(str(ref))
                     continue
@@ -335,7 +344,7 @@ class TaintEngine:
         names = set(self.spec.callbacks)
         for desc, (dex, c) in code.classes.items():
             if self.is_analysed(desc) and any(
-                dex.method_ref(m.method_idx).name in names for m in c.methods
+                self.cg.method_ref(dex, m.method_idx).name in names for m in c.methods
             ):
                 return True
         return False
@@ -405,6 +414,19 @@ class TaintEngine:
             self._cfgs.popitem(last=False)
         return dex, method, cfg
 
+    def call_site(self, dex: DexFile, op: int, idx: int) -> CallSite:
+        """What an invoke's opcode and method index decide, worked out once per engine
+        (MethodTaint.invoke runs for every call each time a method is analysed)."""
+        ref = self.method_ref_of(dex)(idx)
+        is_static = op in STATIC_INVOKES
+        keeps_this = op in (0x70, 0x76) and ref.name == "<init>" and self.init_keeps_this(ref)
+        ret = ref.proto[ref.proto.find(")") + 1 :]
+        # an object result gets its declared class as its identity (see receiver_types)
+        ret_label = frozenset((("R", ret),)) if ret.startswith(("L", "[")) else None
+        site = (ref, is_static, keeps_this, self.cg.resolve(op, ref), ret_label)
+        self._sites.setdefault(dex, {})[idx << 8 | op] = site
+        return site
+
     def call_registers(self, proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
         """``arg_registers`` of a call, remembered: the same calls are stepped many times."""
         key = (proto, regs, is_static)
@@ -420,8 +442,8 @@ class TaintEngine:
 
     def method_ref_of(self, dex: DexFile) -> Callable[[int], MethodRef]:
         """``dex.method_ref``, remembered per engine (the pools do not keep references, and
-        a method is analysed many times)."""
-        refs = self._mrefs.setdefault(dex, {})
+        a method is analysed many times); one cache with the call graph's."""
+        refs = self.cg.method_refs(dex)
 
         def method_ref(idx: int) -> MethodRef:
             got = refs.get(idx)
@@ -577,14 +599,15 @@ class MethodTaint:
         self.dex = dex
         self.method = method
         self.cfg = cfg
-        self.ref = dex.method_ref(method.method_idx)
+        self.mref: Callable[[int], MethodRef] = engine.method_ref_of(dex)
+        self.ref = self.mref(method.method_idx)
         self.cls = key.split("->", 1)[0]
         self.is_static = bool(method.access_flags & ACC_STATIC)
         self.slot = cfg.registers
         self.summary = Summary()
         self.exc: frozenset = EMPTY
-        self.mref: Callable[[int], MethodRef] = engine.method_ref_of(dex)
         self._field_refs = engine.field_refs(dex)
+        self._sites = engine._sites.setdefault(dex, {})
         self._ret_types: set[str] | None = set()
 
     # ---- fixpoint ----------------------------------------------------------------------
@@ -660,6 +683,8 @@ class MethodTaint:
             if old is None:
                 entry[b] = list(st)
                 changed = True
+            elif all(map(le, st, old)):  # nothing new (the common case): one pass in C
+                return
             else:
                 changed = False
                 for r, v in enumerate(st):
@@ -705,7 +730,7 @@ class MethodTaint:
         if op in INVOKES:
             self.invoke(st, insn)
             return
-        if op == 0x00 or op >= 0x100:
+        if op in INERT or op >= 0x100:
             return
         if 0x01 <= op <= 0x09:
             st[regs[0]] = st[regs[1]]
@@ -840,25 +865,23 @@ class MethodTaint:
                 self.summary.sinks[site] = (old[0] | sym, old[1])
 
     def invoke(self, st: list[frozenset], insn: Any) -> None:
-        ref = self.mref(insn.idx)
-        is_static = insn.op in STATIC_INVOKES
+        site = self._sites.get(insn.idx << 8 | insn.op)
+        if site is None:
+            site = self.e.call_site(self.dex, insn.op, insn.idx)
+        ref, is_static, keeps_this, targets, ret_label = site
         aregs = self.e.call_registers(ref.proto, insn.regs, is_static)
-        private_init = (
-            insn.op in (0x70, 0x76) and ref.name == "<init>" and self.e.init_keeps_this(ref)
-        )
+        slot = self.slot
         for k, r in enumerate(aregs):
-            if not (k == 0 and private_init):  # a constructor that keeps `this` to itself
+            # (escape() skips empty registers; a constructor that keeps `this` to itself)
+            if r < slot and st[r] and not (k == 0 and keeps_this):
                 self.escape(st, r)
-        args = [st[r] if r < self.slot else EMPTY for r in aregs]
+        args = [st[r] if r < slot else EMPTY for r in aregs]
         if not is_static and not aregs:
             # a damaged invoke with no receiver register: nothing flows through it
-            st[self.slot] = EMPTY
+            st[slot] = EMPTY
             return
-        targets = self.e.cg.resolve(insn.op, ref)
         if len(targets) > 1 and insn.op in VIRTUAL_INVOKES:
             targets = self.refine(insn.op, ref, st[aregs[0]], targets)
-        ret = ref.proto[ref.proto.find(")") + 1 :]
-        typed = ret.startswith(("L", "["))  # an object result
         if targets:
             result: frozenset = EMPTY
             types: set[str] | None = set()
@@ -866,14 +889,14 @@ class MethodTaint:
                 result = result | self.apply(st, t, aregs, args)
                 known = self.e.summaries.get(t, EMPTY_SUMMARY).ret_types
                 types = None if known is None or types is None else types | known
-            if typed:
-                result = result | frozenset(("R", x) for x in (types or (ret,)))
-            st[self.slot] = result
+            if ret_label is not None:
+                result = result | (frozenset(("R", x) for x in types) if types else ret_label)
+            st[slot] = result
             return
         result = self.library_call(st, insn, ref, aregs, args)
-        if typed:
-            result = result | {("R", ret)}
-        st[self.slot] = result
+        if ret_label is not None:
+            result = result | ret_label
+        st[slot] = result
 
     def receiver_types(self, labels: frozenset) -> set[str] | None:
         """The classes the object in a register can have, or None when one is not known.
@@ -921,9 +944,13 @@ class MethodTaint:
         if summ is None:
             e.enqueue(target)
             return EMPTY
+        if not (summ.ret or summ.sinks or summ.param_out or summ.field_out or summ.throws):
+            return EMPTY  # most summaries: nothing flows through the call
         taints = [taint_of(a) for a in args]
 
         def subst(labels: frozenset) -> frozenset:
+            if not labels:
+                return EMPTY
             out = set()
             for x in labels:
                 if isinstance(x, int):
