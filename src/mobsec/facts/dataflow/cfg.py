@@ -13,6 +13,7 @@ covered block to its handlers (path-insensitive, but no assignment inside a try 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from mobsec.ingest.dex import DexFile, _dexcore
@@ -24,6 +25,10 @@ GOTO = (0x28, 0x29, 0x2A)
 SWITCH = (0x2B, 0x2C)
 RETURN_OR_THROW = (0x0E, 0x0F, 0x10, 0x11, 0x27)
 INVOKE_RANGE = (0x74, 0x75, 0x76, 0x77, 0x78, 0xFB, 0xFD)
+# Instructions that end a block (branch, switch, return, throw, payload): build_cfg looks
+# closer only at these.
+BLOCK_ENDS = frozenset((*GOTO, *SWITCH, *RETURN_OR_THROW, *PAYLOADS)).union(range(0x32, 0x3E))
+_PC, _REGS = itemgetter(0), itemgetter(3)  # Insn.pc, Insn.regs
 
 
 class Insn(NamedTuple):
@@ -64,7 +69,8 @@ class Cfg:
     @property
     def max_register(self) -> int:
         """Highest register an instruction names (-1 for none)."""
-        return max((max(i.regs) for i in self.insns if i.regs), default=-1)
+        # map/filter: the pass over every instruction runs in C (once per CFG built)
+        return max(map(max, filter(None, map(_REGS, self.insns))), default=-1)
 
 
 def decode_all(dex: DexFile, code: CodeItem) -> list[Insn]:
@@ -91,12 +97,14 @@ def decode_all(dex: DexFile, code: CodeItem) -> list[Insn]:
 
 def build_cfg(dex: DexFile, code: CodeItem) -> Cfg:
     insns = decode_all(dex, code)
-    by_pc = {insn.pc: i for i, insn in enumerate(insns)}
     n = len(insns)
+    by_pc = dict(zip(map(_PC, insns), range(n), strict=True))
     targets_of: dict[int, list[int]] = {}  # insn index of a branch -> target insn indexes
     leaders = {0} if n else set()
     for i, insn in enumerate(insns):
         op = insn.op
+        if op not in BLOCK_ENDS:
+            continue
         tgt: list[int] = []
         if op in GOTO or 0x32 <= op <= 0x3D:
             t = by_pc.get(insn.target)  # type: ignore[arg-type]
@@ -109,8 +117,7 @@ def build_cfg(dex: DexFile, code: CodeItem) -> Cfg:
                     t = by_pc.get(insn.pc + rel)
                     if t is not None:
                         tgt.append(t)
-        elif op not in RETURN_OR_THROW and op not in PAYLOADS:
-            continue
+        # (a return, throw or payload ends its block without a target)
         targets_of[i] = tgt
         leaders.update(tgt)
         if i + 1 < n:
@@ -133,8 +140,7 @@ def build_cfg(dex: DexFile, code: CodeItem) -> Cfg:
     blocks: list[Block] = []
     for bi, s in enumerate(starts):
         e = starts[bi + 1] if bi + 1 < len(starts) else n
-        for k in range(s, e):
-            block_of[k] = bi
+        block_of[s:e] = [bi] * (e - s)
         blocks.append(Block(s, e, [], ()))
     for b in blocks:
         last = b.end - 1
