@@ -29,7 +29,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import le
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mobsec.diagnostics import FormatError
 from mobsec.facts.dataflow import arg_registers, method_flow, string_constants
@@ -85,6 +85,7 @@ SAVED_STATE_READERS = {"onCreate": 1, "onRestoreInstanceState": 1, "onPostCreate
 RESULT_CHANNEL = ("result",)
 REFLECTIVE_INVOKE = ("Ljava/lang/reflect/Method;", "invoke")
 FILE_CHANNEL = ("file",)
+FILE_IDENT = frozenset((("F", FILE_CHANNEL),))  # a stream's identity: the file channel
 ORDERED_CHANNEL = ("ordered-result",)
 ORDERED_RESULT_SETTERS = frozenset(("setResultData", "setResult", "setResultExtras"))
 ORDERED_RESULT_GETTERS = frozenset(("getResultData", "getResultExtras"))
@@ -124,6 +125,24 @@ EMPTY_SUMMARY = Summary()
 # An invoke's (reference, is static, constructor keeps `this`, app targets, result identity
 # or None), see TaintEngine.call_site.
 CallSite = tuple[MethodRef, bool, bool, tuple[str, ...], frozenset | None]
+# A field access's (reference, global key, identity label set, PI type of a field source or
+# None), see MethodTaint.field_site.
+FieldSite = tuple[FieldRef, Any, frozenset, str | None]
+
+
+class LibraryFacts(NamedTuple):
+    """A library method as the tables see it (see TaintEngine.library_facts)."""
+
+    fw: str  # the first ancestor the app does not define (CallGraph.framework_class)
+    api: str  # "fw->name", as sites name it
+    sink: specs.SinkSpec | None
+    source: str | None  # PI type, when the method returns PI
+    guards: tuple[specs.GuardedSource, ...] | None  # PI for some constant argument
+    mutates: bool  # library.mutates_receiver
+    clean: bool  # library.result_is_clean
+    returns: bool  # library.returns_receiver
+
+
 UNTYPED = ("U",)  # an object whose class is not known (array element, exception, ...)
 
 
@@ -167,9 +186,10 @@ class TaintEngine:
         # 2,300 instead of 580 with 512, for ~1 MB); methods without analysable code
         self._cfgs: OrderedDict[MethodKey, Cfg] = OrderedDict()
         self._no_cfg: set[MethodKey] = set()
-        self._frefs: dict[DexFile, dict[int, FieldRef]] = {}
+        self._frefs: dict[DexFile, dict[int, FieldSite]] = {}
         self._call_regs: dict[tuple[str, tuple[int, ...], bool], tuple[int, ...]] = {}
         self._sites: dict[DexFile, dict[int, CallSite]] = {}  # see call_site
+        self._library: dict[MethodRef, LibraryFacts] = {}  # see library_facts
         self._field_names: dict[str, frozenset[str]] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
@@ -427,6 +447,29 @@ class TaintEngine:
         self._sites.setdefault(dex, {})[idx << 8 | op] = site
         return site
 
+    def library_facts(self, ref: MethodRef) -> LibraryFacts:
+        """What this engine's tables and :mod:`.library` say about a library method, looked
+        up once per engine (MethodTaint.library_call runs for every library call)."""
+        fw = self.cg.framework_class(ref.class_desc)
+        name = ref.name
+        sink = self.sinks.get((fw, name)) or self.sinks.get((ref.class_desc, name))
+        pi = self.method_sources.get((fw, name)) or self.method_sources.get((ref.class_desc, name))
+        guards = None
+        if pi is None:
+            guarded = self.spec.guarded
+            guards = guarded.get((fw, name)) or guarded.get((ref.class_desc, name))
+        got = self._library[ref] = LibraryFacts(
+            fw,
+            f"{fw}->{name}",
+            sink,
+            pi,
+            guards,
+            library.mutates_receiver(ref),
+            library.result_is_clean(ref),
+            library.returns_receiver(ref),
+        )
+        return got
+
     def call_registers(self, proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
         """``arg_registers`` of a call, remembered: the same calls are stepped many times."""
         key = (proto, regs, is_static)
@@ -435,9 +478,9 @@ class TaintEngine:
             got = self._call_regs[key] = arg_registers(proto, regs, is_static)
         return got
 
-    def field_refs(self, dex: DexFile) -> dict[int, FieldRef]:
-        """Field index -> reference of ``dex``, filled as the analyses decode them (see
-        method_ref_of)."""
+    def field_sites(self, dex: DexFile) -> dict[int, FieldSite]:
+        """Field index -> what the analyses need of it in ``dex``, filled as they decode
+        them (see MethodTaint.field_site)."""
         return self._frefs.setdefault(dex, {})
 
     def method_ref_of(self, dex: DexFile) -> Callable[[int], MethodRef]:
@@ -606,7 +649,7 @@ class MethodTaint:
         self.slot = cfg.registers
         self.summary = Summary()
         self.exc: frozenset = EMPTY
-        self._field_refs = engine.field_refs(dex)
+        self._field_sites = engine.field_sites(dex)
         self._sites = engine._sites.setdefault(dex, {})
         self._ret_types: set[str] | None = set()
 
@@ -724,10 +767,15 @@ class MethodTaint:
 
     # ---- transfer ----------------------------------------------------------------------
 
-    def fref(self, idx: int) -> FieldRef:
-        got = self._field_refs.get(idx)
+    def field_site(self, idx: int) -> FieldSite:
+        """Field ``idx`` of this DEX: its reference, global key, identity label (the object
+        read from it) and PI type if a source, worked out once per engine."""
+        got = self._field_sites.get(idx)
         if got is None:
-            got = self._field_refs[idx] = self.dex.pools.field_ref(idx)
+            ref = self.dex.pools.field_ref(idx)
+            key = self.e.field_key(ref)
+            pi = self.e.spec.fields.get((ref.class_desc, ref.name))
+            got = self._field_sites[idx] = (ref, key, frozenset((("F", key),)), pi)
         return got
 
     def step(self, st: list[frozenset], insn: Any) -> None:
@@ -779,19 +827,16 @@ class MethodTaint:
                 slot = slots.index_slot(self.index_range(insn))
                 self.mutate(st, regs[1], got | slots.stored(got, slot))
         elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
-            ref = self.fref(insn.idx)
-            key = self.e.field_key(ref)
-            got = self.e.read_field(key, self.key) | {("F", key)}
+            ref, key, ident, pi = self.field_site(insn.idx)
+            got = self.e.read_field(key, self.key) | ident
             if op <= 0x58 and local.fresh(st[regs[1]]):
                 got = got | local.held(st[regs[1]], key)
-            pi = self.e.spec.fields.get((ref.class_desc, ref.name))
             if pi is not None:
                 site = SourceSite(self.key, insn.pc, f"{ref.class_desc}->{ref.name}", pi)
                 got = got | {self.e.source_label(site)}
             st[regs[0]] = got
         elif 0x59 <= op <= 0x5F or 0x67 <= op <= 0x6D:
-            ref = self.fref(insn.idx)
-            key = self.e.field_key(ref)
+            key = self.field_site(insn.idx)[1]
             self.escape(st, regs[0])
             if op <= 0x5F and local.fresh(st[regs[1]]):
                 local.overwrite(st, self.slot, regs[1], key, taint_of(st[regs[0]]))
@@ -994,14 +1039,15 @@ class MethodTaint:
         args: list[frozenset],
     ) -> frozenset:
         e = self.e
-        fw = e.cg.framework_class(ref.class_desc)
+        lib = e._library.get(ref)
+        if lib is None:
+            lib = e.library_facts(ref)
+        fw, api, spec, pi, guards, mutates, clean, returns = lib
         name = ref.name
         taints = [taint_of(a) for a in args]
         pc = insn.pc
-        api = f"{fw}->{name}"
 
         # sinks
-        spec = e.sinks.get((fw, name)) or e.sinks.get((ref.class_desc, name))
         if spec is not None:
             positions = spec.args if spec.args is not None else range(0 if insn.op in
                                                                         STATIC_INVOKES else 1,
@@ -1017,11 +1063,8 @@ class MethodTaint:
             self.icc_send(pc, api, name, taints[icc_pos])
 
         # sources
-        pi = e.method_sources.get((fw, name)) or e.method_sources.get((ref.class_desc, name))
-        if pi is None:
-            guards = e.spec.guarded.get((fw, name)) or e.spec.guarded.get((ref.class_desc, name))
-            if guards:
-                pi = self.guarded_source(pc, guards, insn.op in STATIC_INVOKES)
+        if guards:
+            pi = self.guarded_source(pc, guards, insn.op in STATIC_INVOKES)
         if pi is not None:
             label = e.source_label(SourceSite(self.key, pc, api, pi))
             return frozenset((label,))
@@ -1089,19 +1132,19 @@ class MethodTaint:
             got = self.container_slot(st, insn, kind, name, aregs, args, taints)
             if got is not None:
                 return got
-        if start == 1 and len(args) > 1 and library.mutates_receiver(ref):
+        if start == 1 and len(args) > 1 and mutates:
             incoming: frozenset = EMPTY
             for t in taints[1:]:
                 incoming = incoming | t
             self.mutate(st, aregs[0], incoming)
             args = [st[r] if r < self.slot else EMPTY for r in aregs]
             taints[0] = taint_of(args[0])
-        if library.result_is_clean(ref):
+        if clean:
             return EMPTY
         out: frozenset = EMPTY
         for t in taints:
             out = out | t
-        if start == 1 and library.returns_receiver(ref):
+        if start == 1 and returns:
             out = out | frozenset(x for x in args[0] if not is_taint(x))
         if len(out) > MAX_LABELS:
             return out
@@ -1242,7 +1285,7 @@ class MethodTaint:
         reading returns what the channel holds. None: not a file call.
         """
         name, cls = ref.name, ref.class_desc
-        ident = frozenset((("F", FILE_CHANNEL),))
+        ident = FILE_IDENT
         if name == "openFileOutput" or (name == "<init>" and cls in FILE_WRITERS):
             if name == "openFileOutput":
                 return ident
