@@ -36,24 +36,6 @@ class CallGraph:
         # the superclass chains define() walks (the DexSet does not keep them): a virtual
         # call walks the chain of every subtype
         self._chains: dict[str, tuple[str, ...]] = {}
-        # method_idx -> reference per DEX, decoded once per analysis (the pools do not keep
-        # references; members(), the taint roots and every method analysis need them)
-        self._refs: dict[DexFile, dict[int, MethodRef]] = {}
-
-    def method_refs(self, dex: DexFile) -> dict[int, MethodRef]:
-        """The references of ``dex`` decoded so far (see :meth:`method_ref`)."""
-        got = self._refs.get(dex)
-        if got is None:
-            got = self._refs[dex] = {}
-        return got
-
-    def method_ref(self, dex: DexFile, idx: int) -> MethodRef:
-        """``dex.method_ref(idx)``, remembered."""
-        refs = self.method_refs(dex)
-        got = refs.get(idx)
-        if got is None:
-            got = refs[idx] = dex.method_ref(idx)
-        return got
 
     def members(self, desc: str) -> dict[tuple[str, str], tuple[DexFile, MethodDef]]:
         """(name, proto) -> definition, for the methods the class itself defines."""
@@ -64,7 +46,7 @@ class CallGraph:
             if found is not None and self.analysed(desc):
                 dex, cls = found
                 for m in cls.methods:
-                    ref = self.method_ref(dex, m.method_idx)
+                    ref = dex.method_ref(m.method_idx)
                     got[(ref.name, ref.proto)] = (dex, m)
             self._members[desc] = got
         return got

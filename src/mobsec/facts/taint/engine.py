@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 Label = Any  # int | tuple[str, Any]
 Labels = frozenset
 EMPTY: frozenset = frozenset()
+NO_HANDLER_EDGES: dict[int, tuple[int, ...]] = {}  # never written to (see handler_edges)
 
 INVOKES = frozenset((0x6E, 0x6F, 0x70, 0x71, 0x72, 0x74, 0x75, 0x76, 0x77, 0x78))
 STATIC_INVOKES = (0x71, 0x77)
@@ -125,9 +126,9 @@ EMPTY_SUMMARY = Summary()
 # An invoke's (reference, is static, constructor keeps `this`, app targets, result identity
 # or None), see TaintEngine.call_site.
 CallSite = tuple[MethodRef, bool, bool, tuple[str, ...], frozenset | None]
-# A field access's (reference, global key, identity label set, PI type of a field source or
-# None), see MethodTaint.field_site.
-FieldSite = tuple[FieldRef, Any, frozenset, str | None]
+# A field access's (reference, global key, PI type of a field source or None), see
+# MethodTaint.field_site.
+FieldSite = tuple[FieldRef, Any, str | None]
 
 
 class LibraryFacts(NamedTuple):
@@ -186,10 +187,12 @@ class TaintEngine:
         # 2,300 instead of 580 with 512, for ~1 MB); methods without analysable code
         self._cfgs: OrderedDict[MethodKey, Cfg] = OrderedDict()
         self._no_cfg: set[MethodKey] = set()
+        self._mrefs: dict[DexFile, dict[int, MethodRef]] = {}
         self._frefs: dict[DexFile, dict[int, FieldSite]] = {}
         self._call_regs: dict[tuple[str, tuple[int, ...], bool], tuple[int, ...]] = {}
         self._sites: dict[DexFile, dict[int, CallSite]] = {}  # see call_site
         self._library: dict[MethodRef, LibraryFacts] = {}  # see library_facts
+        self._ret_labels: dict[str, frozenset] = {}  # see call_site
         self._field_names: dict[str, frozenset[str]] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
@@ -315,7 +318,7 @@ class TaintEngine:
                 continue
             framework = has_framework_ancestor(self.code, desc)
             for m in cls.methods:
-                ref = self.cg.method_ref(dex, m.method_idx)
+                ref = dex.method_ref(m.method_idx)
                 if ref.name == "<clinit>":
                     roots.append(str(ref))
                     continue
@@ -364,7 +367,7 @@ class TaintEngine:
         names = set(self.spec.callbacks)
         for desc, (dex, c) in code.classes.items():
             if self.is_analysed(desc) and any(
-                self.cg.method_ref(dex, m.method_idx).name in names for m in c.methods
+                dex.method_ref(m.method_idx).name in names for m in c.methods
             ):
                 return True
         return False
@@ -442,7 +445,11 @@ class TaintEngine:
         keeps_this = op in (0x70, 0x76) and ref.name == "<init>" and self.init_keeps_this(ref)
         ret = ref.proto[ref.proto.find(")") + 1 :]
         # an object result gets its declared class as its identity (see receiver_types)
-        ret_label = frozenset((("R", ret),)) if ret.startswith(("L", "[")) else None
+        ret_label = None
+        if ret.startswith(("L", "[")):  # one label set per class, not per call site
+            ret_label = self._ret_labels.get(ret)
+            if ret_label is None:
+                ret_label = self._ret_labels[ret] = frozenset((("R", ret),))
         site = (ref, is_static, keeps_this, self.cg.resolve(op, ref), ret_label)
         self._sites.setdefault(dex, {})[idx << 8 | op] = site
         return site
@@ -485,8 +492,8 @@ class TaintEngine:
 
     def method_ref_of(self, dex: DexFile) -> Callable[[int], MethodRef]:
         """``dex.method_ref``, remembered per engine (the pools do not keep references, and
-        a method is analysed many times); one cache with the call graph's."""
-        refs = self.cg.method_refs(dex)
+        a method is analysed many times)."""
+        refs = self._mrefs.setdefault(dex, {})
 
         def method_ref(idx: int) -> MethodRef:
             got = refs.get(idx)
@@ -511,7 +518,8 @@ class TaintEngine:
         if got is None:
             refs = self.method_ref_of(dex)
             decidable = may_decide(cfg, self.cg.resolve, refs, self.const_return)
-            got = self._dead[key] = self.ranges(key, dex, cfg).dead if decidable else frozenset()
+            # (EMPTY: one shared empty set, not ~200 bytes for each of thousands of methods)
+            got = self._dead[key] = self.ranges(key, dex, cfg).dead if decidable else EMPTY
         return got
 
     def handler_edges(self, key: MethodKey, dex: DexFile, cfg: Cfg) -> dict[int, tuple[int, ...]]:
@@ -541,7 +549,8 @@ class TaintEngine:
                 )
                 if hs:
                     got[i] = hs
-        self._handler_edges[key] = got
+        # most methods have none: one shared empty mapping (read-only, see solve)
+        got = self._handler_edges[key] = got or NO_HANDLER_EDGES
         return got
 
     def init_keeps_this(self, ref: MethodRef) -> bool:
@@ -768,14 +777,14 @@ class MethodTaint:
     # ---- transfer ----------------------------------------------------------------------
 
     def field_site(self, idx: int) -> FieldSite:
-        """Field ``idx`` of this DEX: its reference, global key, identity label (the object
-        read from it) and PI type if a source, worked out once per engine."""
+        """Field ``idx`` of this DEX: its reference, global key and PI type if a source,
+        worked out once per engine."""
         got = self._field_sites.get(idx)
         if got is None:
             ref = self.dex.pools.field_ref(idx)
             key = self.e.field_key(ref)
             pi = self.e.spec.fields.get((ref.class_desc, ref.name))
-            got = self._field_sites[idx] = (ref, key, frozenset((("F", key),)), pi)
+            got = self._field_sites[idx] = (ref, key, pi)
         return got
 
     def step(self, st: list[frozenset], insn: Any) -> None:
@@ -827,8 +836,8 @@ class MethodTaint:
                 slot = slots.index_slot(self.index_range(insn))
                 self.mutate(st, regs[1], got | slots.stored(got, slot))
         elif 0x52 <= op <= 0x58 or 0x60 <= op <= 0x66:
-            ref, key, ident, pi = self.field_site(insn.idx)
-            got = self.e.read_field(key, self.key) | ident
+            ref, key, pi = self.field_site(insn.idx)
+            got = self.e.read_field(key, self.key) | {("F", key)}
             if op <= 0x58 and local.fresh(st[regs[1]]):
                 got = got | local.held(st[regs[1]], key)
             if pi is not None:
