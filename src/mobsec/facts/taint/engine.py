@@ -193,6 +193,7 @@ class TaintEngine:
         self._sites: dict[DexFile, dict[int, CallSite]] = {}  # see call_site
         self._library: dict[MethodRef, LibraryFacts] = {}  # see library_facts
         self._ret_labels: dict[str, frozenset] = {}  # see call_site
+        self._arg_labels: dict[int, frozenset] = {}  # see arg_labels
         self._field_names: dict[str, frozenset[str]] = {}
         self._field_keys: dict[FieldRef, tuple[str, str, str]] = {}
         self._icc_cache: dict[MethodKey, Any] = {}
@@ -454,6 +455,14 @@ class TaintEngine:
         self._sites.setdefault(dex, {})[idx << 8 | op] = site
         return site
 
+    def arg_labels(self, k: int) -> frozenset:
+        """What argument ``k`` holds on entry: "derived from" and "is the object of" it
+        (one set per position for every analysis)."""
+        got = self._arg_labels.get(k)
+        if got is None:
+            got = self._arg_labels[k] = frozenset((("a", k), ("A", k)))
+        return got
+
     def library_facts(self, ref: MethodRef) -> LibraryFacts:
         """What this engine's tables and :mod:`.library` say about a library method, looked
         up once per engine (MethodTaint.library_call runs for every library call)."""
@@ -672,7 +681,9 @@ class MethodTaint:
         args = arg_registers(self.ref.proto, regs, self.is_static)
         extra = self.injected() if self.key in self.e.roots else {}
         for k, r in enumerate(args):
-            st[r] = frozenset((("a", k), ("A", k))) | extra.get(k, EMPTY)
+            labels = self.e.arg_labels(k)
+            more = extra.get(k)
+            st[r] = labels | more if more else labels
         return st
 
     def injected(self) -> dict[int, frozenset]:
@@ -999,7 +1010,10 @@ class MethodTaint:
     ) -> frozenset:
         """Use ``target``'s summary at this call with these argument labels."""
         e = self.e
-        e.callers.setdefault(target, set()).add(self.key)
+        callers = e.callers.get(target)
+        if callers is None:  # (not setdefault: that makes a set at every call)
+            callers = e.callers[target] = set()
+        callers.add(self.key)
         summ = e.summaries.get(target)
         if summ is None:
             e.enqueue(target)
