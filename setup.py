@@ -11,8 +11,8 @@ setup(
     ext_modules=[
         Extension(
             "mobsec.ingest.dex._dexcore",
-            sources=["src/mobsec/ingest/dex/_dexcore.c"],
-            depends=["src/mobsec/ingest/dex/_opcodes.h"],
+            sources=["src/mobsec/ingest/dex/_dexcore.c", "src/mobsec/ingest/dex/_graph.c"],
+            depends=["src/mobsec/ingest/dex/_opcodes.h", "src/mobsec/ingest/dex/_graph.h"],
             extra_compile_args=["-O2", "-std=c99", "-Wall", "-Wextra"],
         )
     ],

@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from mobsec.facts.deserialization import gadget_classes, outside_reader
 from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, DexSet
+from mobsec.ingest.dex._dexcore import class_members, fresh_refs
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
 from mobsec.ingest.dex.dexfile import MREC as METHOD_RECORD
 from mobsec.ingest.dex.index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES, targets_in
@@ -73,6 +74,10 @@ def _call_bits() -> bytes:
 
 
 CALL_BIT = _call_bits()
+# opcode -> 1 for the references the walk follows: creations, static field accesses, any
+CREATE_BIT = bytes(1 if op in CREATES else 0 for op in range(256))
+STATIC_FIELD_BIT = bytes(1 if op in STATIC_FIELD_OPS else 0 for op in range(256))
+ANY_BIT = bytes([1]) * 256
 
 # Names the framework or the Java runtime calls on objects it was handed, for classes whose
 # only foreign supertypes are java.*/kotlin.* types (Runnable, Comparator, Iterable...).
@@ -154,7 +159,7 @@ class Reachability:
     """The app's reachable methods; ``is_reachable`` answers for one method.
 
     The graph is keyed by numbers, not by decoded names: a method's (name, prototype) is
-    interned once per scan as a *signature number* (the same in every DEX file), and each
+    a *signature number* (the same in every DEX file, see ``DexSet.signatures``), and each
     method a class defines gets a *member number* when the class is first looked at (its
     file, method_idx and kind are kept in flat tables); ``reached`` has one byte per
     member number, ``reachable_count`` counts the ones set."""
@@ -181,28 +186,24 @@ class Reachability:
         self._initialized: set[str] = set()
         self._called: set[int] = set()  # signature numbers of virtual calls made
         self._pending: dict[int, list[tuple[str, int]]] = {}  # signature -> (class, member)
+        self._sigs = code.signatures  # (name, proto) -> signature number
         if lookups is not None and lookups.known:
             # the same code: what was looked up once need not be looked up again
             self._members, self._foreign = lookups._members, lookups._foreign
             self._lines = lookups._lines
-            self._sigs, self._sig_names = lookups._sigs, lookups._sig_names
-            self._sig_of, self._dex_no = lookups._sig_of, lookups._dex_no
+            self._dex_no = lookups._dex_no
             self._words = lookups._words
             self._m_where, self._m_bits = lookups._m_where, lookups._m_bits
         else:
             self._members: dict[str, dict[int, int]] = {}  # class -> signature -> member
             self._foreign: dict[str, int] = {}
             self._lines: dict[str, tuple[str, ...]] = {}
-            self._sigs: dict[tuple[str, str], int] = {}  # (name, proto) -> signature number
-            self._sig_names: list[tuple[str, str]] = []  # signature number -> (name, proto)
-            # per DEX file: method_idx -> signature number, -1 until first asked
-            self._sig_of = [array("i", [-1]) * d.pools.n_methods for d in code.dexes]
             self._dex_no = {id(d): i for i, d in enumerate(code.dexes)}
             self._words = [d.pools.method_id_words() for d in code.dexes]
             # member number -> its DEX file's number << 32 | its method_idx; VIRTUAL | WALKED
             self._m_where = array("q")
             self._m_bits = bytearray()
-        self._clinit = self._intern(CLINIT)
+        self._clinit = self._sigs.named(*CLINIT)
         self._work: deque[int] = deque()  # member numbers to walk
         self._current: tuple[int, int] | None = None  # (id(dex), method_idx) being walked
         for desc in roots:
@@ -211,9 +212,9 @@ class Reachability:
             self._framework_created(desc, every_method=True)
         for desc, name, proto in static_entries:
             self._init_class(desc)
-            self._define(desc, self._intern((name, proto)))
+            self._define(desc, self._sigs.named(name, proto))
         serial, parcel = deserialised
-        hooks = [self._intern(h) for h in DESERIALISATION_HOOKS]
+        hooks = [self._sigs.named(*h) for h in DESERIALISATION_HOOKS]
         for desc in serial:  # built from another app's bytes: its hooks run
             self._activate(desc)
             for sig in hooks:
@@ -237,11 +238,18 @@ class Reachability:
         """``method`` is "name(proto)ret", as in a finding's location."""
         if not self.known:
             return True
-        sig = self._sigs.get(_split(method))
-        if sig is None:
+        found = self.code.find_class(class_desc)
+        if found is None:
             return False
-        number = self._members_of(class_desc).get(sig, -1)
-        return 0 <= number < len(self._reached) and self._reached[number] == 1
+        dex, cls = found
+        name, proto = _split(method)
+        pools, no = dex.pools, self._dex_no[id(dex)]
+        for m in cls.methods:
+            idx = m.method_idx
+            if pools.method_name(idx) == name and pools.method_proto(idx) == proto:
+                number = self._members_of(class_desc).get(self._sigs.number(no, idx), -1)
+                return 0 <= number < len(self._reached) and self._reached[number] == 1
+        return False
 
     def class_reachable(self, class_desc: str) -> bool:
         """Some method of the class can run (for findings about a class as a whole)."""
@@ -258,33 +266,6 @@ class Reachability:
 
     # -- names and members ------------------------------------------------------------------
 
-    def _intern(self, sig: tuple[str, str]) -> int:
-        got = self._sigs.get(sig)
-        if got is None:
-            got = self._sigs[sig] = len(self._sig_names)
-            self._sig_names.append(sig)
-        return got
-
-    def _sig(self, no: int, dex: DexFile, idx: int) -> int:
-        """The signature number of method_id ``idx`` of ``dex``, DEX file number ``no``
-        (decoded once per scan)."""
-        table = self._sig_of[no]
-        got = table[idx] if 0 <= idx < len(table) else -1
-        if got < 0:
-            got = self._decode_sig(no, dex, idx)
-        return got
-
-    def _decode_sig(self, no: int, dex: DexFile, idx: int) -> int:
-        """:meth:`_sig` the first time: name and prototype decoded, then interned."""
-        pools, table, words = dex.pools, self._sig_of[no], self._words[no]
-        if 0 <= idx < len(table) and 2 * idx + 1 < len(words):
-            # method_id row: class_idx | proto_idx << 16, name_idx
-            key = (pools.string(words[2 * idx + 1]), pools.proto_descriptor(words[2 * idx] >> 16))
-            got = table[idx] = self._intern(key)
-        else:  # a bad index has placeholder names: not kept
-            got = self._intern((pools.method_name(idx), pools.method_proto(idx)))
-        return got
-
     def _members_of(self, desc: str) -> dict[int, int]:
         """Signature number -> member number of the methods the class defines."""
         got = self._members.get(desc)
@@ -294,19 +275,31 @@ class Reachability:
             if found is not None:
                 dex, cls = found
                 no = self._dex_no[id(dex)]
-                table, where, bits = self._sig_of[no], self._m_where, self._m_bits
-                # the method records read in place (no MethodDef per method): class_def,
-                # method_idx, access_flags, code_off, virtual
-                m, size = dex.method_table, METHOD_RECORD
-                records = cls.method_records
-                for b in range(records.start * size, records.stop * size, size):
-                    idx = m[b + 1]
-                    sig = table[idx] if 0 <= idx < len(table) else -1
-                    got[sig if sig >= 0 else self._decode_sig(no, dex, idx)] = len(bits)
-                    where.append(no << 32 | idx)
-                    walked = m[b + 3] and not m[b + 2] & (ACC_ABSTRACT | ACC_NATIVE)
-                    bits.append((VIRTUAL if m[b + 4] else 0) | (WALKED if walked else 0))
+                records, where, bits = cls.method_records, self._m_where, self._m_bits
+                numbered = class_members(
+                    dex.method_table, records.start, records.stop, self._sigs.of[no], no,
+                    len(bits), ACC_ABSTRACT | ACC_NATIVE,
+                )  # fmt: skip
+                if numbered is not None:
+                    got, more_where, more_bits = numbered
+                    where.frombytes(more_where)
+                    bits.extend(more_bits)
+                else:  # a method whose signature is unreadable: numbered here
+                    got = self._members_slowly(dex, no, records)
             self._members[desc] = got
+        return got
+
+    def _members_slowly(self, dex: DexFile, no: int, records: range) -> dict[int, int]:
+        """:meth:`_members_of` for a class with an unreadable method signature."""
+        got: dict[int, int] = {}
+        where, bits = self._m_where, self._m_bits
+        m, size = dex.method_table, METHOD_RECORD  # class_def, method_idx, flags, code, virtual
+        for b in range(records.start * size, records.stop * size, size):
+            idx = m[b + 1]
+            got[self._sigs.number(no, idx)] = len(bits)
+            where.append(no << 32 | idx)
+            walked = m[b + 3] and not m[b + 2] & (ACC_ABSTRACT | ACC_NATIVE)
+            bits.append((VIRTUAL if m[b + 4] else 0) | (WALKED if walked else 0))
         return got
 
     def _line(self, desc: str) -> tuple[str, ...]:
@@ -384,7 +377,7 @@ class Reachability:
         self.instantiated.add(desc)
         self._init_class(desc)
         kind = self._foreign_kind(desc)
-        names, bits = self._sig_names, self._m_bits
+        name, bits = self._sigs.name, self._m_bits
         for d in self._line(desc):
             if d in self._activated and not every_method:
                 continue
@@ -395,11 +388,7 @@ class Reachability:
                     continue
                 if not bits[hit] & VIRTUAL:
                     continue
-                if (
-                    sig in self._called
-                    or kind == 2
-                    or (kind == 1 and _java_callback(names[sig][0]))
-                ):
+                if sig in self._called or kind == 2 or (kind == 1 and _java_callback(name(sig))):
                     self._reach(d, sig, hit)
                 else:
                     self._pending.setdefault(sig, []).append((d, hit))
@@ -409,9 +398,9 @@ class Reachability:
         if self.code.find_class(desc) is None:
             return
         self._activate(desc, every_method)
-        names = self._sig_names
+        name = self._sigs.name
         for sig, hit in self._members_of(desc).items():
-            if names[sig][0] == "<init>":
+            if name(sig) == "<init>":
                 self._reach(desc, sig, hit)
 
     def _virtual_call(self, sig: int, desc: str = "") -> None:
@@ -437,24 +426,19 @@ class Reachability:
                 f = seen[no] = _Seen(dex)
             if midx >= f.n_methods:
                 continue
-            pools = dex.pools
-            exposes_js = False
-            invoked, words, js_interface = f.invoked, self._words[no], f.js_interface
-            off, order, table = f.invokes
-            targets, ops = targets_in(order, table, off[midx], off[midx + 1])
-            for target, op in zip(targets, ops, strict=True):
-                bit = CALL_BIT[op]
-                if js_interface and bit == VIRTUAL_CALL and target in js_interface:
-                    exposes_js = True  # this method's call, even if another made it first
-                if not bit or invoked[target] & bit:
-                    continue  # no call we follow, or followed already
-                invoked[target] |= bit
+            pools, words, sig_of = dex.pools, self._words[no], self._sigs.of[no]
+            lo, hi = f.invokes_at[midx], f.invokes_at[midx + 1]
+            calls, exposes_js = fresh_refs(*f.invokes, lo, hi, CALL_BIT, f.invoked, *f.js_marks)
+            for packed in calls:
+                target, bit = packed >> 8, packed & 0xFF
                 row = 2 * target  # method_id row: class_idx | proto_idx << 16, name_idx
                 if row < len(words):
                     desc = pools.type_desc(words[row] & 0xFFFF)
                 else:  # a bad index: its placeholder name
                     desc = pools.method_ref(target).class_desc
-                sig = self._sig(no, dex, target)
+                sig = sig_of[target] if target < len(sig_of) else -1
+                if sig < 0:
+                    sig = self._sigs.number(no, target)
                 if bit == VIRTUAL_CALL:
                     self._virtual_call(sig, desc)
                 elif bit == STATIC_CALL:
@@ -462,39 +446,28 @@ class Reachability:
                     self._define(desc, sig)
                 else:
                     self._define(desc, sig)
-            off, order, table = f.types
-            targets, ops = targets_in(order, table, off[midx], off[midx + 1])
-            if not CREATES.isdisjoint(ops):  # not only casts and instanceof
-                types = f.types_seen
-                for target, op in zip(targets, ops, strict=True):
-                    if op in CREATES and not types[target]:
-                        types[target] = 1
-                        self._activate(pools.type_desc(target))
-            fields = f.fields_seen
-            for off, order, table in (f.field_reads, f.field_writes):
-                if off[midx] != off[midx + 1]:
-                    targets, ops = targets_in(order, table, off[midx], off[midx + 1])
-                    if STATIC_FIELD_OPS.isdisjoint(ops):
-                        continue  # instance fields only
-                    for target, op in zip(targets, ops, strict=True):
-                        if op in STATIC_FIELD_OPS and not fields[target]:
-                            fields[target] = 1
-                            self._init_class(pools.field_ref(target).class_desc)
-            off, order, table = f.strings
-            if off[midx] != off[midx + 1]:
-                strings = f.strings_seen
-                for target in targets_in(order, table, off[midx], off[midx + 1])[0]:
-                    if strings[target]:
-                        continue
-                    strings[target] = 1
+            lo, hi = f.types_at[midx], f.types_at[midx + 1]
+            if lo != hi:
+                for packed in fresh_refs(*f.types, lo, hi, CREATE_BIT, f.types_seen)[0]:
+                    self._activate(pools.type_desc(packed >> 8))
+            for at, rows in ((f.reads_at, f.field_reads), (f.writes_at, f.field_writes)):
+                lo, hi = at[midx], at[midx + 1]
+                if lo != hi:
+                    for packed in fresh_refs(*rows, lo, hi, STATIC_FIELD_BIT, f.fields_seen)[0]:
+                        self._init_class(pools.field_ref(packed >> 8).class_desc)
+            lo, hi = f.strings_at[midx], f.strings_at[midx + 1]
+            if lo != hi:
+                for packed in fresh_refs(*f.strings, lo, hi, ANY_BIT, f.strings_seen)[0]:
+                    target = packed >> 8
                     # most constants name no class: looked at without filling the pool cache
                     text = pools.peek_string(target)
                     t = self._class_named(pools.string(target) if text is None else text)
                     if t is not None:
                         self._framework_created(t, every_method=True)
             if exposes_js:
-                off, order, table = f.types
-                targets, ops = targets_in(order, table, off[midx], off[midx + 1])
+                order, table = f.types
+                lo, hi = f.types_at[midx], f.types_at[midx + 1]
+                targets, ops = targets_in(order, table, lo, hi)
                 for target, op in zip(targets, ops, strict=True):
                     if op in CREATES:
                         self._framework_created(pools.type_desc(target), every_method=True)
@@ -512,23 +485,28 @@ class Reachability:
 
 class _Seen:
     """One DEX file's code index as a walk reads it, and what the walk already followed
-    there (one byte per pool entry)."""
+    there (one byte per pool entry; for calls, the kinds of call as CALL_BIT bits)."""
 
     def __init__(self, dex: DexFile) -> None:
         p, refs = dex.pools, dex.refs
         self.n_methods = n = p.n_methods
-        self.invokes = refs.forward(INVOKES, n)
-        self.types = refs.forward(TYPES, n)
-        self.field_reads = refs.forward(FIELD_READS, n)
-        self.field_writes = refs.forward(FIELD_WRITES, n)
-        self.strings = refs.forward(STRINGS, n)
-        self.invoked = bytearray(n)  # the kinds of call (CALL_BIT) followed per method id
+        # per kind: method_idx -> start of its rows (``*_at``) and (order, table) of them
+        self.invokes_at, *self.invokes = refs.forward(INVOKES, n)
+        self.types_at, *self.types = refs.forward(TYPES, n)
+        self.reads_at, *self.field_reads = refs.forward(FIELD_READS, n)
+        self.writes_at, *self.field_writes = refs.forward(FIELD_WRITES, n)
+        self.strings_at, *self.strings = refs.forward(STRINGS, n)
+        self.invoked = bytearray(n)
         self.types_seen = bytearray(p.n_types)
         self.fields_seen = bytearray(p.n_fields)
-        self.strings_seen = bytearray(p.n_strings)
-        self.js_interface = {
-            i for i in p.method_ids_named(JS_INTERFACE[0]) if p.method_proto(i) == JS_INTERFACE[1]
-        }
+        # strings that cannot name a class count as followed from the start
+        self.strings_seen = bytearray(p.plain_strings())
+        js = bytearray(n)
+        for i in p.method_ids_named(JS_INTERFACE[0]):
+            if p.method_proto(i) == JS_INTERFACE[1]:
+                js[i] = 1
+        # a virtual call of addJavascriptInterface, followed before or not, exposes objects
+        self.js_marks = (js, VIRTUAL_CALL) if any(js) else ()
 
 
 def _split(method: str) -> tuple[str, str]:

@@ -201,7 +201,7 @@ class _ComponentReach(Reachability):
         dex = self.code.dexes[no]
         key = (id(dex), idx)
         if key not in self.names:
-            self.names[key] = f"{_simple(desc)}.{self._sig_names[sig][0]}"
+            self.names[key] = f"{_simple(desc)}.{self._sigs.name(sig)}"
             self.descs[key] = desc
             self.where[key] = dex
             self.parent[key] = getattr(self, "_current", None)

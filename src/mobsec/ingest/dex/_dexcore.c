@@ -47,6 +47,7 @@ struct opinfo {
     uint8_t kind;
 };
 #include "_opcodes.h"
+#include "_graph.h"
 
 /* Payload pseudo-instruction idents (a nop whose high byte is 1, 2 or 3). */
 #define PAYLOAD_PACKED 0x0100u
@@ -181,7 +182,7 @@ static PyObject *problems_to_list(problems_t *p) {
  * Field records:  (class_def_idx, field_idx, access_flags, kind 0=static 1=instance)
  * Class records:  (first method record, n_direct, n_virtual, first field record, n_static,
  *                  n_instance) */
-#define MREC 5
+/* MREC (u32 per method record) is defined in _graph.h */
 #define FREC 4
 #define CREC 6
 
@@ -766,6 +767,14 @@ static PyMethodDef METHODS[] = {
     {"csr", py_csr, METH_VARARGS, "csr(rows, n_keys, column=2) -> (offsets, order)"},
     {"decode", py_decode, METH_VARARGS, "decode(buf, insns_off, insns_units, pc)"},
     {"opcode_table", py_opcode_table, METH_NOARGS, "opcode_table() -> 256 entries"},
+    {"signatures", py_signatures, METH_VARARGS,
+     "signatures(dexes) -> (numbers per DEX file, representatives), see _graph.c"},
+    {"plain_strings", py_plain_strings, METH_VARARGS,
+     "plain_strings(buf, string_ids_off, n_strings) -> bytes, see _graph.c"},
+    {"fresh_refs", py_fresh_refs, METH_VARARGS,
+     "fresh_refs(order, table, lo, hi, op_bits, seen[, marks, mark_bit]) -> (fresh, marked)"},
+    {"class_members", py_class_members, METH_VARARGS,
+     "class_members(method_table, first, stop, sig_of, dex_no, first_member, walk_mask)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "_dexcore",

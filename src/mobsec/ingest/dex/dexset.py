@@ -22,6 +22,7 @@ from .dexfile import DexFile
 from .header import container_sections, parse_header
 from .index import Ref
 from .pools import MethodRef
+from .signatures import MethodSignatures
 
 MAX_DUPLICATE_DIAGNOSTICS = 50
 MAX_HIERARCHY_DEPTH = 256
@@ -80,6 +81,7 @@ class DexSet:
         self.diags = diags
         self._classes: dict[str, tuple[DexFile, ClassDef]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
+        self._signatures: MethodSignatures | None = None
 
     @classmethod
     def parse(
@@ -174,6 +176,13 @@ class DexSet:
                         )
             self._classes = winners
         return self._classes
+
+    @property
+    def signatures(self) -> MethodSignatures:
+        """Numbers for the (name, prototype) of every method id, the same in every file."""
+        if self._signatures is None:
+            self._signatures = MethodSignatures(self.dexes)
+        return self._signatures
 
     def find_class(self, descriptor: str) -> tuple[DexFile, ClassDef] | None:
         return self.classes.get(descriptor)

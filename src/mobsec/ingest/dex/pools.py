@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from mobsec.diagnostics import Diagnostics
 
+from . import _dexcore
 from .header import DexHeader
 from .mutf8 import decode_mutf8, utf16_key
 
@@ -80,9 +81,12 @@ class Pools:
         self.n_protos = sizes["proto_ids"]
         self.n_fields = sizes["field_ids"]
         self.n_methods = sizes["method_ids"]
+        self._string_off = h.string_ids_off
+        self._type_off = h.type_ids_off
         self._proto_off = h.proto_ids_off
         self._field_off = h.field_ids_off
         self._method_off = h.method_ids_off
+        self._plain: bytes | None = None
         self._strings: dict[int, str] = {}
         self._protos: dict[int, Proto] = {}
         self._descriptors: dict[int, str] = {}  # proto idx -> "(params)ret", one string each
@@ -161,6 +165,28 @@ class Pools:
         if end < 0:
             return pos, limit, "no terminating NUL within the declared length"
         return pos, end, ""
+
+    def plain_strings(self) -> bytes:
+        """One byte per string: 1 when it is plain ASCII that cannot spell a Java class
+        name (no '.', or a '/', or 300 characters or more); see ``_dexcore.plain_strings``."""
+        if self._plain is None:
+            got = _dexcore.plain_strings(self._data, self._string_off, self.n_strings)
+            self._plain = got + bytes(self.n_strings - len(got))  # unreadable tail: 0
+        return self._plain
+
+    def tables(self) -> tuple[bytes, int, int, int, int, int, int, int, int]:
+        """The file and where its id tables are, for ``_dexcore.signatures``."""
+        return (
+            self._data,
+            self._string_off,
+            self.n_strings,
+            self._type_off,
+            self.n_types,
+            self._proto_off,
+            self.n_protos,
+            self._method_off,
+            self.n_methods,
+        )
 
     def find_string(self, text: str) -> int | None:
         """Index of ``text`` in the sorted string pool, or None."""
