@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.ingest.test_dex_malformed import FUZZ_SETTINGS, fix_checksum, parse, victim  # noqa: F401
+from tests.ingest.test_dex_malformed import FUZZ_SETTINGS, mutated, victim  # noqa: F401
 
-from mobsec.diagnostics import Diagnostics, FormatError
+from mobsec.diagnostics import Diagnostics
 from mobsec.facts.reachability import Reachability
 from mobsec.ingest.dex import DexFile, DexSet, _dexcore
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
@@ -110,30 +110,31 @@ def test_fresh_refs_follows_each_reference_once(appium: DexSet) -> None:
     dex = appium.dexes[0]
     n = dex.pools.n_methods
     at, order, table = dex.refs.forward(INVOKES, n)
-    any_call = bytes([1]) * 256
+    any_call, other_call = bytes([1]) * 256, bytes([2]) * 256
     seen = bytearray(n)
     caller = next(m for m in range(n) if at[m + 1] - at[m] > 3)
-    first, _ = _dexcore.fresh_refs(order, table, at[caller], at[caller + 1], any_call, seen)
+    # the same rows as two kinds sharing one ``seen``: the second sees them followed
+    refs = _dexcore.FreshRefs([(at, order, table, any_call, seen)] * 2)
+    first, again, marked = refs.fresh(caller)
     targets = [v >> 8 for v in first]
     assert targets and len(targets) == len(set(targets)) and all(v & 0xFF == 1 for v in first)
-    assert all(seen[t] for t in targets)
-    again, _ = _dexcore.fresh_refs(order, table, at[caller], at[caller + 1], any_call, seen)
-    assert again == []
+    assert all(seen[t] for t in targets) and again == [] and marked is False
+    assert refs.fresh(caller) == ([], [], False)
     # another kind of call to the same targets is fresh again
-    second, _ = _dexcore.fresh_refs(
-        order, table, at[caller], at[caller + 1], bytes([2]) * 256, seen
-    )
-    assert [v >> 8 for v in second] == targets
+    other = _dexcore.FreshRefs([(at, order, table, other_call, seen)])
+    assert [v >> 8 for v in other.fresh(caller)[0]] == targets
     # marks: reported whether or not the row was followed before
     marks = bytearray(n)
     marks[targets[0]] = 1
-    assert _dexcore.fresh_refs(order, table, at[caller], at[caller + 1], any_call, seen, marks, 1)[
-        1
-    ]
-    # bounds: ranges clipped, targets outside ``seen`` skipped, short op tables refused
-    assert _dexcore.fresh_refs(order, table, -5, 10**9, any_call, bytearray(0))[0] == []
+    marking = _dexcore.FreshRefs([(at, order, table, any_call, seen)], marks, 0, 1)
+    assert marking.fresh(caller) == ([], True)
+    # bounds: methods outside the index and targets outside ``seen`` give nothing
+    small = _dexcore.FreshRefs([(at, order, table, any_call, bytearray(0))])
+    assert small.fresh(caller) == ([], False) and small.fresh(-1) == small.fresh(10**9)
     with pytest.raises(ValueError):
-        _dexcore.fresh_refs(order, table, 0, 1, b"\x01", seen)
+        _dexcore.FreshRefs([(at, order, table, b"\x01", seen)])
+    with pytest.raises(TypeError):
+        _dexcore.FreshRefs([(at, order, table, any_call, bytes(n))])  # read-only ``seen``
 
 
 @pytest.mark.skipif(shutil.which("smali") is None, reason="smali not installed")
@@ -144,16 +145,8 @@ def test_fresh_refs_follows_each_reference_once(appium: DexSet) -> None:
     fix=st.booleans(),
 )
 def test_fuzz_graph_helpers(victim: bytes, edits: list[tuple[int, int]], cut: int, fix: bool):  # noqa: F811
-    data = bytearray(victim)
-    for pos, value in edits:
-        data[pos % len(data)] = value
-    if cut < len(data) and cut % 3 == 0:
-        del data[cut:]
-    if fix and len(data) > 12:
-        data = bytearray(fix_checksum(data))
-    try:
-        dex, _ = parse(bytes(data))
-    except FormatError:
+    dex = mutated(victim, edits, cut, fix)
+    if dex is None:
         return
     code = DexSet([dex, dex], Diagnostics())  # two files: numbers shared across them
     check_signatures(code)

@@ -240,6 +240,14 @@ FUZZ_SETTINGS = settings(
     fix=st.booleans(),
 )
 def test_fuzz_mutated_dex(victim: bytes, edits: list[tuple[int, int]], cut: int, fix: bool):
+    dex = mutated(victim, edits, cut, fix)
+    if dex is not None:
+        exercise(dex)
+
+
+def mutated(victim: bytes, edits: list[tuple[int, int]], cut: int, fix: bool) -> DexFile | None:
+    """The victim with bytes overwritten, maybe cut short and its checksum fixed, parsed
+    (None when the header is unusable)."""
     data = bytearray(victim)
     for pos, value in edits:
         data[pos % len(data)] = value
@@ -248,7 +256,6 @@ def test_fuzz_mutated_dex(victim: bytes, edits: list[tuple[int, int]], cut: int,
     if fix and len(data) > 12:
         data = bytearray(fix_checksum(data))
     try:
-        dex, _ = parse(bytes(data))
+        return parse(bytes(data))[0]
     except FormatError:
-        return
-    exercise(dex)
+        return None

@@ -44,7 +44,7 @@ from collections.abc import Iterable
 from mobsec.facts.deserialization import gadget_classes, outside_reader
 from mobsec.facts.entry_points import java_to_descriptor
 from mobsec.ingest.dex import DexFile, DexSet
-from mobsec.ingest.dex._dexcore import class_members, fresh_refs
+from mobsec.ingest.dex._dexcore import FreshRefs, class_members
 from mobsec.ingest.dex.classes import ACC_ABSTRACT, ACC_NATIVE
 from mobsec.ingest.dex.dexfile import MREC as METHOD_RECORD
 from mobsec.ingest.dex.index import FIELD_READS, FIELD_WRITES, INVOKES, STRINGS, TYPES, targets_in
@@ -427,8 +427,7 @@ class Reachability:
             if midx >= f.n_methods:
                 continue
             pools, words, sig_of = dex.pools, self._words[no], self._sigs.of[no]
-            lo, hi = f.invokes_at[midx], f.invokes_at[midx + 1]
-            calls, exposes_js = fresh_refs(*f.invokes, lo, hi, CALL_BIT, f.invoked, *f.js_marks)
+            calls, created, reads, writes, strings, exposes_js = f.refs.fresh(midx)
             for packed in calls:
                 target, bit = packed >> 8, packed & 0xFF
                 row = 2 * target  # method_id row: class_idx | proto_idx << 16, name_idx
@@ -446,28 +445,20 @@ class Reachability:
                     self._define(desc, sig)
                 else:
                     self._define(desc, sig)
-            lo, hi = f.types_at[midx], f.types_at[midx + 1]
-            if lo != hi:
-                for packed in fresh_refs(*f.types, lo, hi, CREATE_BIT, f.types_seen)[0]:
-                    self._activate(pools.type_desc(packed >> 8))
-            for at, rows in ((f.reads_at, f.field_reads), (f.writes_at, f.field_writes)):
-                lo, hi = at[midx], at[midx + 1]
-                if lo != hi:
-                    for packed in fresh_refs(*rows, lo, hi, STATIC_FIELD_BIT, f.fields_seen)[0]:
-                        self._init_class(pools.field_ref(packed >> 8).class_desc)
-            lo, hi = f.strings_at[midx], f.strings_at[midx + 1]
-            if lo != hi:
-                for packed in fresh_refs(*f.strings, lo, hi, ANY_BIT, f.strings_seen)[0]:
-                    target = packed >> 8
-                    # most constants name no class: looked at without filling the pool cache
-                    text = pools.peek_string(target)
-                    t = self._class_named(pools.string(target) if text is None else text)
-                    if t is not None:
-                        self._framework_created(t, every_method=True)
+            for packed in created:
+                self._activate(pools.type_desc(packed >> 8))
+            for packed in (*reads, *writes):
+                self._init_class(pools.field_ref(packed >> 8).class_desc)
+            for packed in strings:
+                target = packed >> 8
+                # most constants name no class: looked at without filling the pool cache
+                text = pools.peek_string(target)
+                t = self._class_named(pools.string(target) if text is None else text)
+                if t is not None:
+                    self._framework_created(t, every_method=True)
             if exposes_js:
-                order, table = f.types
-                lo, hi = f.types_at[midx], f.types_at[midx + 1]
-                targets, ops = targets_in(order, table, lo, hi)
+                at, order, table = f.types
+                targets, ops = targets_in(order, table, at[midx], at[midx + 1])
                 for target, op in zip(targets, ops, strict=True):
                     if op in CREATES:
                         self._framework_created(pools.type_desc(target), every_method=True)
@@ -485,28 +476,30 @@ class Reachability:
 
 class _Seen:
     """One DEX file's code index as a walk reads it, and what the walk already followed
-    there (one byte per pool entry; for calls, the kinds of call as CALL_BIT bits)."""
+    there: one byte per method id (the kinds of call, CALL_BIT), type, field and string."""
 
     def __init__(self, dex: DexFile) -> None:
         p, refs = dex.pools, dex.refs
         self.n_methods = n = p.n_methods
-        # per kind: method_idx -> start of its rows (``*_at``) and (order, table) of them
-        self.invokes_at, *self.invokes = refs.forward(INVOKES, n)
-        self.types_at, *self.types = refs.forward(TYPES, n)
-        self.reads_at, *self.field_reads = refs.forward(FIELD_READS, n)
-        self.writes_at, *self.field_writes = refs.forward(FIELD_WRITES, n)
-        self.strings_at, *self.strings = refs.forward(STRINGS, n)
-        self.invoked = bytearray(n)
-        self.types_seen = bytearray(p.n_types)
-        self.fields_seen = bytearray(p.n_fields)
-        # strings that cannot name a class count as followed from the start
-        self.strings_seen = bytearray(p.plain_strings())
+        self.types = refs.forward(TYPES, n)
+        fields_seen = bytearray(p.n_fields)  # static fields read or written
         js = bytearray(n)
         for i in p.method_ids_named(JS_INTERFACE[0]):
             if p.method_proto(i) == JS_INTERFACE[1]:
                 js[i] = 1
-        # a virtual call of addJavascriptInterface, followed before or not, exposes objects
-        self.js_marks = (js, VIRTUAL_CALL) if any(js) else ()
+        self.refs = FreshRefs(
+            (
+                (*refs.forward(INVOKES, n), CALL_BIT, bytearray(n)),
+                (*self.types, CREATE_BIT, bytearray(p.n_types)),
+                (*refs.forward(FIELD_READS, n), STATIC_FIELD_BIT, fields_seen),
+                (*refs.forward(FIELD_WRITES, n), STATIC_FIELD_BIT, fields_seen),
+                # strings that cannot name a class count as followed from the start
+                (*refs.forward(STRINGS, n), ANY_BIT, bytearray(p.plain_strings())),
+            ),
+            # a virtual call of addJavascriptInterface, followed before or not, exposes
+            # the objects the method creates to page scripts
+            *((js, 0, VIRTUAL_CALL) if any(js) else ()),
+        )
 
 
 def _split(method: str) -> tuple[str, str]:

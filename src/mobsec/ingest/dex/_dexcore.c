@@ -771,8 +771,6 @@ static PyMethodDef METHODS[] = {
      "signatures(dexes) -> (numbers per DEX file, representatives), see _graph.c"},
     {"plain_strings", py_plain_strings, METH_VARARGS,
      "plain_strings(buf, string_ids_off, n_strings) -> bytes, see _graph.c"},
-    {"fresh_refs", py_fresh_refs, METH_VARARGS,
-     "fresh_refs(order, table, lo, hi, op_bits, seen[, marks, mark_bit]) -> (fresh, marked)"},
     {"class_members", py_class_members, METH_VARARGS,
      "class_members(method_table, first, stop, sig_of, dex_no, first_member, walk_mask)"},
     {NULL, NULL, 0, NULL}};
@@ -788,7 +786,7 @@ PyMODINIT_FUNC PyInit__dexcore(void) {
         PyModule_AddIntConstant(m, "FIELD_RECORD", FREC) < 0 ||
         PyModule_AddIntConstant(m, "CLASS_RECORD", CREC) < 0 ||
         PyModule_AddIntConstant(m, "REF_RECORD", RREC) < 0 ||
-        PyModule_AddIntConstant(m, "MAX_PROBLEMS", MAX_PROBLEMS) < 0) {
+        PyModule_AddIntConstant(m, "MAX_PROBLEMS", MAX_PROBLEMS) < 0 || add_graph_types(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

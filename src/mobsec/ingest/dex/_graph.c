@@ -100,6 +100,12 @@ typedef struct {
     bytes_t reps; /* uint64 per number: DEX file number << 32 | method id */
 } sig_table;
 
+static void sig_table_free(sig_table *t) {
+    free(t->slots);
+    free(t->arena.v);
+    free(t->reps.v);
+}
+
 static uint64_t fnv1a(const uint8_t *p, uint64_t n) {
     uint64_t h = 1469598103934665603ULL;
     for (uint64_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
@@ -249,7 +255,7 @@ PyObject *py_signatures(PyObject *self, PyObject *args) {
     PyObject *fast = PySequence_Fast(seq, "signatures: a sequence of DEX tables");
     if (!fast) return NULL;
     Py_ssize_t n_dex = PySequence_Fast_GET_SIZE(fast);
-    PyObject *numbers = PyTuple_New(n_dex);
+    PyObject *numbers = PyTuple_New(n_dex), *result = NULL;
     sig_table t, protos;
     bytes_t key = {0}, scratch = {0};
     memset(&t, 0, sizeof t);
@@ -321,33 +327,16 @@ PyObject *py_signatures(PyObject *self, PyObject *args) {
             goto fail;
         }
     }
-    PyObject *reps = PyBytes_FromStringAndSize((const char *)t.reps.v, (Py_ssize_t)t.reps.n);
-    free(t.slots);
-    free(t.arena.v);
-    free(t.reps.v);
-    free(protos.slots);
-    free(protos.arena.v);
-    free(protos.reps.v);
-    free(key.v);
-    free(scratch.v);
-    Py_DECREF(fast);
-    if (!reps) {
-        Py_DECREF(numbers);
-        return NULL;
-    }
-    return Py_BuildValue("(NN)", numbers, reps);
+    const char *reps = t.reps.v ? (const char *)t.reps.v : ""; /* "y#" of NULL is None */
+    result = Py_BuildValue("(Oy#)", numbers, reps, (Py_ssize_t)t.reps.n);
 fail:
     Py_XDECREF(numbers);
-    free(t.slots);
-    free(t.arena.v);
-    free(t.reps.v);
-    free(protos.slots);
-    free(protos.arena.v);
-    free(protos.reps.v);
+    sig_table_free(&t);
+    sig_table_free(&protos);
     free(key.v);
     free(scratch.v);
     Py_DECREF(fast);
-    return NULL;
+    return result;
 }
 
 /* plain_strings(buf, string_ids_off, n_strings) -> bytes, one per string: 1 when the
@@ -364,7 +353,6 @@ PyObject *py_plain_strings(PyObject *self, PyObject *args) {
     d.buf = view.buf;
     d.len = (uint64_t)view.len;
     d.string_ids_off = off;
-    d.n_strings = count;
     if (off > d.len || count > (d.len - off) / 4) count = off > d.len ? 0 : (d.len - off) / 4;
     d.n_strings = count;
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)count);
@@ -392,63 +380,164 @@ PyObject *py_plain_strings(PyObject *self, PyObject *args) {
     return out;
 }
 
-/* fresh_refs(order, table, lo, hi, op_bits, seen[, marks, mark_bit]) -> (fresh, marked)
+/* FreshRefs(kinds[, marks, mark_kind, mark_bit]): what a walk has not followed yet.
  *
- * The reference rows order[lo:hi] of a forward index (rows of u32: caller, offset,
- * target, opcode) that a walk has not followed yet: a row counts when op_bits[opcode] has
- * a bit not yet set in seen[target]; those bits are then set. ``fresh`` lists them in row
- * order as target << 8 | bit. ``marked``: some row (followed before or not) has
- * op_bits[opcode] & mark_bit and a nonzero marks[target] (the JavaScript-interface calls).
- * Rows whose target is outside ``seen`` are skipped. */
-PyObject *py_fresh_refs(PyObject *self, PyObject *args) {
-    Py_buffer order, table, bits, seen, marks = {0};
-    Py_ssize_t lo, hi;
-    unsigned int mark_bit = 0;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "y*y*nny*w*|y*I", &order, &table, &lo, &hi, &bits, &seen,
-                          &marks, &mark_bit))
-        return NULL;
-    PyObject *fresh = NULL;
-    int marked = 0;
-    const uint32_t *ord = order.buf, *tab = table.buf;
-    uint64_t n_order = (uint64_t)order.len / 4, n_rows = (uint64_t)table.len / 16;
-    const uint8_t *op_bits = bits.buf;
-    uint8_t *done = seen.buf;
-    const uint8_t *mark = marks.buf;
-    if (bits.len < 256) {
-        PyErr_SetString(PyExc_ValueError, "fresh_refs: op_bits needs 256 entries");
-        goto out;
+ * kinds: a sequence of (at, order, table, op_bits, seen), one per kind of reference: the
+ * forward index of a DEX file's reference rows (rows of 4 u32: caller, offset, target,
+ * opcode; the rows of method m are order[at[m]:at[m + 1]]), op_bits (256 bytes: opcode ->
+ * the bits a row of that opcode stands for, 0 = not followed) and seen (writable, one byte
+ * per target: the bits followed already). The buffers are held while the object lives.
+ *
+ * fresh(m) -> (list per kind, marked): the rows of method m whose op_bits have a bit not
+ * yet in seen[target], in row order, as target << 8 | bit; those bits are then set in seen.
+ * marked: some row of kind mark_kind (followed before or not) has op_bits & mark_bit and a
+ * nonzero marks[target] (the JavaScript-interface calls). Rows whose target is outside
+ * ``seen`` are skipped. */
+#define MAX_KINDS 8
+typedef struct {
+    PyObject_HEAD
+    int n;
+    Py_buffer at[MAX_KINDS], order[MAX_KINDS], table[MAX_KINDS], bits[MAX_KINDS],
+        seen[MAX_KINDS];
+    Py_buffer marks;
+    int mark_kind;
+    unsigned int mark_bit;
+} fresh_refs;
+
+static void fresh_refs_release(fresh_refs *f) {
+    for (int k = 0; k < f->n; k++) {
+        PyBuffer_Release(&f->at[k]);
+        PyBuffer_Release(&f->order[k]);
+        PyBuffer_Release(&f->table[k]);
+        PyBuffer_Release(&f->bits[k]);
+        PyBuffer_Release(&f->seen[k]);
     }
-    fresh = PyList_New(0);
-    if (!fresh) goto out;
-    if (lo < 0) lo = 0;
-    if ((uint64_t)hi > n_order) hi = (Py_ssize_t)n_order;
-    for (Py_ssize_t i = lo; i < hi; i++) {
+    f->n = 0;
+    if (f->marks.obj) PyBuffer_Release(&f->marks);
+}
+
+static void fresh_refs_dealloc(PyObject *self) {
+    fresh_refs_release((fresh_refs *)self);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static int fresh_refs_init(PyObject *self, PyObject *args, PyObject *kwds) {
+    fresh_refs *f = (fresh_refs *)self;
+    PyObject *kinds;
+    Py_buffer marks = {0};
+    int mark_kind = 0;
+    unsigned int mark_bit = 0;
+    static char *names[] = {"kinds", "marks", "mark_kind", "mark_bit", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|y*iI", names, &kinds, &marks, &mark_kind,
+                                     &mark_bit))
+        return -1;
+    fresh_refs_release(f);
+    f->marks = marks;
+    f->mark_kind = mark_kind;
+    f->mark_bit = mark_bit;
+    PyObject *fast = PySequence_Fast(kinds, "FreshRefs: kinds must be a sequence");
+    if (!fast) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > MAX_KINDS) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "FreshRefs: too many kinds");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, k), "y*y*y*y*w*;FreshRefs: bad kind",
+                              &f->at[k], &f->order[k], &f->table[k], &f->bits[k], &f->seen[k])) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        f->n = (int)k + 1;
+        if (f->bits[k].len < 256) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_ValueError, "FreshRefs: op_bits needs 256 entries");
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* The fresh rows of one kind for method m, appended to a new list. */
+static PyObject *fresh_of_kind(fresh_refs *f, int k, Py_ssize_t m, int *marked) {
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    const uint32_t *at = f->at[k].buf, *ord = f->order[k].buf, *tab = f->table[k].buf;
+    Py_ssize_t n_at = f->at[k].len / 4;
+    uint64_t n_order = (uint64_t)f->order[k].len / 4, n_rows = (uint64_t)f->table[k].len / 16;
+    if (m < 0 || m + 1 >= n_at) return out;
+    uint64_t lo = at[m], hi = at[m + 1];
+    if (hi > n_order) hi = n_order;
+    const uint8_t *op_bits = f->bits[k].buf;
+    uint8_t *done = f->seen[k].buf;
+    uint64_t n_seen = (uint64_t)f->seen[k].len;
+    const uint8_t *mark = k == f->mark_kind ? f->marks.buf : NULL;
+    for (uint64_t i = lo; i < hi; i++) {
         uint64_t r = ord[i];
         if (r >= n_rows) continue;
         uint32_t target = tab[4 * r + 2];
         uint8_t bit = op_bits[tab[4 * r + 3] & 0xff];
-        if (!bit || (uint64_t)target >= (uint64_t)seen.len) continue;
-        if (mark && (bit & mark_bit) && (uint64_t)target < (uint64_t)marks.len && mark[target])
-            marked = 1;
+        if (!bit || target >= n_seen) continue;
+        if (mark && (bit & f->mark_bit) && (Py_ssize_t)target < f->marks.len && mark[target])
+            *marked = 1;
         if (!(bit & ~done[target])) continue;
         done[target] |= bit;
         PyObject *v = PyLong_FromUnsignedLongLong((unsigned long long)target << 8 | bit);
-        if (!v || PyList_Append(fresh, v) < 0) {
+        if (!v || PyList_Append(out, v) < 0) {
             Py_XDECREF(v);
-            Py_CLEAR(fresh);
-            goto out;
+            Py_DECREF(out);
+            return NULL;
         }
         Py_DECREF(v);
     }
-out:
-    PyBuffer_Release(&order);
-    PyBuffer_Release(&table);
-    PyBuffer_Release(&bits);
-    PyBuffer_Release(&seen);
-    if (marks.obj) PyBuffer_Release(&marks);
-    if (!fresh) return NULL;
-    return Py_BuildValue("(Ni)", fresh, marked);
+    return out;
+}
+
+static PyObject *fresh_refs_fresh(PyObject *self, PyObject *arg) {
+    fresh_refs *f = (fresh_refs *)self;
+    Py_ssize_t m = PyLong_AsSsize_t(arg);
+    if (m == -1 && PyErr_Occurred()) return NULL;
+    PyObject *result = PyTuple_New(f->n + 1);
+    if (!result) return NULL;
+    int marked = 0;
+    for (int k = 0; k < f->n; k++) {
+        PyObject *rows = fresh_of_kind(f, k, m, &marked);
+        if (!rows) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(result, k, rows);
+    }
+    PyTuple_SET_ITEM(result, f->n, PyBool_FromLong(marked));
+    return result;
+}
+
+static PyMethodDef FRESH_METHODS[] = {
+    {"fresh", fresh_refs_fresh, METH_O, "fresh(method_idx) -> (list per kind..., marked)"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject FRESH_REFS_TYPE = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "mobsec.ingest.dex._dexcore.FreshRefs",
+    .tp_basicsize = sizeof(fresh_refs),
+    .tp_dealloc = fresh_refs_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "References of a DEX file's methods a walk has not followed yet (_graph.c).",
+    .tp_methods = FRESH_METHODS,
+    .tp_init = fresh_refs_init,
+    .tp_new = PyType_GenericNew,
+};
+
+int add_graph_types(PyObject *module) {
+    if (PyType_Ready(&FRESH_REFS_TYPE) < 0) return -1;
+    Py_INCREF(&FRESH_REFS_TYPE);
+    if (PyModule_AddObject(module, "FreshRefs", (PyObject *)&FRESH_REFS_TYPE) < 0) {
+        Py_DECREF(&FRESH_REFS_TYPE);
+        return -1;
+    }
+    return 0;
 }
 
 /* class_members(method_table, first, stop, sig_of, dex_no, first_member, walk_mask)

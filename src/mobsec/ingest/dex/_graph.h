@@ -8,7 +8,7 @@
 
 PyObject *py_signatures(PyObject *self, PyObject *args);
 PyObject *py_plain_strings(PyObject *self, PyObject *args);
-PyObject *py_fresh_refs(PyObject *self, PyObject *args);
+int add_graph_types(PyObject *module); /* FreshRefs */
 PyObject *py_class_members(PyObject *self, PyObject *args);
 
 #endif
