@@ -187,6 +187,7 @@ class Reachability:
         self._called: set[int] = set()  # signature numbers of virtual calls made
         self._pending: dict[int, list[tuple[str, int]]] = {}  # signature -> (class, member)
         self._sigs = code.signatures  # (name, proto) -> signature number
+        self._own: dict[str, dict[tuple[str, str], int]] = {}  # see _own_sig
         if lookups is not None and lookups.known:
             # the same code: what was looked up once need not be looked up again
             self._members, self._foreign = lookups._members, lookups._foreign
@@ -212,7 +213,9 @@ class Reachability:
             self._framework_created(desc, every_method=True)
         for desc, name, proto in static_entries:
             self._init_class(desc)
-            self._define(desc, self._sigs.named(name, proto))
+            # mostly the class's own method (an SDK's API): found there without a search
+            sig = self._own_sig(desc, name, proto)
+            self._define(desc, self._sigs.named(name, proto) if sig is None else sig)
         serial, parcel = deserialised
         hooks = [self._sigs.named(*h) for h in DESERIALISATION_HOOKS]
         for desc in serial:  # built from another app's bytes: its hooks run
@@ -238,18 +241,11 @@ class Reachability:
         """``method`` is "name(proto)ret", as in a finding's location."""
         if not self.known:
             return True
-        found = self.code.find_class(class_desc)
-        if found is None:
+        sig = self._own_sig(class_desc, *_split(method))
+        if sig is None:
             return False
-        dex, cls = found
-        name, proto = _split(method)
-        pools, no = dex.pools, self._dex_no[id(dex)]
-        for m in cls.methods:
-            idx = m.method_idx
-            if pools.method_name(idx) == name and pools.method_proto(idx) == proto:
-                number = self._members_of(class_desc).get(self._sigs.number(no, idx), -1)
-                return 0 <= number < len(self._reached) and self._reached[number] == 1
-        return False
+        number = self._members_of(class_desc).get(sig, -1)
+        return 0 <= number < len(self._reached) and self._reached[number] == 1
 
     def class_reachable(self, class_desc: str) -> bool:
         """Some method of the class can run (for findings about a class as a whole)."""
@@ -265,6 +261,20 @@ class Reachability:
         }
 
     # -- names and members ------------------------------------------------------------------
+
+    def _own_sig(self, desc: str, name: str, proto: str) -> int | None:
+        """The signature number of a method ``desc`` itself defines, None if it has none."""
+        own = self._own.get(desc)
+        if own is None:  # the class's (name, proto) pairs decoded once
+            own = self._own[desc] = {}
+            found = self.code.find_class(desc)
+            if found is not None:
+                dex, cls = found
+                pools, no = dex.pools, self._dex_no[id(dex)]
+                for m in cls.methods:
+                    key = (pools.method_name(m.method_idx), pools.method_proto(m.method_idx))
+                    own.setdefault(key, self._sigs.number(no, m.method_idx))
+        return own.get((name, proto))
 
     def _members_of(self, desc: str) -> dict[int, int]:
         """Signature number -> member number of the methods the class defines."""
