@@ -113,7 +113,7 @@ static uint64_t fnv1a(const uint8_t *p, uint64_t n) {
 }
 
 static int table_grow(sig_table *t) {
-    uint64_t cap = t->cap ? t->cap * 2 : 1 << 14;
+    uint64_t cap = t->cap ? t->cap * 4 : 1 << 16; /* few rehashes: apps have 10^4-10^5 */
     slot_t *s = calloc(cap, sizeof(slot_t));
     if (!s) return 0;
     for (uint64_t i = 0; i < t->cap; i++) {
@@ -159,7 +159,7 @@ typedef struct {
 
 static int32_t *pair_slot(pair_table *t, uint64_t pair) {
     if ((t->used + 1) * 2 > t->cap) {
-        uint64_t cap = t->cap ? t->cap * 2 : 1 << 12;
+        uint64_t cap = t->cap ? t->cap * 4 : 1 << 14;
         uint64_t *keys = calloc(cap, sizeof(uint64_t));
         int32_t *values = malloc(cap * sizeof(int32_t));
         if (!keys || !values) {
