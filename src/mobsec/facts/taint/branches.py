@@ -125,7 +125,7 @@ def may_decide(
     """
     insns = cfg.insns  # type: ignore[attr-defined]
     blocks, block_of = cfg.blocks, cfg.block_of  # type: ignore[attr-defined]
-    branches = [k for k, i in enumerate(insns) if i.op in (0x2B, 0x2C) or 0x32 <= i.op <= 0x3D]
+    branches = [k for k, i in enumerate(insns) if i.op in BRANCH_OPS]
     if not branches:
         return False
     slot = cfg.registers  # type: ignore[attr-defined]
@@ -163,7 +163,8 @@ def may_decide(
             known = {i.regs[0] for i in insns if i.op in CONSTS}
             if any_call_may_know():
                 known.update(i.regs[0] for i in insns if i.op == 0x0A and i.regs)
-            copies = [(i.regs[1], i.regs[0]) for i in insns if _copies(i)]
+            # (_copies inlined: this pass looks at every instruction)
+            copies = [(i.regs[1], i.regs[0]) for i in insns if i.op in COPY_OPS and len(i.regs) > 1]
             changed = True
             while changed:
                 changed = False
@@ -213,9 +214,7 @@ def may_decide(
 def _copies(insn: object) -> bool:
     """An instruction whose result is known when its source register is (see _step)."""
     op, regs = insn.op, insn.regs  # type: ignore[attr-defined]
-    return (op in MOVES or op == NEW_ARRAY or op in (0xD0, 0xD8) or op in LIT_FOLD) and len(
-        regs
-    ) > 1
+    return op in COPY_OPS and len(regs) > 1
 
 
 def range_facts(
@@ -439,3 +438,6 @@ LIT_FOLD = {
     0xD4: _java_rem,  # rem-int/lit
     0xDC: _java_rem,
 }
+# The opcodes of _copies: moves, new-array and literal arithmetic.
+COPY_OPS = frozenset((*MOVES, NEW_ARRAY, 0xD0, 0xD8, *LIT_FOLD))
+BRANCH_OPS = frozenset(range(0x32, 0x3E)).union((0x2B, 0x2C))  # if-*, switches (may_decide)

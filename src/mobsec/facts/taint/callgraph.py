@@ -56,8 +56,13 @@ class CallGraph:
         chain = self._chains.get(desc)
         if chain is None:
             chain = self._chains[desc] = (desc, *self.code.superclasses(desc))
+        known = self._members  # (members() inlined: a virtual call walks many chains)
+        sig = (name, proto)
         for d in chain:
-            hit = self.members(d).get((name, proto))
+            defined = known.get(d)
+            if defined is None:
+                defined = self.members(d)
+            hit = defined.get(sig)
             if hit is not None:
                 _dex, m = hit
                 if not m.code_off or m.access_flags & (ACC_ABSTRACT | ACC_NATIVE):
