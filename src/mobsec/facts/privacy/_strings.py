@@ -20,7 +20,7 @@ def strings_with_prefix(dex: DexFile, prefix: str) -> Iterator[tuple[int, str]]:
     pools = dex.pools
     n = pools.n_strings
     key = utf16_key(prefix)
-    start = bisect_left(range(n), key, key=lambda j: utf16_key(pools.string(j)))
+    start = bisect_left(range(n), key, key=pools.sort_key)
     for i in range(start, min(n, start + MAX_PREFIX_MATCHES)):
         text = pools.string(i)
         if not text.startswith(prefix):

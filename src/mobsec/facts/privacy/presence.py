@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 MARKERS_ZH = ("隐私政策", "隐私协议", "隐私权政策", "隐私保护指引", "隐私声明", "个人信息保护政策")
 MARKERS_EN = ("privacy policy", "privacy statement", "privacy notice")
+MARKERS_ZH_START = "隐私"  # what all but the last of MARKERS_ZH start with
 URL_MARKERS = ("privacy", "yinsi", "隐私")
 MAX_ASSET_BYTES = 1 << 20
 MAX_ASSETS_READ = 200
@@ -113,9 +114,14 @@ def _code(facts: AppFacts) -> list[PolicyEvidence]:
                     if owner_of(cls).kind == "app":
                         out.append(PolicyEvidence("code-url", cls[1:-1].replace("/", "."), text))
                         break
-        # MUTF-8 encodes these CJK titles exactly as UTF-8: one C-level search per title.
+        # MUTF-8 encodes these CJK titles exactly as UTF-8: one C-level search per title,
+        # but only when the DEX holds their common start at all (most hold none of them).
+        data = dex.data
+        has_start = data.find(MARKERS_ZH_START.encode("utf-8")) >= 0
         for m in MARKERS_ZH:
-            if dex.data.find(m.encode("utf-8")) >= 0:
+            if m.startswith(MARKERS_ZH_START) and not has_start:
+                continue
+            if data.find(m.encode("utf-8")) >= 0:
                 out.append(PolicyEvidence("code-string", dex.name, m))
                 break
     return out

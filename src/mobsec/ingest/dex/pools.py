@@ -91,6 +91,7 @@ class Pools:
         self._protos: dict[int, Proto] = {}
         self._descriptors: dict[int, str] = {}  # proto idx -> "(params)ret", one string each
         self._found: dict[str, int | None] = {}  # find_string answers: each probe decodes
+        self._keys: dict[int, bytes] = {}  # sort_key answers (searches share their probes)
 
     @property
     def n_strings(self) -> int:
@@ -188,6 +189,20 @@ class Pools:
             self.n_methods,
         )
 
+    def sort_key(self, idx: int) -> bytes:
+        """The pool-order key of string ``idx`` (:func:`utf16_key`), for bisecting the pool.
+
+        Every search probes the same few indexes first (the pool's middle, its quarters...),
+        so keys are kept; not those of strings :meth:`string` does not keep either (out of
+        the file: each read reports it again, as before).
+        """
+        key = self._keys.get(idx)
+        if key is None:
+            key = utf16_key(self.string(idx))
+            if idx in self._strings:
+                self._keys[idx] = key
+        return key
+
     def find_string(self, text: str) -> int | None:
         """Index of ``text`` in the sorted string pool, or None."""
         if text in self._found:  # member lookups ask for the same class names many times
@@ -199,7 +214,7 @@ class Pools:
     def _find_string(self, text: str) -> int | None:
         key = utf16_key(text)
         n = len(self.string_ids)
-        i = bisect_left(range(n), key, key=lambda j: utf16_key(self.string(j)))
+        i = bisect_left(range(n), key, key=self.sort_key)
         if i < n and self.string(i) == text:
             return i
         return None
@@ -208,7 +223,7 @@ class Pools:
         """Indexes of the pool's strings that start with ``prefix`` (at most ``limit``):
         the pool is sorted, so they are one run found by bisection."""
         n = len(self.string_ids)
-        i = bisect_left(range(n), utf16_key(prefix), key=lambda j: utf16_key(self.string(j)))
+        i = bisect_left(range(n), utf16_key(prefix), key=self.sort_key)
         out: list[int] = []
         while i < n and len(out) < limit and self.string(i).startswith(prefix):
             out.append(i)
