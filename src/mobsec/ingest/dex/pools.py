@@ -92,6 +92,7 @@ class Pools:
         self._descriptors: dict[int, str] = {}  # proto idx -> "(params)ret", one string each
         self._found: dict[str, int | None] = {}  # find_string answers: each probe decodes
         self._keys: dict[int, bytes] = {}  # sort_key answers (searches share their probes)
+        self._name_column: bytes | None = None  # see method_ids_named
 
     @property
     def n_strings(self) -> int:
@@ -329,26 +330,26 @@ class Pools:
         """method_ids with this name, on any class (ascending).
 
         The table is sorted by class first, so a name is spread over it; rather than keep
-        an index of every name, the table bytes are searched for the name's string index
-        (a C-speed ``bytes.find``, ~2 µs per thousand methods) and hits are kept only at
-        the name field of a row (offset 4 of 8).
+        an index of every name, the table's name column (one u32 per method, copied out
+        once) is searched for the name's string index with a C-speed ``bytes.find``, and
+        hits are kept only where a whole entry starts.
         """
         nidx = self.find_string(name)
         if nidx is None:
             return []
-        start = self._method_off
-        end = start + 8 * self.n_methods
-        pattern = struct.pack("<I", nidx)
-        data = self._data
+        column = self._name_column
+        if column is None:
+            column = self._name_column = self.method_id_words()[1::2].tobytes()
+        pattern = array("I", (nidx,)).tobytes()  # the column's (native) byte order
         out: list[int] = []
-        pos = data.find(pattern, start, end)
+        pos = column.find(pattern)
         while pos >= 0:
-            row, field = divmod(pos - start, 8)
-            if field == 4:
-                out.append(row)
-                pos = data.find(pattern, pos + 4, end)
+            row, misaligned = divmod(pos, 4)
+            if misaligned:
+                pos = column.find(pattern, pos + 1)
             else:
-                pos = data.find(pattern, pos + 1, end)
+                out.append(row)
+                pos = column.find(pattern, pos + 4)
         return out
 
     def method_name(self, idx: int) -> str:
