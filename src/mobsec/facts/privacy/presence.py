@@ -16,6 +16,7 @@ from mobsec.facts.privacy._strings import strings_with_prefix
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
+    from mobsec.ingest.dex import DexFile
 
 MARKERS_ZH = ("隐私政策", "隐私协议", "隐私权政策", "隐私保护指引", "隐私声明", "个人信息保护政策")
 MARKERS_EN = ("privacy policy", "privacy statement", "privacy notice")
@@ -104,7 +105,9 @@ def _code(facts: AppFacts) -> list[PolicyEvidence]:
     code = facts.code
     owner_of = facts.owners.owner_of
     out = []
-    for dex in code.dexes:
+    # The checks and the privacy assessment both ask: the byte search is done once.
+    titles = facts.memo(("privacy", "policy titles in code"), lambda: _titles(code.dexes))
+    for dex, title in zip(code.dexes, titles, strict=True):
         for prefix in ("http://", "https://"):
             for sidx, text in strings_with_prefix(dex, prefix):
                 if not any(m in text.lower() for m in URL_MARKERS):
@@ -114,14 +117,25 @@ def _code(facts: AppFacts) -> list[PolicyEvidence]:
                     if owner_of(cls).kind == "app":
                         out.append(PolicyEvidence("code-url", cls[1:-1].replace("/", "."), text))
                         break
+        if title is not None:
+            out.append(PolicyEvidence("code-string", dex.name, title))
+    return out
+
+
+def _titles(dexes: list[DexFile]) -> list[str | None]:
+    """Per DEX, the first of MARKERS_ZH its bytes hold, or None."""
+    out: list[str | None] = []
+    for dex in dexes:
         # MUTF-8 encodes these CJK titles exactly as UTF-8: one C-level search per title,
         # but only when the DEX holds their common start at all (most hold none of them).
         data = dex.data
         has_start = data.find(MARKERS_ZH_START.encode("utf-8")) >= 0
+        found = None
         for m in MARKERS_ZH:
             if m.startswith(MARKERS_ZH_START) and not has_start:
                 continue
             if data.find(m.encode("utf-8")) >= 0:
-                out.append(PolicyEvidence("code-string", dex.name, m))
+                found = m
                 break
+        out.append(found)
     return out
