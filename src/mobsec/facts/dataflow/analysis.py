@@ -67,6 +67,7 @@ class _DexNames:
         self.methods: dict[int, MethodRef] = {}
         self.fields: dict[int, FieldRef] = {}
         self.flows: OrderedDict[int, MethodFlow | None] = OrderedDict()
+        self.widths: dict[str, tuple[int, ...]] = {}  # proto -> param_widths(proto)
 
     def method(self, idx: int) -> MethodRef:
         ref = self.methods.get(idx)
@@ -104,6 +105,22 @@ def arg_count(proto: str, is_static: bool) -> int:
         n += 1
         p += 1
     return n
+
+
+def param_widths(proto: str) -> tuple[int, ...]:
+    """Registers each declared parameter takes (2 for long/double), read from the
+    prototype as :func:`arg_count` and :func:`arg_registers` read it."""
+    out: list[int] = []
+    p, end = 1, proto.find(")")
+    while 0 < p < end:
+        out.append(2 if proto[p] in "JD" else 1)
+        while p < end and proto[p] == "[":
+            p += 1
+        if p < end and proto[p] == "L":
+            k = proto.find(";", p, end)
+            p = end if k < 0 else k
+        p += 1
+    return tuple(out)
 
 
 def arg_registers(proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
@@ -309,14 +326,33 @@ class MethodFlow:
         # check-cast keeps the value; branches, returns, monitors, iput/sput change nothing
 
     def _invoke(self, st: list[frozenset[Value]], insn: Insn) -> None:
-        ref = self._names.method(insn.idx)  # type: ignore[arg-type]
+        names = self._names
+        ref = names.method(insn.idx)  # type: ignore[arg-type]
         is_static = insn.op in STATIC_INVOKES
-        firsts = arg_registers(ref.proto, insn.regs, is_static)
+        # arg_registers and arg_count, with the prototype read once per DEX (calls repeat a
+        # few thousand prototypes).
+        widths = names.widths.get(ref.proto)
+        if widths is None:
+            widths = names.widths[ref.proto] = param_widths(ref.proto)
+        regs = insn.regs
         nregs = len(st) - 1
-        args = [st[r] if r < nregs else EMPTY for r in firsts]
+        args = []
+        i = 0
+        if not is_static and regs:
+            r = regs[0]
+            args.append(st[r] if r < nregs else EMPTY)
+            i = 1
+        if is_static or regs:
+            n = len(regs)
+            for w in widths:
+                if i >= n:
+                    break
+                r = regs[i]
+                args.append(st[r] if r < nregs else EMPTY)
+                i += w
         # Hostile or broken code can pass fewer registers than the prototype declares; the
         # missing arguments are unknown, so models and checks always see the full arity.
-        args += [EMPTY] * (arg_count(ref.proto, is_static) - len(args))
+        args += [EMPTY] * (len(widths) + (0 if is_static else 1) - len(args))
         result: frozenset[Value] | None = None
         updates: dict[Value, Value] | None = None
         model = MODELS.get((ref.class_desc, ref.name))

@@ -26,6 +26,9 @@ MAX_POOL_DIAGNOSTICS = 50
 _FIELD_OR_METHOD_ID = struct.Struct("<HHI")
 _PROTO_ID = struct.Struct("<III")
 _OUTSIDE = "string data outside the file"
+# FieldRef(...)/MethodRef(...) without the named tuple's Python-level __new__ (the same
+# object; tens of thousands are made per scan)
+_new = tuple.__new__
 
 
 class Proto(NamedTuple):
@@ -295,14 +298,16 @@ class Pools:
             bad = self._bad("field", idx, "index out of range")
             return FieldRef(bad, bad, bad)
         cls, typ, name = self._field_id(idx)
-        return FieldRef(self.type_desc(cls), self.string(name), self.type_desc(typ))
+        return _new(FieldRef, (self.type_desc(cls), self.string(name), self.type_desc(typ)))
 
     def method_ref(self, idx: int) -> MethodRef:
         if not 0 <= idx < self.n_methods:
             bad = self._bad("method", idx, "index out of range")
             return MethodRef(bad, bad, bad)
         cls, proto, name = self._method_id(idx)
-        return MethodRef(self.type_desc(cls), self.string(name), self.proto_descriptor(proto))
+        return _new(
+            MethodRef, (self.type_desc(cls), self.string(name), self.proto_descriptor(proto))
+        )
 
     def method_id_words(self) -> memoryview | array:
         """The method_ids table as u32 words, two per method: class_idx | proto_idx << 16,
