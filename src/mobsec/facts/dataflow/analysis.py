@@ -92,24 +92,8 @@ def _names(dex: DexFile) -> _DexNames:
     return n
 
 
-def arg_count(proto: str, is_static: bool) -> int:
-    """Java arguments the prototype declares (receiver included for instance calls)."""
-    n = 0 if is_static else 1
-    p, end = 1, proto.find(")")
-    while 0 < p < end:
-        while p < end and proto[p] == "[":
-            p += 1
-        if p < end and proto[p] == "L":
-            k = proto.find(";", p, end)
-            p = end if k < 0 else k
-        n += 1
-        p += 1
-    return n
-
-
 def param_widths(proto: str) -> tuple[int, ...]:
-    """Registers each declared parameter takes (2 for long/double), read from the
-    prototype as :func:`arg_count` and :func:`arg_registers` read it."""
+    """Registers each parameter the prototype declares takes (2 for long/double)."""
     out: list[int] = []
     p, end = 1, proto.find(")")
     while 0 < p < end:
@@ -123,8 +107,20 @@ def param_widths(proto: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def arg_count(proto: str, is_static: bool) -> int:
+    """Java arguments the prototype declares (receiver included for instance calls)."""
+    return (0 if is_static else 1) + len(param_widths(proto))
+
+
 def arg_registers(proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[int, ...]:
     """First register of each argument (receiver first), wide arguments collapsed."""
+    return first_registers(param_widths(proto), regs, is_static)
+
+
+def first_registers(
+    widths: tuple[int, ...], regs: tuple[int, ...], is_static: bool
+) -> tuple[int, ...]:
+    """:func:`arg_registers` for a prototype already read (its :func:`param_widths`)."""
     out: list[int] = []
     i = 0
     if not is_static:
@@ -132,17 +128,12 @@ def arg_registers(proto: str, regs: tuple[int, ...], is_static: bool) -> tuple[i
             return ()
         out.append(regs[0])
         i = 1
-    p, end = 1, proto.find(")")
-    while 0 < p < end and i < len(regs):
-        c = proto[p]
+    n = len(regs)
+    for w in widths:
+        if i >= n:
+            break
         out.append(regs[i])
-        i += 2 if c in "JD" else 1
-        while p < end and proto[p] == "[":
-            p += 1
-        if p < end and proto[p] == "L":
-            k = proto.find(";", p, end)
-            p = end if k < 0 else k
-        p += 1
+        i += w
     return tuple(out)
 
 
@@ -334,22 +325,10 @@ class MethodFlow:
         widths = names.widths.get(ref.proto)
         if widths is None:
             widths = names.widths[ref.proto] = param_widths(ref.proto)
-        regs = insn.regs
         nregs = len(st) - 1
-        args = []
-        i = 0
-        if not is_static and regs:
-            r = regs[0]
-            args.append(st[r] if r < nregs else EMPTY)
-            i = 1
-        if is_static or regs:
-            n = len(regs)
-            for w in widths:
-                if i >= n:
-                    break
-                r = regs[i]
-                args.append(st[r] if r < nregs else EMPTY)
-                i += w
+        args = [
+            st[r] if r < nregs else EMPTY for r in first_registers(widths, insn.regs, is_static)
+        ]
         # Hostile or broken code can pass fewer registers than the prototype declares; the
         # missing arguments are unknown, so models and checks always see the full arity.
         args += [EMPTY] * (len(widths) + (0 if is_static else 1) - len(args))
