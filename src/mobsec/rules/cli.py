@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .yamlsafe import RuleFileError
+from .errors import RuleFileError
 
 
 def add_scan_args(s: argparse.ArgumentParser) -> None:
@@ -53,6 +53,8 @@ def add_scan_args(s: argparse.ArgumentParser) -> None:
 
 def load_for_scan(args: argparse.Namespace) -> tuple:
     """The verified packs of ``--rules``; :class:`RuleFileError` says why one is refused."""
+    if not args.rules:  # the loader brings in PyYAML and the rule evaluator: only for packs
+        return ()
     from mobsec.checks.registry import load_all
 
     from .loader import load_pack

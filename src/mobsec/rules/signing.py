@@ -18,8 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .errors import RuleFileError
 from .loader import load_pack
-from .yamlsafe import RuleFileError
 
 SIGNATURE_FILE = "pack.sig"
 MAX_PACK_FILES = 2000

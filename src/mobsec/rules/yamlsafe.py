@@ -16,18 +16,11 @@ from typing import Any
 
 import yaml
 
+from .errors import RuleFileError
+
 MAX_BYTES = 256 * 1024  # one rule file; a pack of hundreds of rules is far below this
 MAX_DEPTH = 32  # nesting of mappings and sequences
 MAX_NODES = 50_000  # scalars, mappings and sequences in one file
-
-
-class RuleFileError(ValueError):
-    """A rule file or pack that cannot be used: where (file, line) and what, in en and zh-CN."""
-
-    def __init__(self, file: str, line: int | None, en: str, zh: str) -> None:
-        self.file, self.line, self.en, self.zh = file, line, en, zh
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {en} / {zh}")
 
 
 @dataclass(frozen=True, slots=True)
