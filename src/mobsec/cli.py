@@ -465,7 +465,7 @@ def _check_privacy_args(args: argparse.Namespace) -> None:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from mobsec.batch.run import is_batch
+    from mobsec.batch import is_batch
 
     if is_batch(args):
         return _cmd_scan_batch(args)

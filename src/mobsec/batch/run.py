@@ -22,16 +22,6 @@ class BatchUsageError(Exception):
     """Bad use of the batch options; the CLI prints it and exits 2."""
 
 
-def is_batch(args: argparse.Namespace) -> bool:
-    """More than one package, a directory, or -o naming an existing directory."""
-    return (
-        len(args.package) > 1
-        or any(p.is_dir() for p in args.package)
-        or (len(args.output) == 1 and args.output[0].is_dir())
-        or args.jobs is not None
-    )
-
-
 def run_batch(args: argparse.Namespace, rule_packs: tuple, suppressions: Any) -> int:
     settings, packages = _prepare(args)
     shared = options_key(_options_doc(args, rule_packs))
