@@ -17,12 +17,11 @@ from mobsec.facts.manifest import manifest_excerpt
 from mobsec.ingest.axml import XmlElement
 from mobsec.ingest.dex import CodeSite, DexFile, MethodDef
 from mobsec.ingest.dex.disasm import format_instruction
-from mobsec.ingest.jvm.disasm import window as jvm_window
-from mobsec.ingest.jvm.todex import JvmOrigin
 from mobsec.report.model import Confidence, Finding, Location, Owner, Severity, Text
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
+    from mobsec.ingest.jvm.todex import JvmOrigin
 
 EVIDENCE_BEFORE = 3  # instructions shown before the one the finding is about
 EVIDENCE_AFTER = 2
@@ -132,6 +131,9 @@ class CheckContext:
         pc = origin.translated.jvm_pc(offset) if offset is not None else None
         evidence = ""
         if not self.full and cls.cp is not None:
+            # class files come only from AAR/JAR code: an APK scan need not import the JVM reader
+            from mobsec.ingest.jvm.disasm import window as jvm_window
+
             evidence = jvm_window(m.bytecode, cls.cp, pc)
         location = Location(
             file=origin.file,

@@ -8,6 +8,7 @@ report sections) once its input has been read into an :class:`ApkPackage`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mobsec.checks.registry import load_all
 from mobsec.checks.runner import run_checks
@@ -21,10 +22,12 @@ from mobsec.facts.privacy.assessment import assess_privacy
 from mobsec.facts.privacy.collection import attach_flows
 from mobsec.ingest.apk import ApkPackage, read_apk
 from mobsec.ingest.archive import Archive
-from mobsec.ingest.bundle import Bundle, read_aab, read_split_set
 from mobsec.options import ScanOptions
 from mobsec.phases import PhaseRunner
 from mobsec.report.model import DetailSection, Report, Text
+
+if TYPE_CHECKING:
+    from mobsec.ingest.bundle import Bundle
 
 
 def scan_apk(
@@ -144,6 +147,8 @@ def scan_bundle(
 ) -> None:
     """One app made of several parts: .apks (bundletool), .xapk and .apkm split sets (a base
     APK and its splits) and .aab App Bundles (modules), read as their union."""
+    from mobsec.ingest.bundle import read_aab, read_split_set  # not needed for a plain APK
+
     assert archive is not None
     fmt = report.package.format
     if fmt == "aab":
