@@ -1,4 +1,8 @@
-"""CVSS v3.1 and v4.0 scores from the ``cvss`` library (never our own formulas)."""
+"""CVSS v3.1 and v4.0 scores from the ``cvss`` library (never our own formulas).
+
+Used by the advisory documents (:mod:`mobsec.advisories`) and by the scan's advisory table
+(:mod:`mobsec.facts.inventory.advisories`); outside the advisories package so that a scan
+does not import the CSAF/OSV/CVE writers with it."""
 
 from __future__ import annotations
 

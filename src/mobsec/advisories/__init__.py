@@ -4,12 +4,11 @@ Engine-side and independent of the platform: the input is ``model.Advisory`` (pl
 dataclasses), the output JSON-ready dicts. ``csaf.to_csaf`` (profile
 ``csaf_security_advisory``, CVSS v3.1), ``osv.to_osv`` (only for products in a package
 ecosystem), ``cve.cna_container`` / ``cve.cve_record``; ``provider`` builds the CSAF
-distribution files. Scores come from the ``cvss`` library (``cvss_scores``).
+distribution files. Scores come from the ``cvss`` library (:mod:`mobsec.cvss_scores`).
 """
 
 from mobsec.advisories.csaf import to_csaf
 from mobsec.advisories.cve import Assignment, Cna, cna_container, cve_record
-from mobsec.advisories.cvss_scores import Score, score_v31, score_v40
 from mobsec.advisories.ids import advisory_id, csaf_filename
 from mobsec.advisories.model import (
     Advisory,
@@ -23,6 +22,7 @@ from mobsec.advisories.model import (
     check,
 )
 from mobsec.advisories.osv import NoEcosystem, to_osv
+from mobsec.cvss_scores import Score, score_v31, score_v40
 
 __all__ = [
     "Advisory",

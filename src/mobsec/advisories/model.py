@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mobsec.advisories.cvss_scores import Score, score_v31, score_v40
 from mobsec.advisories.purl import ECOSYSTEMS, package_url
+from mobsec.cvss_scores import Score, score_v31, score_v40
 
 CWE_ID = re.compile(r"^CWE-[1-9][0-9]*$")
 CVE_ID = re.compile(r"^CVE-[0-9]{4}-[0-9]{4,19}$")

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mobsec.advisories.cvss_scores import score_v31
+from mobsec.cvss_scores import score_v31
 
 from .maven_version import MavenVersion, parse_version
 
