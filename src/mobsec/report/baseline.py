@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,6 +233,8 @@ def load_suppressions(path: Path) -> list[Suppression]:
     """Read a suppressions file: TOML (``[[suppress]]`` tables) or JSON (``{"suppress": [...]}``)."""
     data = read_user_file(path, "suppressions file", "抑制规则文件")
     if path.suffix.lower() == ".toml":
+        import tomllib  # only for TOML suppressions: a plain scan need not import the parser
+
         try:
             doc = tomllib.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

@@ -28,23 +28,17 @@ from typing import TYPE_CHECKING, Any
 
 from mobsec.diagnostics import InputError
 from mobsec.facts.privacy._scenarios import CATEGORIES, MIIT_ITEMS, SCENARIOS_191
-from mobsec.facts.privacy.app_types import AppType, find_app_type
 from mobsec.facts.privacy.autostart import AutoStart, auto_start_receivers
 from mobsec.facts.privacy.early import ROOT_KIND_ZH, EarlyAccess, early_accesses
-from mobsec.facts.privacy.policy import (
-    PolicyComparison,
-    PolicyDocument,
-    compare_policy,
-    parse_policy,
-    read_policy_file,
-)
 from mobsec.facts.privacy.presence import PolicyEvidence, find_policy_evidence
 from mobsec.report.model import Text
 
 if TYPE_CHECKING:
     from mobsec.facts.app import AppFacts
     from mobsec.facts.owners import FoundSdk
+    from mobsec.facts.privacy.app_types import AppType
     from mobsec.facts.privacy.collection import PiAccess, PiCollection
+    from mobsec.facts.privacy.policy import PolicyComparison, PolicyDocument
 
 VIOLATION = "violation-suspected"
 COMPLIANT = "compliant-statically"
@@ -138,8 +132,11 @@ class PrivacyAssessment:
 def assess_privacy(facts: AppFacts) -> PrivacyAssessment:
     col = facts.pi_collection
     opts = facts.options
+    # The app-type rules and the policy reader (with html.parser) load only when asked for.
     app_type = None
     if opts.app_type:
+        from mobsec.facts.privacy.app_types import find_app_type
+
         app_type = find_app_type(opts.app_type)
         if app_type is None:
             facts.diags.warning(
@@ -148,14 +145,18 @@ def assess_privacy(facts: AppFacts) -> PrivacyAssessment:
                 f"Unknown app type {opts.app_type!r}; 4.1 is not assessed",
                 f"未知的应用类型 {opts.app_type!r}，不评估 4.1",
             )
-    policy = None
+    policy = comparison = None
     if opts.privacy_policy is not None:
+        from mobsec.facts.privacy.policy import compare_policy, parse_policy, read_policy_file
+
         try:
             data = read_policy_file(opts.privacy_policy)
             policy = parse_policy(data, opts.privacy_policy.name, sdk_catalog=facts.sdk_catalog)
         except InputError as e:  # a bad policy file costs only the policy comparison
             d = e.diagnostic
             facts.diags.error(d.code, opts.privacy_policy.name, d.en, d.zh)
+        if policy is not None:
+            comparison = compare_policy(policy, col, {f.sdk.id for f in facts.sdks})
     a = PrivacyAssessment(
         collection=col,
         early=early_accesses(facts),
@@ -163,9 +164,7 @@ def assess_privacy(facts: AppFacts) -> PrivacyAssessment:
         auto_start=auto_start_receivers(facts.manifest),
         app_type=app_type,
         policy=policy,
-        comparison=(
-            compare_policy(policy, col, {f.sdk.id for f in facts.sdks}) if policy else None
-        ),
+        comparison=comparison,
         scenarios=[],
         miit=[],
         sdks=facts.sdks,
