@@ -189,3 +189,34 @@ def test_bad_baseline_and_suppressions_are_usage_errors(tmp_path: Path) -> None:
     report.write_text('{"findings": "no"}')
     proc = mobsec("baseline", str(report), "-o", str(tmp_path / "b.json"))
     assert proc.returncode == 2 and "not a valid mobsec report" in proc.stderr
+
+
+@pytest.mark.toolchain
+def test_a_plain_apk_scan_imports_only_what_it_uses(fixture_apk, tmp_path: Path) -> None:
+    """Start-up cost: rule packs (PyYAML, the rule evaluator), the batch runner
+    (multiprocessing), rich, the JVM class-file and bundle readers, the advisory writers, TOML
+    and the privacy-policy reader load only on the paths that need them."""
+    apk, out = str(fixture_apk("java-basic")), str(tmp_path / "r.json")
+    code = (
+        "import sys\nfrom mobsec import cli\n"
+        f"assert cli.main(['scan', '-q', {apk!r}, '-o', {out!r}]) == 0\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    assert "mobsec.checks.registry" in loaded and "mobsec.pipelines.android" in loaded
+    unused = {
+        "yaml",
+        "re2",
+        "mobsec.rules.loader",
+        "mobsec.batch.run",
+        "multiprocessing",
+        "rich",
+        "mobsec.ingest.jvm",
+        "mobsec.ingest.bundle",
+        "mobsec.advisories",
+        "tomllib",
+        "mobsec.facts.privacy.policy",
+    }
+    assert not loaded & unused
